@@ -1,0 +1,5 @@
+import sys
+
+from placemap_cli import main
+
+sys.exit(main())

@@ -1,0 +1,39 @@
+"""``placemap data build|check``: make the geography store and report what is in it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from services.build_store import build_store
+from services.io.store import load_store, store_size_bytes
+from services.store_summary import store_summary
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    data = commands.add_parser("data", help="build or check the geography store")
+    actions = data.add_subparsers(dest="action", required=True)
+    build = actions.add_parser("build", help="build the store from PLACEMAP_MIRROR or the web")
+    build.add_argument("--store", type=Path, help="store folder (default: PLACEMAP_STORE)")
+    build.set_defaults(run=_build)
+    check = actions.add_parser("check", help="print each layer: rows, vintage, population")
+    check.add_argument("--store", type=Path, help="store folder (default: PLACEMAP_STORE)")
+    check.set_defaults(run=_check)
+
+
+def _build(args: argparse.Namespace) -> int:
+    build_store(args.store)
+    return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
+    store = load_store(args.store)
+    summary = store_summary(store)
+    print(summary.to_string(index=False))
+    print(f"\nstore: {store.path} ({store_size_bytes(store.path) / 1e6:.1f} MB), "
+          f"built {store.meta['built_at']} in {store.meta['build_seconds']} s")
+    for warning in store.meta.get("warnings", []):
+        print(f"warning: {warning}")
+    for key, value in store.meta.get("quirks", {}).items():
+        print(f"{key.replace('_', ' ')}: {value}")
+    return 0

@@ -1,0 +1,302 @@
+"""Build the geography store from the official sources.
+
+Every population figure in Placemap is a sum over one LSOA spine, so the build starts there: each
+England LSOA 2021 gets its Census 2021 population, its population-weighted centroid and its code in
+every layer. Layers that are unions of whole LSOAs (sub-ICB, ICB, LAD, HWB area, region) are then
+dissolved from the *same* LSOA polygons, so where their borders coincide they are the same line and
+nesting is exact. Wards are not made of LSOAs: they keep their official polygons and get an ONS
+best-fit population (each LSOA goes to the ward holding its population-weighted centroid).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from layers import LAYERS
+from services.io.sources import Manifest, SourceError, hash_warning, load_manifest, locate
+from services.io.sources import read_geo as read_geo_source
+from services.io.sources import read_table as read_table_source
+from services.io.store import store_path, write_store
+
+#: Simplification tolerance (metres, EPSG:27700) of each layer's map copy.
+MAP_TOLERANCE_M = {"region": 500.0, "icb": 150.0, "sub_icb": 100.0, "hwb": 100.0, "lad": 60.0,
+                   "ward": 25.0, "lsoa": 15.0}
+#: Map copies are rounded to about 1 m: enough for a screen, and it keeps GeoJSON small.
+MAP_GRID_DEGREES = 1e-5
+
+
+class _Sources:
+    """Reads each manifest entry once, validated, and remembers what it found for ``meta.json``."""
+
+    def __init__(self, manifest: Manifest, log: Callable[[str], None]) -> None:
+        self.manifest = manifest
+        self.log = log
+        self.used: dict[str, dict] = {}
+        self.warnings: list[str] = []
+
+    def _path(self, dataset_id: str) -> Path:
+        dataset = self.manifest[dataset_id]
+        path = locate(dataset)
+        warning = hash_warning(dataset, path)
+        if warning:
+            self.warnings.append(warning)
+            self.log(f"warning: {warning}")
+        self.used[dataset_id] = {"file": path.name, "vintage": dataset.vintage,
+                                 "publisher": dataset.publisher, "url": dataset.url}
+        return path
+
+    def table(self, dataset_id: str) -> pd.DataFrame:
+        table = read_table_source(self.manifest[dataset_id], self._path(dataset_id))
+        self.log(f"read {dataset_id}: {len(table):,} rows")
+        return table
+
+    def geo(self, dataset_id: str) -> tuple[gpd.GeoDataFrame, int]:
+        frame, repaired = read_geo_source(self.manifest[dataset_id], self._path(dataset_id))
+        self.used[dataset_id]["repaired_geometries"] = repaired
+        self.log(f"read {dataset_id}: {len(frame):,} features, {repaired} repaired")
+        return frame, repaired
+
+
+def build_store(path: Path | None = None, log: Callable[[str], None] = print) -> dict:
+    """Build the whole store into ``path`` (default: :func:`store_path`) and return its meta."""
+    started = time.perf_counter()
+    sources = _Sources(load_manifest(), log)
+    spine, names, lsoa_polygons, repairs = _build_spine(sources)
+    wards, ward_meta = _build_wards(sources, spine)
+    spine["ward_code"] = ward_meta.pop("assignment")
+    repairs["ward"] = ward_meta.pop("repaired")
+
+    layers: dict[str, gpd.GeoDataFrame] = {"lsoa": _lsoa_layer(spine, lsoa_polygons)}
+    for layer_id in ("sub_icb", "icb", "lad", "hwb", "region"):
+        layers[layer_id] = _dissolve(layers["lsoa"], spine, layer_id, names[layer_id])
+        repairs.setdefault(layer_id, 0)
+    layers["ward"] = _finish_wards(wards, spine, layers["lsoa"])
+    layers = {layer_id: layers[layer_id] for layer_id in LAYERS if layer_id in layers}
+
+    map_layers = {layer_id: map_copy(gdf, MAP_TOLERANCE_M[layer_id])
+                  for layer_id, gdf in layers.items()}
+    meta = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 1),
+        "sources": sources.used,
+        "warnings": sources.warnings,
+        "population_total": int(spine["population"].sum()),
+        "layer_info": {
+            layer_id: {
+                "rows": len(gdf),
+                "vintage": LAYERS[layer_id].vintage,
+                "population": int(gdf["population"].sum()),
+                "repaired_geometries": repairs.get(layer_id, 0),
+            }
+            for layer_id, gdf in layers.items()
+        },
+        "quirks": ward_meta,
+    }
+    write_store(path or store_path(), meta, spine, layers, map_layers)
+    log(f"store written to {path or store_path()} in {time.perf_counter() - started:.1f} s")
+    return meta
+
+
+def _build_spine(sources: _Sources):
+    health = sources.table("lsoa21_sicbl24_icb24")
+    health = health[health["LSOA21CD"].str.startswith("E")]
+    councils = sources.table("lsoa21_wd24_lad24")
+    councils = councils[councils["LSOA21CD"].str.startswith("E")]
+    tiers = sources.table("ltla23_utla23")
+    regions = sources.table("lad24_rgn24")
+    census = sources.table("census21_population")
+    centroids, _ = sources.geo("lsoa21_centroids")
+    polygons, lsoa_repaired = sources.geo("lsoa21_boundaries")
+    polygons = polygons[polygons["LSOA21CD"].str.startswith("E")]
+
+    spine = health.rename(columns={"LSOA21CD": "lsoa21_code", "LSOA21NM": "lsoa21_name",
+                                   "SICBL24CD": "sub_icb_code", "ICB24CD": "icb_code"})
+    spine = spine[["lsoa21_code", "lsoa21_name", "sub_icb_code", "icb_code"]]
+    _require_same_lsoas(spine, councils["LSOA21CD"], "LSOA21_WD24_LAD24_EW_LU.csv")
+    _require_same_lsoas(spine, polygons["LSOA21CD"], "LSOA_2021_EW_BSC_V4.geojson")
+    _require_same_lsoas(spine, centroids["LSOA21CD"], "LSOA_PopCentroids_EN_2021_V3.geojson")
+
+    councils = councils.set_index("LSOA21CD")
+    spine["lad_code"] = spine["lsoa21_code"].map(councils["LAD24CD"])
+    spine["ward24_code"] = spine["lsoa21_code"].map(councils["WD24CD"])
+    upper = tiers.set_index("LTLA23CD")["UTLA23CD"]
+    unknown_lads = sorted(set(spine["lad_code"]) - set(upper.index))
+    if unknown_lads:
+        raise SourceError(
+            f"LTLA23_UTLA23_EW_LU.csv: no upper tier for LAD24 code(s) {', '.join(unknown_lads)}: "
+            "LAD 2023 and 2024 codes no longer agree: use an upper-tier lookup of the LAD vintage."
+        )
+    spine["hwb_code"] = spine["lad_code"].map(upper)
+    spine["region_code"] = spine["lad_code"].map(regions.set_index("LAD24CD")["RGN24CD"])
+    if spine["region_code"].isna().any():
+        missing = sorted(set(spine.loc[spine["region_code"].isna(), "lad_code"]))
+        raise SourceError(f"LAD24_RGN24_EN_LU.csv: no region for {', '.join(missing)}.")
+
+    population = pd.to_numeric(
+        census.set_index("geography code")["Total: All usual residents"], errors="coerce"
+    )
+    spine["population"] = spine["lsoa21_code"].map(population)
+    if spine["population"].isna().any() or (spine["population"] < 0).any():
+        bad = spine.loc[spine["population"].isna() | (spine["population"] < 0), "lsoa21_code"]
+        raise SourceError(
+            f"census2021-ts021-lsoa-usual-residents.csv: no valid population for {len(bad)} "
+            f"LSOA(s), e.g. {bad.iloc[0]}. Replace the file with the official TS021 LSOA table."
+        )
+    spine["population"] = spine["population"].astype("int64")
+    centroid_xy = centroids.set_index("LSOA21CD")
+    spine["centroid_easting_m"] = spine["lsoa21_code"].map(centroid_xy["BNG_E"].astype(float))
+    spine["centroid_northing_m"] = spine["lsoa21_code"].map(centroid_xy["BNG_N"].astype(float))
+    spine = spine.sort_values("lsoa21_code").reset_index(drop=True)
+
+    names = {
+        "sub_icb": _names(health, "SICBL24CD", "SICBL24NM", extra={"SICBL24CDH": "ods_code"}),
+        "icb": _names(health, "ICB24CD", "ICB24NM", extra={"ICB24CDH": "ods_code"}),
+        "lad": _names(councils.reset_index(), "LAD24CD", "LAD24NM"),
+        "hwb": _names(tiers, "UTLA23CD", "UTLA23NM"),
+        "region": _names(regions, "RGN24CD", "RGN24NM"),
+    }
+    return spine, names, polygons, {"lsoa": lsoa_repaired}
+
+
+def _require_same_lsoas(spine: pd.DataFrame, codes: pd.Series, file_name: str) -> None:
+    expected, found = set(spine["lsoa21_code"]), set(codes)
+    if expected != found:
+        missing, extra = sorted(expected - found), sorted(found - expected)
+        raise SourceError(
+            f"{file_name}: LSOA 2021 codes do not match the LSOA→sub-ICB lookup "
+            f"({len(missing)} missing, e.g. {missing[:3]}; {len(extra)} unexpected, e.g. "
+            f"{extra[:3]}). The files are of different vintages; use the 2021 LSOA editions."
+        )
+
+
+def _names(table: pd.DataFrame, code: str, name: str, extra: dict | None = None) -> pd.DataFrame:
+    columns = {code: "code", name: "name", **(extra or {})}
+    return table[list(columns)].rename(columns=columns).drop_duplicates("code").set_index("code")
+
+
+def _lsoa_layer(spine: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    geometry = polygons.set_index("LSOA21CD").geometry.reindex(spine["lsoa21_code"]).values
+    layer = gpd.GeoDataFrame(
+        {
+            "code": spine["lsoa21_code"].values,
+            "name": spine["lsoa21_name"].values,
+            "vintage": LAYERS["lsoa"].vintage,
+            **{column: spine[column].values for column in
+               ("sub_icb_code", "icb_code", "lad_code", "hwb_code", "region_code")},
+            "population": spine["population"].values,
+        },
+        geometry=geometry,
+        crs=27700,
+    )
+    layer["area_m2"] = layer.geometry.area
+    return layer
+
+
+#: Parent codes carried by each dissolved layer: only where the layer nests wholly in the parent.
+_PARENTS = {"sub_icb": ["icb_code"], "icb": [], "lad": ["hwb_code", "region_code"],
+            "hwb": ["region_code"], "region": []}
+
+
+def _dissolve(lsoa: gpd.GeoDataFrame, spine: pd.DataFrame, layer_id: str,
+              names: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Union whole LSOAs per code; the parent codes must be single-valued (that is the nesting)."""
+    column = f"{layer_id}_code"
+    parents = _PARENTS[layer_id]
+    groups = lsoa.groupby(column, sort=True)
+    for parent in parents:
+        straddling = groups[parent].nunique()
+        if (straddling > 1).any():
+            raise SourceError(
+                f"{layer_id} areas {list(straddling[straddling > 1].index[:3])} span several "
+                f"{parent[:-5]} areas: the lookups do not nest as expected."
+            )
+    geometry = groups.geometry.apply(lambda series: shapely.union_all(series.values))
+    layer = gpd.GeoDataFrame(
+        {
+            "code": geometry.index,
+            "name": names["name"].reindex(geometry.index).values,
+            "vintage": LAYERS[layer_id].vintage,
+        },
+        geometry=geometry.values,
+        crs=27700,
+    )
+    for extra in names.columns.drop("name"):
+        layer[extra] = names[extra].reindex(geometry.index).values
+    for parent in parents:
+        layer[parent] = groups[parent].first().values
+    layer["population"] = spine.groupby(column)["population"].sum().reindex(layer["code"]).values
+    layer["lsoa_count"] = groups.size().values
+    layer["area_m2"] = layer.geometry.area
+    if layer["name"].isna().any():
+        raise SourceError(f"{layer_id}: codes without a name in the lookups: "
+                          f"{list(layer.loc[layer['name'].isna(), 'code'][:5])}")
+    return layer
+
+
+def _build_wards(sources: _Sources, spine: pd.DataFrame) -> tuple[gpd.GeoDataFrame, dict]:
+    """Official 2022 ward polygons (England), the two-part ward merged, and each LSOA's best-fit
+    ward: the ward containing its population-weighted centroid, or the nearest ward for the few
+    coastal centroids that generalisation leaves outside every ward (counted, not hidden)."""
+    wards, repaired = sources.geo("wd22_boundaries")
+    wards = wards[wards["WD22CD"].str.startswith("E")]
+    parts = wards["WD22CD"].duplicated(keep=False)
+    merged_codes = sorted(set(wards.loc[parts, "WD22CD"]))
+    wards = wards.dissolve("WD22CD", as_index=False, sort=True, aggfunc="first")
+    wards = wards.rename(columns={"WD22CD": "code", "WD22NM": "name"})[["code", "name", "geometry"]]
+
+    points = gpd.GeoDataFrame(
+        spine[["lsoa21_code"]],
+        geometry=gpd.points_from_xy(spine["centroid_easting_m"], spine["centroid_northing_m"]),
+        crs=27700,
+    )
+    hits = gpd.sjoin(points, wards, how="left", predicate="within")
+    hits = hits[~hits.index.duplicated(keep="first")]
+    outside = hits["code"].isna()
+    if outside.any():
+        nearest = gpd.sjoin_nearest(points[outside], wards, how="left")
+        nearest = nearest[~nearest.index.duplicated(keep="first")]
+        hits.loc[outside, "code"] = nearest["code"]
+    return wards, {
+        "assignment": hits["code"].values,
+        "repaired": repaired,
+        "ward_parts_merged": merged_codes,
+        "lsoa_centroids_outside_every_ward": int(outside.sum()),
+    }
+
+
+def _finish_wards(wards: gpd.GeoDataFrame, spine: pd.DataFrame,
+                  lsoa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Ward population (best fit) and the council each ward belongs to, by the LSOA under the
+    ward's representative point (wards with no LSOA centroid still get a council)."""
+    grouped = spine.groupby("ward_code")
+    wards = wards.copy()
+    wards["vintage"] = LAYERS["ward"].vintage
+    points = gpd.GeoDataFrame(geometry=wards.geometry.representative_point(), crs=27700)
+    under = gpd.sjoin_nearest(points, lsoa[["lad_code", "geometry"]], how="left")
+    wards["lad_code"] = under[~under.index.duplicated(keep="first")]["lad_code"].values
+    population = grouped["population"].sum().reindex(wards["code"]).fillna(0)
+    wards["population"] = population.astype("int64").values
+    wards["lsoa_count"] = grouped.size().reindex(wards["code"]).fillna(0).astype("int64").values
+    wards["area_m2"] = wards.geometry.area
+    return wards[["code", "name", "vintage", "lad_code", "population", "lsoa_count", "area_m2",
+                  "geometry"]]
+
+
+def map_copy(layer: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Simplify the layer as one coverage (neighbours keep a shared border), then to WGS84."""
+    simplified = shapely.coverage_simplify(layer.geometry.values, tolerance_m)
+    frame = gpd.GeoDataFrame({"code": layer["code"].values}, geometry=simplified, crs=27700)
+    frame = frame.to_crs(4326)
+    frame.geometry = shapely.make_valid(shapely.set_precision(frame.geometry.values,
+                                                              MAP_GRID_DEGREES))
+    lost = frame.geometry.is_empty
+    if lost.any():
+        frame.loc[lost, "geometry"] = layer.geometry[lost.values].to_crs(4326).values
+    return frame

@@ -1,0 +1,105 @@
+"""The geography store on disk: one GeoParquet file per layer plus the LSOA spine.
+
+Layout of a store folder (``geodata/store/`` unless ``PLACEMAP_STORE`` names another):
+
+- ``spine.parquet``: one row per England LSOA 2021: ``lsoa21_code``, ``lsoa21_name``,
+  ``population`` (Census 2021 usual residents), ``centroid_easting_m``/``centroid_northing_m``
+  (population-weighted centroid, EPSG:27700), and ``<layer>_code`` for every layer.
+- ``<layer>.parquet``: ``code``, ``name``, ``vintage``, parent codes (``<parent>_code``),
+  ``population``, ``area_m2``, geometry in EPSG:27700 (for measurement).
+- ``<layer>.map.parquet``: ``code`` and a coverage-simplified geometry in EPSG:4326 (for maps).
+- ``meta.json``: build facts (sources, row counts, repairs, vintages).
+
+Writes go to a sibling temporary folder that replaces the store only once complete, so a failed
+build leaves the last good store in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MAP_SUFFIX = ".map.parquet"
+
+
+class StoreMissingError(FileNotFoundError):
+    """The store has not been built (or is incomplete)."""
+
+
+def store_path() -> Path:
+    return Path(os.environ.get("PLACEMAP_STORE") or PROJECT_ROOT / "geodata" / "store")
+
+
+@dataclass
+class Store:
+    """A loaded store. ``layers`` are in EPSG:27700, ``map_layers`` in EPSG:4326."""
+
+    path: Path
+    meta: dict
+    spine: pd.DataFrame
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    map_layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+
+    def layer(self, layer_id: str) -> gpd.GeoDataFrame:
+        if layer_id not in self.layers:
+            known = ", ".join(sorted(self.layers))
+            raise KeyError(f"Layer {layer_id!r} is not in the store at {self.path} ({known}).")
+        return self.layers[layer_id]
+
+
+def load_store(path: Path | None = None) -> Store:
+    path = Path(path) if path else store_path()
+    meta_file = path / "meta.json"
+    if not meta_file.exists():
+        raise StoreMissingError(
+            f"No geography store at {path}. Build it with `placemap data build` "
+            "(set PLACEMAP_MIRROR to build offline from a mirror folder)."
+        )
+    meta = json.loads(meta_file.read_text())
+    store = Store(path=path, meta=meta, spine=pd.read_parquet(path / "spine.parquet"))
+    for layer_id in meta["layers"]:
+        store.layers[layer_id] = gpd.read_parquet(path / f"{layer_id}.parquet")
+        store.map_layers[layer_id] = gpd.read_parquet(path / f"{layer_id}{MAP_SUFFIX}")
+    return store
+
+
+def write_store(
+    path: Path,
+    meta: dict,
+    spine: pd.DataFrame,
+    layers: dict[str, gpd.GeoDataFrame],
+    map_layers: dict[str, gpd.GeoDataFrame],
+) -> None:
+    """Write a complete store to a temporary sibling, then swap it in."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    staging.mkdir()
+    try:
+        spine.to_parquet(staging / "spine.parquet", index=False)
+        for layer_id, gdf in layers.items():
+            gdf.to_parquet(staging / f"{layer_id}.parquet", index=False)
+            map_layers[layer_id].to_parquet(staging / f"{layer_id}{MAP_SUFFIX}", index=False)
+        meta = {**meta, "layers": list(layers)}
+        (staging / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = path.with_name(f"{path.name}.old-{uuid.uuid4().hex[:8]}")
+    if path.exists():
+        path.rename(retired)
+    staging.rename(path)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def store_size_bytes(path: Path | None = None) -> int:
+    path = Path(path) if path else store_path()
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
