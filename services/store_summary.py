@@ -10,8 +10,10 @@ from services.io.store import Store
 
 def store_summary(store: Store) -> pd.DataFrame:
     rows = []
-    for layer_id, info in store.meta["layer_info"].items():
-        layer = LAYERS[layer_id]
+    for layer_id, layer in LAYERS.items():
+        if layer_id not in store.meta["layer_info"]:
+            continue
+        info = store.meta["layer_info"][layer_id]
         rows.append({
             "layer": layer_id,
             "title": layer.title,

@@ -1,0 +1,36 @@
+"""Shared fixtures. Integration tests read a store built once per run from ``PLACEMAP_MIRROR``;
+without the mirror they fail (never skip), because CI must exercise the real data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from services.build_store import build_store
+from services.io.store import Store, load_store
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    value = os.environ.get("PLACEMAP_MIRROR")
+    if not value or not Path(value).is_dir():
+        pytest.fail(
+            "Integration tests need the official files: set PLACEMAP_MIRROR to the mirror folder "
+            "(e.g. PLACEMAP_MIRROR=../shared/geodata-src), as .ci/run does."
+        )
+    return Path(value)
+
+
+@pytest.fixture(scope="session")
+def store_dir(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the mirror by the code under test, once per test run."""
+    path = tmp_path_factory.mktemp("store") / "store"
+    build_store(path, log=lambda message: None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(store_dir: Path) -> Store:
+    return load_store(store_dir)
