@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import tomllib
 import zipfile
 from dataclasses import dataclass, field
@@ -175,7 +174,6 @@ def read_table(dataset: Dataset, path: Path) -> pd.DataFrame:
 def read_geo(dataset: Dataset, path: Path) -> tuple[gpd.GeoDataFrame, int]:
     """Read a GeoJSON source, validate it, repair invalid geometry; return it in EPSG:27700
     with the number of geometries repaired."""
-    _check_geojson_crs(dataset, path)
     try:
         frame = gpd.read_file(path, engine="pyogrio", use_arrow=True)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
@@ -185,8 +183,7 @@ def read_geo(dataset: Dataset, path: Path) -> tuple[gpd.GeoDataFrame, int]:
         ) from exc
     _check_fields(dataset, path, frame.columns)
     _check_codes(dataset, path, frame[dataset.code_field])
-    if frame.crs is None:
-        raise SourceError(f"{path.name}: no coordinate reference system. Expected EPSG:4326.")
+    _check_wgs84(dataset, path, frame)
     if frame.geometry.isna().any() or frame.geometry.is_empty.any():
         bad = frame.loc[frame.geometry.isna() | frame.geometry.is_empty, dataset.code_field]
         raise SourceError(
@@ -203,25 +200,22 @@ def read_geo(dataset: Dataset, path: Path) -> tuple[gpd.GeoDataFrame, int]:
     return frame, repaired
 
 
-def _check_geojson_crs(dataset: Dataset, path: Path) -> None:
-    """RFC 7946 GeoJSON is WGS84; a legacy ``crs`` member naming anything else is refused rather
-    than silently reprojected from the wrong origin."""
-    with open(path, "rb") as handle:
-        head = handle.read(4096).decode("utf-8", errors="replace")
-    match = re.search(r'"crs"\s*:\s*\{.*?"name"\s*:\s*"([^"]+)"', head, re.DOTALL)
-    if match and not re.search(r"(CRS84|EPSG::?4326)$", match.group(1)):
+def _check_wgs84(dataset: Dataset, path: Path, frame: gpd.GeoDataFrame) -> None:
+    """GeoJSON is WGS84 (RFC 7946). A file declaring another CRS, or holding coordinates that
+    cannot be longitude/latitude, is refused rather than reprojected from a guessed origin."""
+    declared = frame.crs.to_string() if frame.crs is not None else "no CRS"
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
         raise SourceError(
-            f"{path.name}: coordinates are in {match.group(1)}, expected WGS84 (EPSG:4326, RFC "
-            f"7946). Download '{dataset.title}' with outSR=4326 or re-export it in WGS84."
+            f"{path.name}: coordinates are in {declared}, expected WGS84 (EPSG:4326, RFC 7946). "
+            f"Download '{dataset.title}' with outSR=4326 or re-export it in WGS84."
         )
-    if not match:
-        sample = re.search(r'"coordinates"\s*:\s*\[\s*(?:\[\s*)*(-?[\d.]+)\s*,\s*(-?[\d.]+)', head)
-        if sample and (abs(float(sample.group(1))) > 180 or abs(float(sample.group(2))) > 90):
-            raise SourceError(
-                f"{path.name}: coordinates such as ({sample.group(1)}, {sample.group(2)}) are not "
-                f"longitude/latitude: the file looks projected (e.g. British National Grid) but "
-                f"GeoJSON must be WGS84. Re-export '{dataset.title}' in EPSG:4326."
-            )
+    minx, miny, maxx, maxy = frame.total_bounds
+    if min(minx, miny) < -180 or maxx > 180 or maxy > 90:
+        raise SourceError(
+            f"{path.name}: coordinates up to ({maxx:.0f}, {maxy:.0f}) are not longitude/latitude: "
+            f"the file looks projected (e.g. British National Grid) but GeoJSON must be WGS84. "
+            f"Re-export '{dataset.title}' in EPSG:4326."
+        )
 
 
 def _check_fields(dataset: Dataset, path: Path, columns: pd.Index) -> None:

@@ -1,0 +1,32 @@
+# Placemap: `make run` sets up and starts the dashboard; `make test` sets up and runs every test.
+# Both build the geography store first if it is missing (offline: set PLACEMAP_MIRROR).
+VENV := .venv
+BIN := $(VENV)/bin
+STORE := $(or $(PLACEMAP_STORE),geodata/store)
+PORT ?= 8501
+
+.PHONY: run test store chromium bench
+
+$(VENV)/installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+store: $(VENV)/installed
+	@test -f $(STORE)/meta.json || $(BIN)/placemap data build
+
+run: store
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+# Browser tests drive Debian's chromium; never a downloaded browser.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: $(VENV)/installed chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -ra
+
+bench: store
+	for bench in benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done

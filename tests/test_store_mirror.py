@@ -1,0 +1,95 @@
+"""Acceptance of the geography store, built from the mirror by the code under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from services.io.store import Store
+
+pytestmark = pytest.mark.mirror
+
+ENGLAND_POPULATION = 56_490_108
+
+
+def test_layer_counts(store: Store) -> None:
+    rows = {layer_id: len(layer) for layer_id, layer in store.layers.items()}
+    assert rows["icb"] == 42
+    assert rows["sub_icb"] == 106
+    assert rows["lad"] == 296
+    assert rows["hwb"] == 153
+    assert rows["lsoa"] == 33_755
+    assert rows["region"] == 9
+    # 6,904 England rows in the source, one ward published in two parts.
+    assert rows["ward"] == 6_903
+
+
+def test_every_population_is_the_spine_total(store: Store) -> None:
+    assert store.spine["population"].sum() == ENGLAND_POPULATION
+    assert store.spine["lsoa21_code"].is_unique
+    for layer_id, layer in store.layers.items():
+        assert layer["population"].sum() == ENGLAND_POPULATION, layer_id
+        assert layer["code"].is_unique, layer_id
+
+
+def test_every_lsoa_has_one_code_in_every_layer(store: Store) -> None:
+    columns = [f"{layer_id}_code" for layer_id in store.layers if layer_id != "lsoa"]
+    assert store.spine[columns].notna().all().all()
+    for layer_id in store.layers:
+        if layer_id == "lsoa":
+            continue
+        codes = set(store.layers[layer_id]["code"])
+        assert set(store.spine[f"{layer_id}_code"]) <= codes, layer_id
+
+
+@pytest.mark.parametrize(("child", "parent"), [("sub_icb", "icb"), ("lad", "hwb"),
+                                               ("hwb", "region"), ("lad", "region")])
+def test_layers_nest_by_spine_codes(store: Store, child: str, parent: str) -> None:
+    parents_per_child = store.spine.groupby(f"{child}_code")[f"{parent}_code"].nunique()
+    assert (parents_per_child == 1).all()
+
+
+@pytest.mark.parametrize(("name", "population", "lads"), [
+    ("NHS Greater Manchester Integrated Care Board", 2_867_871, 10),
+    ("NHS Dorset Integrated Care Board", 779_830, 2),
+])
+def test_icb_spot_facts(store: Store, name: str, population: int, lads: int) -> None:
+    icb = store.layers["icb"].set_index("name").loc[name]
+    assert icb["population"] == population
+    assert store.spine.loc[store.spine["icb_code"] == icb["code"], "lad_code"].nunique() == lads
+
+
+def test_two_part_ward_is_merged(store: Store, mirror_dir: Path) -> None:
+    parts = gpd.read_file(mirror_dir / "WD_DEC_2022_UK_BSC.geojson",
+                          where="WD22CD = 'E05014284'").to_crs(27700)
+    assert len(parts) == 2
+    ward = store.layers["ward"].set_index("code").loc["E05014284"]
+    assert ward["area_m2"] == pytest.approx(parts.area.sum(), rel=1e-6)
+    assert store.meta["quirks"]["ward_parts_merged"] == ["E05014284"]
+
+
+def test_ward_best_fit_quirks_are_counted(store: Store) -> None:
+    assert store.meta["quirks"]["lsoa_centroids_outside_every_ward"] == 22
+    assert (store.layers["ward"]["lsoa_count"] == 0).sum() == 40
+
+
+def test_dissolved_layers_share_lsoa_borders(store: Store) -> None:
+    """An ICB is exactly the union of its sub-ICB locations: same LSOA lines, no slivers."""
+    icb = store.layers["icb"].set_index("code")
+    sub_icb = store.layers["sub_icb"]
+    for code, group in sub_icb.groupby("icb_code"):
+        union = shapely.union_all(group.geometry.values)
+        assert abs(union.area - icb.loc[code, "area_m2"]) < 1.0
+
+
+def test_map_copies_are_valid_wgs84(store: Store) -> None:
+    for layer_id, frame in store.map_layers.items():
+        assert frame.crs.to_epsg() == 4326, layer_id
+        assert frame.geometry.is_valid.all(), layer_id
+        assert not frame.geometry.is_empty.any(), layer_id
+        assert list(frame["code"]) == list(store.layers[layer_id]["code"]), layer_id
+        minx, miny, maxx, maxy = frame.total_bounds
+        assert minx > -7 and maxx < 2 and miny > 49 and maxy < 56, layer_id
