@@ -48,6 +48,12 @@ LAYERS: dict[str, Layer] = {
               "#e63946", 3.0,
               "Upper tier from the LTLA23→UTLA23 lookup; LAD23 codes equal LAD24 codes in England "
               "(checked at build), and no upper-tier change took effect in 2024."),
+        Layer("pcn", "Primary care network (PCN)", "2023-01", "PCN Code", "PCN Name", "sub_icb",
+              True, "#6a4c93", 1.5,
+              "No official boundary: footprint of whole LSOAs, 'registrations' (each LSOA to the "
+              "PCN with most of its registered patients) when the GP registrations by LSOA file is "
+              "present, else 'approximate' (practice locations and list sizes, capacity-weighted "
+              "within the sub-ICB location). ePCN January 2023, current practice relationships."),
         Layer("lad", "Lower-tier council (LAD)", "2024", "LAD24CD", "LAD24NM", "hwb", True,
               "#f4a261", 2.0),
         Layer("ward", "Electoral ward", "2022", "WD22CD", "WD22NM", "lad", False, "#2a9d8f", 1.0,

@@ -5,17 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from placemap_cli import data
+from placemap_cli import data, report
+from services.io.download import DownloadError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="placemap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (data,):
+    for module in (data, report):
         module.register(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (ValueError, KeyError, FileNotFoundError) as exc:
-        print(f"placemap: {exc}", file=sys.stderr)
+    except (ValueError, KeyError, FileNotFoundError, DownloadError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"placemap: {message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from services.build_store import build_store
 from services.io.store import load_store, store_size_bytes
-from services.store_summary import store_summary
+from services.store_summary import pcn_lines, store_summary
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -36,4 +36,6 @@ def _check(args: argparse.Namespace) -> int:
         print(f"warning: {warning}")
     for key, value in store.meta.get("quirks", {}).items():
         print(f"{key.replace('_', ' ')}: {value}")
+    for line in pcn_lines(store.meta.get("pcn")):
+        print(line)
     return 0

@@ -24,10 +24,11 @@ from services.io.sources import Manifest, SourceError, hash_warning, load_manife
 from services.io.sources import read_geo as read_geo_source
 from services.io.sources import read_table as read_table_source
 from services.io.store import store_path, write_store
+from services.pcn import pcn_footprints
 
 #: Simplification tolerance (metres, EPSG:27700) of each layer's map copy.
 MAP_TOLERANCE_M = {"region": 500.0, "icb": 150.0, "sub_icb": 100.0, "hwb": 100.0, "lad": 60.0,
-                   "ward": 25.0, "lsoa": 15.0}
+                   "pcn": 40.0, "ward": 25.0, "lsoa": 15.0}
 #: Map copies are rounded to about 1 m: enough for a screen, and it keeps GeoJSON small.
 MAP_GRID_DEGREES = 1e-5
 
@@ -57,6 +58,13 @@ class _Sources:
         self.log(f"read {dataset_id}: {len(table):,} rows")
         return table
 
+    def optional_table(self, dataset_id: str) -> pd.DataFrame | None:
+        """An optional source, or None (logged) when it is not available."""
+        if locate(self.manifest[dataset_id]) is None:
+            self.log(f"optional {dataset_id} not available: going on without it")
+            return None
+        return self.table(dataset_id)
+
     def geo(self, dataset_id: str) -> tuple[gpd.GeoDataFrame, int]:
         frame, repaired = read_geo_source(self.manifest[dataset_id], self._path(dataset_id))
         self.used[dataset_id]["repaired_geometries"] = repaired
@@ -72,9 +80,11 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
     wards, ward_meta = _build_wards(sources, spine)
     spine["ward_code"] = ward_meta.pop("assignment")
     repairs["ward"] = ward_meta.pop("repaired")
+    pcn_names, pcn_meta = _build_pcn(sources, spine)
+    names["pcn"] = pcn_names
 
     layers: dict[str, gpd.GeoDataFrame] = {"lsoa": _lsoa_layer(spine, lsoa_polygons)}
-    for layer_id in ("sub_icb", "icb", "lad", "hwb", "region"):
+    for layer_id in ("sub_icb", "icb", "lad", "hwb", "region", "pcn"):
         layers[layer_id] = _dissolve(layers["lsoa"], spine, layer_id, names[layer_id])
         repairs.setdefault(layer_id, 0)
     layers["ward"] = _finish_wards(wards, spine, layers["lsoa"])
@@ -98,6 +108,7 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
             for layer_id, gdf in layers.items()
         },
         "quirks": ward_meta,
+        "pcn": pcn_meta,
     }
     write_store(path or store_path(), meta, spine, layers, map_layers)
     log(f"store written to {path or store_path()} in {time.perf_counter() - started:.1f} s")
@@ -189,7 +200,7 @@ def _lsoa_layer(spine: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDataF
             "name": spine["lsoa21_name"].values,
             "vintage": LAYERS["lsoa"].vintage,
             **{column: spine[column].values for column in
-               ("sub_icb_code", "icb_code", "lad_code", "hwb_code", "region_code")},
+               ("sub_icb_code", "icb_code", "lad_code", "hwb_code", "region_code", "pcn_code")},
             "population": spine["population"].values,
         },
         geometry=geometry,
@@ -201,7 +212,7 @@ def _lsoa_layer(spine: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDataF
 
 #: Parent codes carried by each dissolved layer: only where the layer nests wholly in the parent.
 _PARENTS = {"sub_icb": ["icb_code"], "icb": [], "lad": ["hwb_code", "region_code"],
-            "hwb": ["region_code"], "region": []}
+            "hwb": ["region_code"], "region": [], "pcn": []}
 
 
 def _dissolve(lsoa: gpd.GeoDataFrame, spine: pd.DataFrame, layer_id: str,
@@ -238,6 +249,22 @@ def _dissolve(lsoa: gpd.GeoDataFrame, spine: pd.DataFrame, layer_id: str,
         raise SourceError(f"{layer_id}: codes without a name in the lookups: "
                           f"{list(layer.loc[layer['name'].isna(), 'code'][:5])}")
     return layer
+
+
+def _build_pcn(sources: _Sources, spine: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Each LSOA's PCN (``spine["pcn_code"]``), the PCN table for :func:`_dissolve` (name, method,
+    sub_icb_code, icb_code, list_size: a PCN's registration footprint need not nest in one
+    sub-ICB, so its parents are its own, not checked) and the meta: method, quality, bad input."""
+    registrations = sources.optional_table("gp_registrations_lsoa")
+    footprints = pcn_footprints(
+        spine, sources.table("lsoa11_lsoa21"), sources.table("epcn_members"),
+        sources.table("epcn_details"), sources.table("practice_locations"), registrations,
+        sources.table("gp_practice_mapping") if registrations is not None else None,
+    )
+    spine["pcn_code"] = footprints.assignment.reindex(spine["lsoa21_code"]).to_numpy()
+    pcns = footprints.pcns.assign(list_size=footprints.pcns["list_size"].round().astype("int64"))
+    return pcns, {"method": footprints.method, "quality": footprints.quality,
+                  "bad_input": footprints.bad_input}
 
 
 def _build_wards(sources: _Sources, spine: pd.DataFrame) -> tuple[gpd.GeoDataFrame, dict]:

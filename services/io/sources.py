@@ -200,22 +200,25 @@ def read_geo(dataset: Dataset, path: Path) -> tuple[gpd.GeoDataFrame, int]:
     return frame, repaired
 
 
-def _check_wgs84(dataset: Dataset, path: Path, frame: gpd.GeoDataFrame) -> None:
-    """GeoJSON is WGS84 (RFC 7946). A file declaring another CRS, or holding coordinates that
-    cannot be longitude/latitude, is refused rather than reprojected from a guessed origin."""
-    declared = frame.crs.to_string() if frame.crs is not None else "no CRS"
+def wgs84_problem(frame: gpd.GeoDataFrame) -> str | None:
+    """Why ``frame`` is not WGS84 longitude/latitude, or None. GeoJSON is WGS84 (RFC 7946): a
+    file declaring another CRS, or holding projected coordinates, is refused rather than
+    reprojected from a guessed origin."""
     if frame.crs is None or frame.crs.to_epsg() != 4326:
-        raise SourceError(
-            f"{path.name}: coordinates are in {declared}, expected WGS84 (EPSG:4326, RFC 7946). "
-            f"Download '{dataset.title}' with outSR=4326 or re-export it in WGS84."
-        )
+        declared = frame.crs.to_string() if frame.crs is not None else "no CRS"
+        return f"coordinates are in {declared}, expected WGS84 (EPSG:4326, RFC 7946)"
     minx, miny, maxx, maxy = frame.total_bounds
     if min(minx, miny) < -180 or maxx > 180 or maxy > 90:
-        raise SourceError(
-            f"{path.name}: coordinates up to ({maxx:.0f}, {maxy:.0f}) are not longitude/latitude: "
-            f"the file looks projected (e.g. British National Grid) but GeoJSON must be WGS84. "
-            f"Re-export '{dataset.title}' in EPSG:4326."
-        )
+        return (f"coordinates up to ({maxx:.0f}, {maxy:.0f}) are not longitude/latitude: the "
+                "file looks projected (e.g. British National Grid) but GeoJSON must be WGS84")
+    return None
+
+
+def _check_wgs84(dataset: Dataset, path: Path, frame: gpd.GeoDataFrame) -> None:
+    problem = wgs84_problem(frame)
+    if problem:
+        raise SourceError(f"{path.name}: {problem}. Download '{dataset.title}' with outSR=4326 "
+                          "or re-export it in WGS84 (EPSG:4326).")
 
 
 def _check_fields(dataset: Dataset, path: Path, columns: pd.Index) -> None:

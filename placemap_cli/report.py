@@ -1,0 +1,130 @@
+"""``placemap report`` and ``placemap flags``: the engine for boundary reviewers, no browser needed.
+
+Output is deterministic (sorted by the services) in three forms: ``table`` for reading, ``csv``
+(one tidy table with a ``section`` column) and ``json`` (docs/report-json.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+import pandas as pd
+
+from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.io.store import load_store
+from services.places import DEFAULT_SCHEME
+from services.report import england_flags, icb_report
+from services.workspace import Workspace
+
+CSV_FIELDS = ["section", "subject_code", "subject_name", "other_code", "other_name", "population",
+              "share_of_subject", "share_of_other", "jaccard", "class", "severity", "sentence"]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser("report", help="coterminosity, coverage and flags for one ICB")
+    report.add_argument("--icb", required=True, help="ICB code (E54...), ODS code or name")
+    report.add_argument("--layer", default="place", choices=["place", "pcn"],
+                        help="what to report on: the places, or the PCNs")
+    _common(report)
+    report.set_defaults(run=_report)
+    flags = commands.add_parser("flags", help="misalignment flags")
+    flags.add_argument("--england", action="store_true", required=True,
+                       help="every rule over all ICBs")
+    _common(flags)
+    flags.set_defaults(run=_flags)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--places", default=DEFAULT_SCHEME,
+                        help="scheme (hwb_within_icb, sub_icb), published configuration "
+                             "(e.g. greater_manchester) or a CSV file place,block_type,code")
+    parser.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                        help="share for 'coterminous' / 'within' (default 0.99)")
+    parser.add_argument("--sliver", type=float, default=DEFAULT_SLIVER,
+                        help="overlaps below this share of the smaller area are slivers")
+    parser.add_argument("--store", help="store folder (default: PLACEMAP_STORE)")
+
+
+def _report(args: argparse.Namespace) -> int:
+    ws = Workspace(load_store(args.store))
+    report = icb_report(ws, ws.find_icb(args.icb), args.places, args.layer, args.threshold,
+                        args.sliver)
+    _emit(report, args.format)
+    return 0
+
+
+def _flags(args: argparse.Namespace) -> int:
+    ws = Workspace(load_store(args.store))
+    _emit(england_flags(ws, args.places, args.threshold, args.sliver), args.format)
+    return 0
+
+
+def _emit(report: dict, form: str) -> None:
+    if form == "json":
+        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif form == "csv":
+        writer = csv.DictWriter(sys.stdout, CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_csv_rows(report))
+    else:
+        print(_table(report))
+
+
+def _csv_rows(report: dict) -> list[dict]:
+    rows = []
+    for other, records in report.get("coterminosity", {}).items():
+        rows += [{"section": f"coterminosity_{other}", "subject_code": r["a_code"],
+                  "subject_name": r["a_name"], "other_code": r["best_b_code"],
+                  "other_name": r["best_b_name"], "population": r["population"],
+                  "share_of_subject": r["population_share_of_a"],
+                  "share_of_other": r["population_share_of_b"],
+                  "jaccard": r["population_jaccard"], "class": r["population_class"]}
+                 for r in records]
+    for other, records in report.get("coverage", {}).items():
+        rows += [{"section": f"coverage_{other}", "subject_code": r["a_code"],
+                  "subject_name": r["a_name"], "other_code": r["b_code"],
+                  "other_name": r["b_name"], "population": r["population"],
+                  "share_of_subject": r["population_share_of_a"],
+                  "share_of_other": r["population_share_of_b"], "class": r["population_class"]}
+                 for r in records]
+    rows += [{"section": "flag", "subject_code": r["code"], "subject_name": r["name"],
+              "class": r["rule"], "severity": r["severity"], "sentence": r["sentence"]}
+             for r in report["flags"]]
+    rows += [{"section": f"sliver:{r['comparison']}", "subject_code": r["a_code"],
+              "subject_name": r["a_name"], "other_code": r["b_code"], "other_name": r["b_name"],
+              "population": r["population"], "share_of_subject": r["population_share_of_a"],
+              "share_of_other": r["population_share_of_b"], "class": "sliver"}
+             for r in report["slivers"]]
+    return rows
+
+
+def _table(report: dict) -> str:
+    out = []
+    if "icb" in report:
+        icb = report["icb"]
+        out.append(f"{icb['name']} ({icb['code']}), population {icb['population']:,}")
+    out.append(f"Places: {report['places']['name']} (vintage {report['places']['vintage']}); "
+               f"coterminous when both population shares >= {report['threshold']}, "
+               f"slivers below {report['sliver']:.1%}")
+    for other, records in report.get("coterminosity", {}).items():
+        out.append(f"\n{report['layer']} vs {other} (population-based; area-based alongside)")
+        frame = pd.DataFrame(records)
+        out.append(frame[["a_name", "population", "best_b_name", "population_share_of_a",
+                          "population_share_of_b", "population_jaccard", "population_class",
+                          "area_class"]].to_string(index=False) if len(frame) else "(none)")
+    if "icb_coverage_by_place" in report:
+        cover = report["icb_coverage_by_place"]
+        out.append(f"\nICB population by place: {cover['population']:,} people; "
+                   f"{cover['uncovered']:,} in no place, {cover['double_counted']:,} counted twice")
+        out.append(pd.DataFrame(cover["rows"]).to_string(index=False))
+    out.append(f"\nFlags ({len(report['flags'])})")
+    out += [f"  [{r['severity']}] {r['rule']}: {r['sentence']}" for r in report["flags"]]
+    out.append(f"\nSlivers, not misalignments ({len(report['slivers'])})")
+    out += [f"  {r['comparison']}: {r['a_name']} / {r['b_name']}: {r['population']:,} people"
+            for r in report["slivers"]]
+    return "\n".join(out)

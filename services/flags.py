@@ -1,0 +1,272 @@
+"""Misalignment flags: named rules over the overlap tables, each with a severity, the numbers
+behind it and one plain-English sentence.
+
+All rules are population-based (Census 2021 over the LSOA spine); a pair below the sliver
+tolerance (σ · the smaller area's population) is never a misalignment and is listed apart.
+Wards enter by ONS best fit, so their figures are approximate and the sentence says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.geography import Geography
+from services.workspace import Workspace
+
+#: rule → (severity, what it means)
+RULES = {
+    "place_crosses_icb": ("high", "A place has people outside its ICB; a place may not cross "
+                                  "its ICB boundary."),
+    "hwb_split_across_icbs": ("high", "An HWB area (upper-tier council) is split across ICBs."),
+    "hwb_split_across_places_of_different_icbs": (
+        "high", "An HWB area is split across places that belong to different ICBs."),
+    "place_splits_hwb": ("medium", "A place takes part, not all, of an HWB area."),
+    "place_splits_lad": ("medium", "A place takes part, not all, of a lower-tier council."),
+    "places_leave_gap": ("medium", "Some of an ICB's population is in none of its places."),
+    "places_overlap": ("medium", "Some of an ICB's population is in more than one place."),
+    "ward_split_across_places": ("low", "An electoral ward is split across places (best fit)."),
+    "pcn_straddles_place": ("low", "A PCN footprint straddles places."),
+    "pcn_straddles_lad": ("low", "A PCN footprint straddles lower-tier councils."),
+    "pcn_straddles_hwb": ("low", "A PCN footprint straddles HWB areas."),
+    "pcn_straddles_icb": ("low", "A PCN footprint straddles ICBs."),
+    "vintage_mismatch": ("info", "Layers of different vintages are compared (through the LSOA "
+                                 "2021 spine, never code to code)."),
+}
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    severity: str
+    layer: str
+    code: str
+    name: str
+    numbers: dict
+    sentence: str
+
+
+def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = None, *,
+                       threshold: float = DEFAULT_THRESHOLD,
+                       sliver: float = DEFAULT_SLIVER) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(flags, slivers) for all of England, or only what touches ``icb_code``; both sorted by
+    severity, rule and code so output is deterministic."""
+    context = _Context(ws, places, icb_code, threshold, sliver)
+    flags: list[Flag] = []
+    for rule in (_place_crosses_icb, _hwb_split_across_icbs, _hwb_split_across_place_icbs,
+                 _place_splits, _gaps_and_overlaps, _ward_split, _pcn_straddles, _vintages):
+        flags.extend(rule(context))
+    frame = pd.DataFrame([asdict(flag) for flag in flags],
+                         columns=["rule", "severity", "layer", "code", "name", "numbers",
+                                  "sentence"])
+    frame = frame.sort_values(["severity", "rule", "code"], key=_severity_key, ignore_index=True)
+    slivers = pd.concat(context.slivers, ignore_index=True) if context.slivers else pd.DataFrame(
+        columns=["comparison", "a_code", "a_name", "b_code", "b_name", "population",
+                 "population_share_of_a", "population_share_of_b"])
+    return frame, slivers.sort_values(["comparison", "a_code", "b_code"], ignore_index=True)
+
+
+def _severity_key(column: pd.Series) -> pd.Series:
+    return column.map(SEVERITY_ORDER) if column.name == "severity" else column
+
+
+class _Context:
+    def __init__(self, ws: Workspace, places: Geography, icb_code: str | None,
+                 threshold: float, sliver: float) -> None:
+        self.ws, self.places, self.icb_code = ws, places, icb_code
+        self.threshold, self.sliver = threshold, sliver
+        self.slivers: list[pd.DataFrame] = []
+        self.icb = ws.geography("icb")
+        self.icb_names = self.icb.names()
+
+    def pairs(self, a: Geography, b: Geography, comparison: str) -> pd.DataFrame:
+        """Non-sliver pairs of A and B in scope; slivers with people in them are kept apart."""
+        pairs = self.ws.pairs(a, b, threshold=self.threshold, sliver=self.sliver, area=False)
+        pairs = pairs[pairs["a_code"].isin(self.scope(a))]
+        slivers = pairs[(pairs["population_class"] == "sliver") & (pairs["population"] > 0)]
+        if len(slivers):
+            self.slivers.append(slivers.assign(comparison=comparison)[
+                ["comparison", "a_code", "a_name", "b_code", "b_name", "population",
+                 "population_share_of_a", "population_share_of_b"]])
+        return pairs[pairs["population_class"] != "sliver"]
+
+    def scope(self, geography: Geography) -> pd.Index:
+        if self.icb_code is None:
+            return geography.areas.index
+        return self.ws.codes_in_icb(geography, self.icb_code, self.sliver)
+
+    def icb_name(self, code: str) -> str:
+        return str(self.icb_names.get(code, code))
+
+    @property
+    def pcn(self) -> Geography | None:
+        return self.ws.geography("pcn") if "pcn" in self.ws.store.layers else None
+
+
+def _people(value: float) -> str:
+    return f"{round(value):,}"
+
+
+def _pct(share: float) -> str:
+    return f"{share:.1%}"
+
+
+def _flag(rule: str, layer: str, code: str, name: str, numbers: dict, sentence: str) -> Flag:
+    return Flag(rule, RULES[rule][0], layer, code, name, numbers, sentence)
+
+
+def _place_crosses_icb(c: _Context) -> list[Flag]:
+    pairs = c.pairs(c.places, c.icb, "place vs ICB")
+    own = c.places.areas["icb_code"]
+    outside = pairs[pairs["b_code"] != pairs["a_code"].map(own)]
+    flags = []
+    for code, rows in outside.groupby("a_code", sort=True):
+        people = int(rows["population"].sum())
+        where = "; ".join(f"{_people(r.population)} in {r.b_name}" for r in rows.itertuples())
+        flags.append(_flag(
+            "place_crosses_icb", "place", code, code,
+            {"icb_code": own[code], "population_outside": people,
+             "population_share_outside": round(float(rows["population_share_of_a"].sum()), 4),
+             "other_icbs": {r.b_code: int(r.population) for r in rows.itertuples()}},
+            f"Place '{code}' has {_people(people)} people "
+            f"({_pct(rows['population_share_of_a'].sum())}) outside its ICB "
+            f"{c.icb_name(own[code])}: {where}."))
+    return flags
+
+
+def _split_sentence(rows: pd.DataFrame) -> str:
+    return ", ".join(f"{_pct(r.population_share_of_a)} in {r.b_name}"
+                     for r in rows.sort_values("population", ascending=False).itertuples())
+
+
+def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
+    pairs = c.pairs(c.ws.geography("hwb"), c.icb, "HWB area vs ICB")
+    flags = []
+    for code, rows in pairs.groupby("a_code", sort=True):
+        if len(rows) < 2:
+            continue
+        name = rows["a_name"].iloc[0]
+        flags.append(_flag(
+            "hwb_split_across_icbs", "hwb", code, name,
+            {"icb_count": len(rows),
+             "population_share_by_icb": {r.b_code: round(float(r.population_share_of_a), 4)
+                                         for r in rows.itertuples()},
+             "population_by_icb": {r.b_code: int(r.population) for r in rows.itertuples()}},
+            f"{name} HWB area is split across {len(rows)} ICBs: {_split_sentence(rows)}."))
+    return flags
+
+
+def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
+    pairs = c.pairs(c.ws.geography("hwb"), c.places, "HWB area vs place")
+    pairs = pairs.assign(place_icb=pairs["b_code"].map(c.places.areas["icb_code"]))
+    flags = []
+    for code, rows in pairs.groupby("a_code", sort=True):
+        if rows["place_icb"].nunique() < 2:
+            continue
+        name = rows["a_name"].iloc[0]
+        flags.append(_flag(
+            "hwb_split_across_places_of_different_icbs", "hwb", code, name,
+            {"places": {r.b_code: round(float(r.population_share_of_a), 4)
+                        for r in rows.itertuples()},
+             "icbs": sorted(rows["place_icb"].unique())},
+            f"{name} HWB area is split across places of {rows['place_icb'].nunique()} ICBs: "
+            f"{_split_sentence(rows)}."))
+    return flags
+
+
+def _place_splits(c: _Context) -> list[Flag]:
+    flags = []
+    for layer_id, label in (("hwb", "HWB area"), ("lad", "council")):
+        pairs = c.pairs(c.places, c.ws.geography(layer_id), f"place vs {label}")
+        split = pairs[pairs["population_share_of_b"] < c.threshold]
+        for r in split.itertuples():
+            flags.append(_flag(
+                f"place_splits_{layer_id}", "place", r.a_code, r.a_code,
+                {f"{layer_id}_code": r.b_code, "population_in_both": int(r.population),
+                 f"share_of_{layer_id}": round(float(r.population_share_of_b), 4),
+                 "share_of_place": round(float(r.population_share_of_a), 4)},
+                f"Place '{r.a_code}' takes {_people(r.population)} people of the {r.b_name} "
+                f"{label} ({_pct(r.population_share_of_b)} of it); they are "
+                f"{_pct(r.population_share_of_a)} of the place's population."))
+    return flags
+
+
+def _gaps_and_overlaps(c: _Context) -> list[Flag]:
+    icbs = sorted(set(c.places.areas["icb_code"]))
+    if c.icb_code is not None:
+        icbs = [code for code in icbs if code == c.icb_code]
+    flags = []
+    for icb_code in icbs:
+        cover = c.ws.coverage(icb_code, c.icb, c.places)
+        for rule, people, what in (("places_leave_gap", cover.uncovered, "in none of its places"),
+                                   ("places_overlap", cover.double_counted,
+                                    "counted in more than one place")):
+            if people == 0:
+                continue
+            share = people / cover.population
+            numbers = {"population": people, "population_share": round(share, 4)}
+            if share < c.sliver:
+                c.slivers.append(pd.DataFrame([{
+                    "comparison": rule, "a_code": icb_code, "a_name": c.icb_name(icb_code),
+                    "b_code": "", "b_name": what, "population": people,
+                    "population_share_of_a": share, "population_share_of_b": float("nan")}]))
+                continue
+            flags.append(_flag(rule, "icb", icb_code, c.icb_name(icb_code), numbers,
+                               f"{_people(people)} people ({_pct(share)}) of "
+                               f"{c.icb_name(icb_code)} are {what}."))
+    return flags
+
+
+def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
+               comparison: str, note: str = "") -> list[Flag]:
+    pairs = c.pairs(a, b, comparison)
+    flags = []
+    for code, rows in pairs.groupby("a_code", sort=True):
+        if len(rows) < 2:
+            continue
+        name = rows["a_name"].iloc[0]
+        flags.append(_flag(
+            rule, a.id, code, name,
+            {"population_share_by_area": {r.b_code: round(float(r.population_share_of_a), 4)
+                                          for r in rows.itertuples()}},
+            f"{name} is split across {len(rows)} {label}: {_split_sentence(rows)}{note}."))
+    return flags
+
+
+def _ward_split(c: _Context) -> list[Flag]:
+    return _straddles(c, c.ws.geography("ward"), c.places, "ward_split_across_places", "places",
+                      "ward vs place", " (ward population by ONS best fit)")
+
+
+def _pcn_straddles(c: _Context) -> list[Flag]:
+    pcn = c.pcn
+    if pcn is None:
+        return []
+    flags = []
+    for layer_id, target, label in (("place", c.places, "places"),
+                                    ("lad", c.ws.geography("lad"), "councils"),
+                                    ("hwb", c.ws.geography("hwb"), "HWB areas"),
+                                    ("icb", c.icb, "ICBs")):
+        flags.extend(_straddles(c, pcn, target, f"pcn_straddles_{layer_id}", label,
+                                f"PCN vs {label}"))
+    return flags
+
+
+def _vintages(c: _Context) -> list[Flag]:
+    compared = [c.ws.geography("ward"), c.places, c.icb]
+    if c.pcn is not None:
+        compared.append(c.pcn)
+    flags = []
+    ward = compared[0]
+    for other in compared[1:]:
+        if other.vintage == ward.vintage:
+            continue
+        flags.append(_flag(
+            "vintage_mismatch", "ward", f"{ward.id}~{other.id}", f"{ward.title} vs {other.title}",
+            {"vintages": [ward.vintage, other.vintage]},
+            f"{ward.title} ({ward.vintage}) are compared with {other.title} ({other.vintage}) "
+            "through the LSOA 2021 spine by best fit, not by joining their codes."))
+    return flags

@@ -1,0 +1,95 @@
+"""A geography as the engine sees it: which LSOAs belong to which of its areas.
+
+Every comparison in Placemap goes through the LSOA 2021 spine, so a geography is first a
+*membership*: pairs (spine row, area code). Store layers have one code per LSOA; a place
+configuration may leave LSOAs out (gaps) or put one in two places (overlaps), so membership is a
+general many-to-many table. Geometry (EPSG:27700) is only needed for area measures on layers that
+are not unions of whole LSOAs (wards), and is built lazily.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from layers import get_layer
+from services.io.store import Store
+
+
+@dataclass(eq=False)
+class Geography:
+    """One set of areas over the spine.
+
+    ``membership`` has integer ``lsoa`` (row position in the spine) and ``code`` columns;
+    ``areas`` is indexed by code with at least ``name``. ``lsoa_built`` is true when every area is a
+    union of whole LSOAs, which makes its population figures exact; otherwise (wards) membership is
+    the ONS best fit by population-weighted centroid and population figures are approximate.
+    """
+
+    id: str
+    title: str
+    vintage: str
+    lsoa_built: bool
+    membership: pd.DataFrame
+    areas: pd.DataFrame
+    geometry_factory: Callable[[], gpd.GeoSeries] | None = field(default=None, repr=False)
+
+    @cached_property
+    def key(self) -> str:
+        """Identity of the membership, so cached overlap tables follow edits."""
+        digest = hashlib.sha1(self.id.encode())
+        digest.update(pd.util.hash_pandas_object(self.membership, index=False).to_numpy())
+        return f"{self.id}:{self.vintage}:{digest.hexdigest()[:16]}"
+
+    @cached_property
+    def one_code_per_lsoa(self) -> bool:
+        return not self.membership["lsoa"].duplicated().any()
+
+    @cached_property
+    def geometry(self) -> gpd.GeoSeries:
+        """Polygons in EPSG:27700 indexed by code."""
+        if self.geometry_factory is None:
+            raise ValueError(f"Geography {self.id!r} has no geometry.")
+        return self.geometry_factory()
+
+    @property
+    def population_method(self) -> str:
+        return "exact (sum of whole LSOAs)" if self.lsoa_built else "best fit (LSOA centroids)"
+
+    def names(self) -> pd.Series:
+        return self.areas["name"]
+
+
+def store_geography(store: Store, layer_id: str) -> Geography:
+    """A store layer: every LSOA carries its code in the spine column ``<layer>_code``."""
+    layer = get_layer(layer_id)
+    frame = store.layer(layer_id)
+    codes = store.spine[layer.spine_column]
+    present = codes.notna().to_numpy()
+    membership = pd.DataFrame({"lsoa": np.flatnonzero(present).astype(np.int64),
+                               "code": codes[present].to_numpy()})
+    areas = frame.drop(columns="geometry").set_index("code", drop=False).rename_axis(None)
+    return Geography(
+        id=layer_id,
+        title=layer.title,
+        vintage=layer.vintage,
+        lsoa_built=layer.lsoa_built,
+        membership=membership,
+        areas=areas,
+        geometry_factory=lambda: frame.set_index("code").geometry,
+    )
+
+
+def lsoa_geometry_union(store: Store, membership: pd.DataFrame) -> gpd.GeoSeries:
+    """Polygons of areas made of whole LSOAs (EPSG:27700), dissolved from the store's LSOAs so
+    their borders are the same lines as the store layers' borders."""
+    lsoa = store.layer("lsoa").geometry.to_numpy()
+    parts = gpd.GeoDataFrame({"code": membership["code"].to_numpy()},
+                             geometry=lsoa[membership["lsoa"].to_numpy()], crs=27700)
+    return parts.dissolve("code", sort=True).geometry

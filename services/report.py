@@ -1,0 +1,93 @@
+"""The reviewer's report for one ICB: coterminosity, coverage and flags as plain records.
+
+One function builds the report and the CLI only formats it, so the table, CSV and JSON forms
+carry the same numbers (JSON layout: docs/report-json.md). Shares are rounded to 4 decimals.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.flags import misalignment_flags
+from services.places import DEFAULT_SCHEME
+from services.workspace import Workspace
+
+COMPARED_WITH = {"place": ("lad", "hwb"), "pcn": ("lad", "hwb", "place")}
+COTERMINOSITY_FIELDS = ["a_code", "a_name", "population", "best_b_code", "best_b_name",
+                        "population_share_of_a", "population_share_of_b", "population_jaccard",
+                        "population_class", "partners", "area_share_of_a", "area_share_of_b",
+                        "area_jaccard", "area_class", "population_method"]
+
+
+def icb_report(ws: Workspace, icb_code: str, places: str = DEFAULT_SCHEME, layer: str = "place",
+               threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER) -> dict:
+    if layer not in COMPARED_WITH:
+        raise KeyError(f"--layer {layer!r} is not supported: choose place or pcn.")
+    place_geography = ws.places(places, None)
+    subject = place_geography if layer == "place" else ws.geography(layer)
+    codes = ws.codes_in_icb(subject, icb_code, sliver)
+    if layer == "place":
+        codes = codes.intersection(
+            place_geography.areas.index[place_geography.areas["icb_code"] == icb_code])
+    icb = ws.store.layer("icb").set_index("code").loc[icb_code]
+    report = {
+        "icb": {"code": icb_code, "name": icb["name"], "population": int(icb["population"])},
+        "places": {"name": place_geography.title.removeprefix("Places: "),
+                   "vintage": place_geography.vintage},
+        "layer": layer,
+        "threshold": threshold,
+        "sliver": sliver,
+        "coterminosity": {},
+        "coverage": {},
+    }
+    for other_id in COMPARED_WITH[layer]:
+        other = place_geography if other_id == "place" else ws.geography(other_id)
+        table = ws.coterminosity(subject, other, threshold=threshold, sliver=sliver, codes=codes)
+        report["coterminosity"][other_id] = _records(table[COTERMINOSITY_FIELDS])
+        pairs = ws.pairs(subject, other, threshold=threshold, sliver=sliver, area=False)
+        pairs = pairs[pairs["a_code"].isin(codes)]
+        report["coverage"][other_id] = _records(pairs[[
+            "a_code", "a_name", "b_code", "b_name", "population", "population_share_of_a",
+            "population_share_of_b", "population_class"]])
+    icb_cover = ws.coverage(icb_code, ws.geography("icb"), place_geography)
+    report["icb_coverage_by_place"] = {
+        "population": icb_cover.population, "uncovered": icb_cover.uncovered,
+        "double_counted": icb_cover.double_counted, "rows": _records(icb_cover.rows)}
+    flags, slivers = misalignment_flags(ws, place_geography, icb_code, threshold=threshold,
+                                        sliver=sliver)
+    if layer == "pcn":
+        flags = flags[flags["rule"].str.startswith("pcn_")]
+    report["flags"] = _records(flags)
+    report["slivers"] = _records(slivers)
+    return report
+
+
+def england_flags(ws: Workspace, places: str = DEFAULT_SCHEME,
+                  threshold: float = DEFAULT_THRESHOLD,
+                  sliver: float = DEFAULT_SLIVER) -> dict:
+    place_geography = ws.places(places, None)
+    flags, slivers = misalignment_flags(ws, place_geography, None, threshold=threshold,
+                                        sliver=sliver)
+    return {"scope": "England", "places": {"name": place_geography.title.removeprefix(
+        "Places: "), "vintage": place_geography.vintage}, "threshold": threshold,
+        "sliver": sliver, "flags": _records(flags), "slivers": _records(slivers)}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{key: _clean(value) for key, value in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def _clean(value):
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    return value

@@ -1,0 +1,122 @@
+"""The whole view as a small value that round-trips through a URL query string.
+
+A presenter's link must reopen exactly the same view, so everything a user can set lives here and
+nowhere else: page, ICB, selected area, layers, thresholds, place configuration, map centre and
+zoom, basemap and presentation mode. Query values are strings; anything unreadable falls back to
+the default and is reported, never silently kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.places import DEFAULT_SCHEME
+
+PAGES = ("map", "coterminosity", "coverage", "flags", "places", "export", "data")
+MAP_LAYERS = ("icb", "sub_icb", "hwb", "lad", "place", "pcn", "ward")
+DEFAULT_LAYERS = ("icb", "hwb", "lad", "place")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    page: str = "map"
+    icb: str = ""
+    area: str = ""
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    threshold: float = DEFAULT_THRESHOLD
+    sliver: float = DEFAULT_SLIVER
+    places: str = DEFAULT_SCHEME
+    lat: float | None = None
+    lon: float | None = None
+    zoom: int | None = None
+    basemap: bool = True
+    present: bool = False
+
+    def to_query(self) -> dict[str, str]:
+        """Only the values that differ from the defaults, so links stay short."""
+        default = ViewState()
+        query = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value == getattr(default, field.name) or value is None:
+                continue
+            if isinstance(value, tuple):
+                query[field.name] = ",".join(value)
+            elif isinstance(value, bool):
+                query[field.name] = "1" if value else "0"
+            elif isinstance(value, float):
+                query[field.name] = f"{value:.5f}".rstrip("0").rstrip(".")
+            else:
+                query[field.name] = str(value)
+        return query
+
+    def with_(self, **changes) -> ViewState:
+        return replace(self, **changes)
+
+
+def from_query(query: dict[str, str]) -> tuple[ViewState, list[str]]:
+    """(view, problems): each unreadable value is named and replaced by its default."""
+    values: dict = {}
+    problems: list[str] = []
+    for name, raw in query.items():
+        parser = _PARSERS.get(name)
+        if parser is None:
+            problems.append(f"ignored unknown link setting '{name}'")
+            continue
+        try:
+            values[name] = parser(raw)
+        except ValueError as exc:
+            problems.append(f"link setting {name}={raw!r} ignored: {exc}")
+    return ViewState(**values), problems
+
+
+def _page(raw: str) -> str:
+    if raw not in PAGES:
+        raise ValueError(f"pages are {', '.join(PAGES)}")
+    return raw
+
+
+def _layers(raw: str) -> tuple[str, ...]:
+    layers = tuple(part for part in raw.split(",") if part)
+    unknown = [layer for layer in layers if layer not in MAP_LAYERS]
+    if unknown:
+        raise ValueError(f"unknown layer(s) {', '.join(unknown)}")
+    return layers
+
+
+def _share(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value <= 1:
+        raise ValueError("must be between 0 and 1")
+    return value
+
+
+def _flag(raw: str) -> bool:
+    if raw not in ("0", "1"):
+        raise ValueError("must be 0 or 1")
+    return raw == "1"
+
+
+def _bounded(low: float, high: float):
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+    return parse
+
+
+def _zoom(raw: str) -> int:
+    value = int(raw)
+    if not 1 <= value <= 20:
+        raise ValueError("must be between 1 and 20")
+    return value
+
+
+_PARSERS = {
+    "page": _page, "icb": str.strip, "area": str.strip, "layers": _layers,
+    "threshold": _share, "sliver": _share, "places": str.strip,
+    "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5), "zoom": _zoom,
+    "basemap": _flag, "present": _flag,
+}

@@ -1,0 +1,125 @@
+"""The engine's working set: one loaded store, its geographies and their overlap tables.
+
+The CLI holds one per run and the dashboard one per server process, so geographies and overlap
+tables are built once and shared. Everything here is plain Python over DataFrames.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from services.coterminosity import (
+    DEFAULT_SLIVER,
+    DEFAULT_THRESHOLD,
+    area_coterminosity,
+    pair_measures,
+)
+from services.coverage import Coverage, coverage
+from services.geography import Geography, store_geography
+from services.io.store import Store
+from services.overlap import Overlaps
+from services.places import PlaceConfig, load_config, resolve
+
+
+class Workspace:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.overlaps = Overlaps.from_store(store)
+        self._geographies: dict[str, Geography] = {}
+        self._places: dict[tuple, Geography] = {}
+        self._totals: dict[str, pd.DataFrame] = {}
+        self._pairs: dict[tuple, pd.DataFrame] = {}
+
+    def geography(self, layer_id: str) -> Geography:
+        if layer_id not in self._geographies:
+            self._geographies[layer_id] = store_geography(self.store, layer_id)
+        return self._geographies[layer_id]
+
+    def places(self, config: PlaceConfig | str, icb_code: str | None = None) -> Geography:
+        """A configuration (or its name) resolved to a geography; cached by its blocks."""
+        if isinstance(config, str):
+            config = load_config(self.store, config)
+        key = (config.name, icb_code, pd.util.hash_pandas_object(
+            config.blocks[["place", "block_type", "code"]], index=False).sum())
+        if key not in self._places:
+            self._places[key] = resolve(config, self.store, icb_code)
+        return self._places[key]
+
+    def totals(self, geography: Geography) -> pd.DataFrame:
+        """P(a) and S(a) per area: sums over the spine for areas made of LSOAs, the polygon area
+        for the others (wards), so that shares and their overlap table agree."""
+        if geography.key not in self._totals:
+            totals = pd.DataFrame({"population": self.overlaps.totals(geography)})
+            if geography.lsoa_built:
+                lsoa = geography.membership["lsoa"].to_numpy()
+                area = pd.Series(self.overlaps.lsoa_area_m2[lsoa],
+                                 index=geography.membership["code"].to_numpy())
+                totals["area_m2"] = area.groupby(level=0).sum().reindex(totals.index, fill_value=0)
+            else:
+                totals["area_m2"] = geography.areas["area_m2"].reindex(totals.index)
+            self._totals[geography.key] = totals
+        return self._totals[geography.key]
+
+    def pairs(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
+              sliver: float = DEFAULT_SLIVER, area: bool = True) -> pd.DataFrame:
+        """Every overlapping pair with names, shares both ways, Jaccard and class (cached: treat
+        the result as read-only)."""
+        key = (a.key, b.key, threshold, sliver, area)
+        if key not in self._pairs:
+            table = self.overlaps.table(a, b, area=area)
+            pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver)
+            pairs.insert(1, "a_name", a.names().reindex(pairs["a_code"]).to_numpy())
+            pairs.insert(3, "b_name", b.names().reindex(pairs["b_code"]).to_numpy())
+            self._pairs[key] = pairs
+        return self._pairs[key]
+
+    def coterminosity(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
+                      sliver: float = DEFAULT_SLIVER, codes: pd.Index | None = None,
+                      area: bool = True) -> pd.DataFrame:
+        """Per area of A (optionally only ``codes``): best partner in B, shares, Jaccard, class."""
+        pairs = self.pairs(a, b, threshold=threshold, sliver=sliver, area=area)
+        codes = a.areas.index if codes is None else pd.Index(codes)
+        result = area_coterminosity(pairs[pairs["a_code"].isin(codes)], codes)
+        if area:
+            by_area = area_coterminosity(pairs[pairs["a_code"].isin(codes)], codes, basis="area")
+            result = result.merge(
+                by_area[["a_code", "area_share_of_a", "area_share_of_b", "area_jaccard",
+                         "area_area_class"]], on="a_code")
+            result = result.rename(columns={"area_area_class": "area_class"})
+        result = result.rename(columns={"population_area_class": "population_class"})
+        result.insert(1, "a_name", a.names().reindex(result["a_code"]).to_numpy())
+        result.insert(3, "best_b_name", b.names().reindex(result["best_b_code"]).to_numpy())
+        result.insert(4, "population", self.totals(a)["population"].reindex(
+            result["a_code"]).to_numpy())
+        result["population_method"] = "exact" if a.lsoa_built and b.lsoa_built else "best fit"
+        return result
+
+    def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:
+        return coverage(a_code, a, b, self.overlaps.population)
+
+    def codes_in_icb(self, geography: Geography, icb_code: str,
+                     sliver: float = DEFAULT_SLIVER) -> pd.Index:
+        """Areas with more than a sliver of their population in the ICB, or ever so little of
+        the ICB's (so small areas at the edge are not missed)."""
+        pairs = self.pairs(geography, self.geography("icb"), sliver=sliver, area=False)
+        pairs = pairs[(pairs["b_code"] == icb_code) & (pairs["population_class"] != "sliver")]
+        return pd.Index(sorted(pairs["a_code"]))
+
+    def find_icb(self, query: str) -> str:
+        """An ICB code from its code, ODS code or (part of) its name."""
+        icbs = self.store.layer("icb")
+        text = query.strip().lower()
+        exact = icbs[(icbs["code"].str.lower() == text) | (icbs["ods_code"].str.lower() == text)
+                     | (icbs["name"].str.lower() == text)]
+        found = exact if len(exact) else icbs[icbs["name"].str.lower().str.contains(
+            text, regex=False)]
+        if len(found) != 1:
+            hint = "; ".join(found["name"]) if len(found) else "try part of an ICB name"
+            raise KeyError(f"{len(found)} ICBs match {query!r} ({hint}). Give an ICB code "
+                           "(E54...), ODS code or a unique part of its name.")
+        return str(found["code"].iloc[0])
+
+    @property
+    def population(self) -> np.ndarray:
+        return self.overlaps.population
