@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE := $(or $(PLACEMAP_STORE),geodata/store)
 PORT ?= 8501
 
-.PHONY: run test store chromium bench
+.PHONY: run test store chromium bench assets
 
 $(VENV)/installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,10 +13,14 @@ $(VENV)/installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# Leaflet served locally (pinned by sha256), so maps draw offline.
+assets: $(VENV)/installed
+	@test -f static/leaflet/leaflet.js || $(BIN)/python -m ui.assets
+
 store: $(VENV)/installed
 	@test -f $(STORE)/meta.json || $(BIN)/placemap data build
 
-run: store
+run: store assets
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
@@ -24,7 +28,7 @@ run: store
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-test: $(VENV)/installed chromium
+test: $(VENV)/installed chromium assets
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q -ra
 

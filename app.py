@@ -1,25 +1,35 @@
-"""Placemap: the Streamlit entry point (placeholder home until the dashboard lands)."""
+"""Placemap: the router and the one shared frame (page config, sidebar, URL state)."""
 
 import streamlit as st
 
-from services.io.sources import load_manifest
-from services.io.store import Store, StoreMissingError, load_store
-from services.store_summary import store_summary
+from services.io.store import StoreMissingError
+from ui import context as ui
 
-
-@st.cache_resource(show_spinner="Loading the geography store…")
-def get_store() -> Store:
-    """One store per server process, shared by every session."""
-    return load_store()
-
-
-st.set_page_config(page_title="Placemap", layout="wide")
-st.title("Placemap")
+st.set_page_config(page_title="Placemap", page_icon=":material/map:", layout="wide")
+PAGES = [
+    st.Page(f"pages/{path}.py", title=title, icon=f":material/{icon}:", url_path=path,
+            default=path == "map")
+    for path, title, icon in (
+        ("map", "Map", "map"),
+        ("coterminosity", "Coterminosity", "join_inner"),
+        ("coverage", "Coverage", "bar_chart"),
+        ("flags", "Flags", "flag"),
+        ("places", "Places", "edit_location_alt"),
+        ("export", "Export", "download"),
+        ("data", "Data", "database"),
+    )
+]
 try:
-    store = get_store()
+    ui.workspace()
 except StoreMissingError as exc:
     st.error(str(exc))
     st.stop()
-st.subheader("Geography store")
-st.table(store_summary(store).set_index("layer"))
-st.caption(" ".join(load_manifest().attribution.values()))
+view = ui.view()
+page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
+if view.present:
+    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
+                "{display:none}</style>", unsafe_allow_html=True)
+else:
+    ui.sidebar()
+page.run()
+ui.sync_url()

@@ -54,6 +54,9 @@ LAYERS: dict[str, Layer] = {
               "PCN with most of its registered patients) when the GP registrations by LSOA file is "
               "present, else 'approximate' (practice locations and list sizes, capacity-weighted "
               "within the sub-ICB location). ePCN January 2023, current practice relationships."),
+        Layer("place", "Place", "configuration", "place", "place", "icb", True, "#c2187a", 3.0,
+              "No official boundary: a place configuration (scheme, published file or upload) "
+              "of building blocks resolved to whole LSOAs; never stored, built on demand."),
         Layer("lad", "Lower-tier council (LAD)", "2024", "LAD24CD", "LAD24NM", "hwb", True,
               "#f4a261", 2.0),
         Layer("ward", "Electoral ward", "2022", "WD22CD", "WD22NM", "lad", False, "#2a9d8f", 1.0,

@@ -81,7 +81,7 @@ def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index,
     best = ranked.drop_duplicates("a_code").set_index("a_code")
     grouped = ranked.groupby("a_code")
     partners = grouped.size()
-    all_inside = grouped[f"{basis}_class"].agg(lambda c: bool((c == "b within a").all()))
+    all_inside = (ranked[f"{basis}_class"] == "b within a").groupby(ranked["a_code"]).all()
     result = pd.DataFrame(index=pd.Index(a_codes, name="a_code"))
     result["best_b_code"] = best["b_code"]
     for measure in ("share_of_a", "share_of_b", "jaccard"):

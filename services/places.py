@@ -129,8 +129,7 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         column = BLOCK_COLUMNS[block_type]
         lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
         matched = chosen.merge(lsoas, on="code", how="left")
-        known = set(lsoas["code"].dropna())
-        for row in chosen[[code not in known for code in chosen["code"]]].itertuples():
+        for row in chosen[~chosen["code"].isin(spine[column].unique())].itertuples():
             problems.append(_problem(row, f"unknown {block_type} code {row.code}"
                                           f"{_vintage_hint(block_type)}"))
         parts.append(matched.dropna(subset=["lsoa"]))

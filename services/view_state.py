@@ -1,9 +1,9 @@
 """The whole view as a small value that round-trips through a URL query string.
 
 A presenter's link must reopen exactly the same view, so everything a user can set lives here and
-nowhere else: page, ICB, selected area, layers, thresholds, place configuration, map centre and
-zoom, basemap and presentation mode. Query values are strings; anything unreadable falls back to
-the default and is reported, never silently kept.
+nowhere else: ICB, selected area, layers, thresholds, place configuration, map centre and zoom,
+basemap and presentation mode. The page is the link's path (``/coverage?icb=...``). Query
+values are strings; anything unreadable falls back to the default and is reported, never kept.
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from dataclasses import dataclass, fields, replace
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.places import DEFAULT_SCHEME
 
-PAGES = ("map", "coterminosity", "coverage", "flags", "places", "export", "data")
 MAP_LAYERS = ("icb", "sub_icb", "hwb", "lad", "place", "pcn", "ward")
 DEFAULT_LAYERS = ("icb", "hwb", "lad", "place")
 
 
 @dataclass(frozen=True)
 class ViewState:
-    page: str = "map"
     icb: str = ""
     area: str = ""
     layers: tuple[str, ...] = DEFAULT_LAYERS
@@ -71,12 +69,6 @@ def from_query(query: dict[str, str]) -> tuple[ViewState, list[str]]:
     return ViewState(**values), problems
 
 
-def _page(raw: str) -> str:
-    if raw not in PAGES:
-        raise ValueError(f"pages are {', '.join(PAGES)}")
-    return raw
-
-
 def _layers(raw: str) -> tuple[str, ...]:
     layers = tuple(part for part in raw.split(",") if part)
     unknown = [layer for layer in layers if layer not in MAP_LAYERS]
@@ -115,7 +107,7 @@ def _zoom(raw: str) -> int:
 
 
 _PARSERS = {
-    "page": _page, "icb": str.strip, "area": str.strip, "layers": _layers,
+    "icb": str.strip, "area": str.strip, "layers": _layers,
     "threshold": _share, "sliver": _share, "places": str.strip,
     "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5), "zoom": _zoom,
     "basemap": _flag, "present": _flag,

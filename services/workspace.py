@@ -106,6 +106,35 @@ class Workspace:
         pairs = pairs[(pairs["b_code"] == icb_code) & (pairs["population_class"] != "sliver")]
         return pd.Index(sorted(pairs["a_code"]))
 
+    def home_icbs(self, geography: Geography) -> pd.Series:
+        """Each area's ICB: the one holding most of its people (areas with nobody: none)."""
+        pairs = self.pairs(geography, self.geography("icb"), area=False)
+        ranked = pairs.sort_values(["a_code", "population", "b_code"],
+                                   ascending=[True, False, True])
+        return ranked.drop_duplicates("a_code").set_index("a_code")["b_code"]
+
+    def search(self, text: str, places: Geography, limit: int = 25) -> pd.DataFrame:
+        """Areas whose name or code contains ``text``: layer, code, name, icb_code."""
+        needle = text.strip().lower()
+        if len(needle) < 2:
+            return pd.DataFrame(columns=["layer", "code", "name", "icb_code"])
+        hits = []
+        for geography in [places, *(self.geography(i) for i in ("icb", "hwb", "lad", "ward",
+                                                                 "pcn")
+                                    if i in self.store.layers)]:
+            names = geography.names()
+            found = names[names.str.lower().str.contains(needle, regex=False)
+                          | names.index.str.lower().str.contains(needle, regex=False)]
+            if found.empty:
+                continue
+            icbs = (pd.Series(found.index, index=found.index) if geography.id == "icb"
+                    else self.home_icbs(geography).reindex(found.index))
+            hits.append(pd.DataFrame({"layer": geography.id, "code": found.index,
+                                      "name": found.to_numpy(), "icb_code": icbs.to_numpy()}))
+        if not hits:
+            return pd.DataFrame(columns=["layer", "code", "name", "icb_code"])
+        return pd.concat(hits, ignore_index=True).dropna(subset=["icb_code"]).head(limit)
+
     def find_icb(self, query: str) -> str:
         """An ICB code from its code, ODS code or (part of) its name."""
         icbs = self.store.layer("icb")

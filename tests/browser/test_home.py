@@ -1,4 +1,4 @@
-"""The home page lists the store's layers in a real browser."""
+"""The Data page lists the store's layers in a real browser."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.mirror]
 
 
 def test_home_lists_layers(page: Page, app_url: str) -> None:
-    page.goto(app_url)
+    page.goto(f"{app_url}/data")
     table = page.locator("[data-testid='stTable']").first
     expect(table).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Office for National Statistics", exact=False)).to_be_visible()

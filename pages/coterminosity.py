@@ -1,0 +1,30 @@
+"""Coterminosity: the chosen layer's areas in the ICB against councils and HWB areas."""
+
+import streamlit as st
+
+from layers import LAYERS
+from ui import context as ui
+from ui.tables import class_styled, coterminosity_for, matrix_for
+
+MEASURES = """
+- **Population share of A in B**: P(A∩B) / P(A), the share of A's people living in B.
+- **Population share of B in A**: P(A∩B) / P(B). **Jaccard**: P(A∩B) / P(A∪B).
+- **Area** columns: the same with m² (EPSG:27700), distorted by coasts and generalised lines.
+- Population is Census 2021 summed over LSOA 2021: exact for layers built from whole LSOAs,
+  best fit for wards. **Classes**: coterminous (both shares ≥ threshold), within (A inside one
+  B), contains (A is whole Bs), straddles, none.
+"""
+
+subject = st.segmented_control("Compare", ["place", "pcn", "sub_icb", "lad"], default="place",
+                               format_func=lambda i: LAYERS[i].title) or "place"
+with st.expander("What the measures mean"):
+    st.markdown(MEASURES)
+for other in ("lad", "hwb"):
+    if other == subject:
+        continue
+    st.subheader(f"{LAYERS[subject].title} vs {LAYERS[other].title}")
+    st.dataframe(class_styled(coterminosity_for(subject, other)), hide_index=True,
+                 width="stretch")
+    with st.expander("Matrix: population share of each area (rows) in each column"):
+        st.dataframe(matrix_for(subject, other), width="stretch")
+ui.attribution()

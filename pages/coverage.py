@@ -1,0 +1,28 @@
+"""Coverage: where one area's people live, by council, HWB area, place, PCN and ward."""
+
+import streamlit as st
+
+from layers import LAYERS
+from ui import context as ui
+from ui.tables import coverage_for, subject_codes, subject_geography
+
+view = ui.view()
+layer = st.segmented_control("Area type", ["place", "hwb", "lad", "icb", "pcn"],
+                             default="place", format_func=lambda i: LAYERS[i].title) or "place"
+geography = subject_geography(layer)
+codes = [ui.icb_code()] if layer == "icb" else list(subject_codes(layer))
+names = geography.names()
+start = codes.index(view.area) if view.area in codes else 0
+code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")
+st.caption("Population-based (Census 2021 over LSOA 2021); wards by ONS best fit.")
+for other in ("lad", "hwb", "place", "pcn", "ward"):
+    if other == layer or (other != "place" and other not in ui.workspace().store.layers):
+        continue
+    cover = coverage_for(layer, code, other)
+    st.subheader(f"By {LAYERS[other].title}")
+    st.bar_chart(cover.rows.set_index("b_name")["population"], horizontal=True,
+                 height=min(60 + 28 * len(cover.rows), 600))
+    note = (f"{cover.population:,} people: {cover.uncovered:,} in no {LAYERS[other].title} "
+            f"area (gap), {cover.double_counted:,} counted twice (overlap).")
+    (st.warning if cover.uncovered or cover.double_counted else st.caption)(note)
+ui.attribution()

@@ -1,0 +1,17 @@
+"""Data: what the geography store holds, its vintages and sources."""
+
+import streamlit as st
+
+from services.store_summary import pcn_lines, store_summary
+from ui import context as ui
+
+store = ui.workspace().store
+st.title("Geography store")
+st.table(store_summary(store).set_index("layer"))
+st.caption("Population: Census 2021 usual residents, summed over LSOA 2021. 'exact' layers are "
+           "unions of whole LSOAs; wards are ONS best fit by population-weighted centroid.")
+for line in pcn_lines(store.meta.get("pcn")):
+    st.text(line)
+with st.expander("Sources"):
+    st.json(store.meta["sources"], expanded=False)
+ui.attribution()

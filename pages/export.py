@@ -1,0 +1,27 @@
+"""Export: layers as RFC 7946 GeoJSON with their measures, tables and the configuration as CSV."""
+
+import streamlit as st
+
+from layers import LAYERS
+from services.export import to_csv, to_geojson
+from services.io.place_files import place_csv_text
+from ui import context as ui
+from ui.editing import current_config
+from ui.tables import coterminosity_for, export_layer
+
+view = ui.view()
+st.title("Export")
+layer = st.selectbox("Layer", [i for i in view.layers if i != "icb"] or ["place"],
+                     format_func=lambda i: LAYERS[i].title)
+frame = export_layer(layer)
+st.caption(f"{len(frame)} features, WGS84, with population and coterminosity measures.")
+st.download_button("Download GeoJSON", to_geojson(frame), file_name=f"{layer}.geojson",
+                   mime="application/geo+json")
+st.download_button("Download coterminosity vs HWB areas (CSV)",
+                   to_csv(coterminosity_for(layer, "hwb")) if layer != "hwb" else "",
+                   file_name=f"{layer}_vs_hwb.csv", mime="text/csv", disabled=layer == "hwb")
+config = current_config()
+st.download_button("Download place configuration (CSV)", place_csv_text(config.blocks,
+                                                                         config.facts()),
+                   file_name="places.csv", mime="text/csv")
+ui.attribution()

@@ -1,0 +1,35 @@
+"""Places: load, upload or edit a place configuration; alignment recomputes on every edit."""
+
+import streamlit as st
+
+from services.io.place_files import BLOCK_TYPES, place_csv_text
+from ui import context as ui
+from ui import editing
+
+view = ui.view()
+icb = ui.icb_code()
+st.title(f"Places in {ui.icb_name(icb)}")
+st.caption(f"Configuration: {ui.config_label(view.places)}. Blocks are ONS codes: lad (LAD24), "
+           "hwb (upper tier), sub_icb (SICBL24), ward (WD22, best fit) or lsoa (LSOA21).")
+upload = st.file_uploader("Upload a configuration: CSV (place,block_type,code) or GeoJSON "
+                          "polygons with a 'place' property", type=["csv", "geojson", "json"])
+if upload is not None:
+    editing.load_upload(upload)
+config = editing.current_config()
+blocks = editing.icb_blocks(config, icb)
+st.text("Places here: " + ", ".join(sorted(blocks["place"].unique())))
+edited = st.data_editor(
+    blocks, num_rows="dynamic", hide_index=True, width="stretch",
+    key=f"blocks-{view.places}-{icb}",
+    column_config={
+        "place": st.column_config.TextColumn("Place", required=True),
+        "block_type": st.column_config.SelectboxColumn("Block type", options=BLOCK_TYPES,
+                                                       required=True),
+        "code": st.column_config.TextColumn("Code", required=True),
+    })
+if not edited.equals(blocks):
+    editing.save_edit(config, icb, edited)
+editing.show_alignment()
+st.download_button("Download configuration (CSV)", place_csv_text(config.blocks, config.facts()),
+                   file_name=f"{config.name}.csv".replace(" ", "_"), mime="text/csv")
+ui.attribution()

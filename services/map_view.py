@@ -1,0 +1,168 @@
+"""What the map of one ICB shows: each layer's features (simplified WGS84 copies, clipped to the
+areas that matter to the ICB) with their properties, and the folium map drawn from them.
+
+Only what is visible is sent: features of the chosen layers that hold more than a sliver of the
+ICB's people, from the store's coverage-simplified copies, so an ICB view stays well under 2 MB
+of GeoJSON. Every text property is HTML-escaped when the map is drawn, because folium tooltips
+insert property values as HTML (a place named ``<img onerror=...>`` must stay text).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from layers import LAYERS
+from services.geography import Geography
+from services.view_state import MAP_LAYERS
+from services.workspace import Workspace
+
+#: Draw order, bottom to top: the finest layers underneath, the ICB outline on top.
+DRAW_ORDER = ("ward", "pcn", "lad", "hwb", "place", "sub_icb", "icb")
+#: Fill of each place by its population class against the HWB areas.
+CLASS_COLOURS = {"coterminous": "#2a9d8f", "within": "#4895ef", "contains": "#8ecae6",
+                 "straddles": "#f77f00", "none": "#adb5bd"}
+SELECTED_COLOUR = "#ffd60a"
+#: Leaflet served by this app (see Makefile `assets`), so maps work without internet.
+LEAFLET_JS = "/app/static/leaflet/leaflet.js"
+LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+
+
+def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tuple[str, ...],
+                 flagged: frozenset[str] = frozenset(), *, threshold: float,
+                 sliver: float) -> dict[str, gpd.GeoDataFrame]:
+    """Per layer, the WGS84 features relevant to the ICB with code, name, population, class and
+    whether a flag names them."""
+    features = {}
+    for layer_id in layer_ids:
+        if layer_id not in MAP_LAYERS or (layer_id not in ws.store.layers
+                                          and layer_id != "place"):
+            continue
+        if layer_id == "place":
+            geography = places
+            codes = places.areas.index[places.areas["icb_code"] == icb_code]
+            shapes = _place_shapes(ws, places, codes)
+        else:
+            geography = ws.geography(layer_id)
+            codes = _codes(ws, geography, layer_id, icb_code, sliver)
+            shapes = ws.store.map_layers[layer_id].set_index("code").geometry.reindex(codes)
+        frame = gpd.GeoDataFrame({"code": list(codes)}, geometry=shapes.to_numpy(), crs=4326)
+        frame["name"] = geography.names().reindex(codes).astype(str).to_numpy()
+        frame["population"] = ws.totals(geography)["population"].reindex(codes).to_numpy()
+        frame["population_text"] = [f"{p:,}" for p in frame["population"]]
+        frame["class"] = _classes(ws, geography, places, layer_id, codes, threshold, sliver)
+        frame["flagged"] = ["yes" if c in flagged else "" for c in codes]
+        features[layer_id] = frame
+    return features
+
+
+def _codes(ws: Workspace, geography: Geography, layer_id: str, icb_code: str,
+           sliver: float) -> pd.Index:
+    if layer_id == "icb":
+        return pd.Index([icb_code])
+    if layer_id == "sub_icb":
+        sub = geography.areas
+        return sub.index[sub["icb_code"] == icb_code]
+    codes = ws.codes_in_icb(geography, icb_code, sliver)
+    if layer_id == "ward":  # wards no LSOA centroid falls in have no population: keep by council
+        lads = ws.codes_in_icb(ws.geography("lad"), icb_code, sliver)
+        empty = geography.areas[(geography.areas["population"] == 0)
+                                & geography.areas["lad_code"].isin(lads)].index
+        codes = codes.union(empty)
+    return codes
+
+
+def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoSeries:
+    """Places drawn as unions of the store's simplified LSOA copies, so they share borders with
+    every other layer on the map."""
+    lsoa = ws.store.map_layers["lsoa"].geometry.to_numpy()
+    members = places.membership[places.membership["code"].isin(codes)]
+    shapes = {code: shapely.union_all(lsoa[group["lsoa"].to_numpy()])
+              for code, group in members.groupby("code")}
+    return gpd.GeoSeries([shapes[c] for c in codes], index=codes, crs=4326)
+
+
+def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: str,
+             codes: pd.Index, threshold: float, sliver: float) -> list[str]:
+    if layer_id in ("icb", "sub_icb", "ward"):
+        return [""] * len(codes)
+    other = ws.geography("hwb") if layer_id == "place" else places
+    label = "HWB areas" if layer_id == "place" else "places"
+    table = ws.coterminosity(geography, other, threshold=threshold, sliver=sliver,
+                             codes=codes, area=False).set_index("a_code")
+    return [f"{row.population_class} vs {label}" for row in table.reindex(codes).itertuples()]
+
+
+def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
+    return sum(len(frame.to_json(drop_id=True).encode()) for frame in features.values())
+
+
+def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
+              basemap: bool = True) -> folium.Map:
+    """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed."""
+    fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
+                      zoom_control=True)
+    fmap.default_js = [("leaflet", LEAFLET_JS)]
+    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    for layer_id in DRAW_ORDER:
+        if layer_id not in features or features[layer_id].empty:
+            continue
+        frame = features[layer_id]
+        folium.GeoJson(
+            _escaped_geojson(frame),
+            name=LAYERS[layer_id].title,
+            style_function=_style(layer_id),
+            highlight_function=lambda _: {"weight": 5},
+            tooltip=folium.GeoJsonTooltip(
+                fields=["name", "code", "population_text", "class"],
+                aliases=[LAYERS[layer_id].title, "Code", "Population (Census 2021)", "Class"],
+                localize=False, labels=True),
+        ).add_to(fmap)
+    chosen = [frame[frame["code"] == selected] for frame in features.values()] if selected else []
+    chosen = [frame for frame in chosen if len(frame)]
+    if chosen:
+        folium.GeoJson(_escaped_geojson(chosen[0]), name="Selected",
+                       style_function=lambda _: {"color": SELECTED_COLOUR, "weight": 6,
+                                                 "fill": False}).add_to(fmap)
+    bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
+    if bounds is not None and len(bounds):
+        minx, miny, maxx, maxy = bounds.total_bounds
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+def _escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
+    collection = json.loads(frame.to_json(drop_id=True))
+    for feature in collection["features"]:
+        feature["properties"] = {key: html.escape(value) if isinstance(value, str) else value
+                                 for key, value in feature["properties"].items()}
+    return collection
+
+
+def _style(layer_id: str):
+    layer = LAYERS[layer_id]
+
+    def style(feature: dict) -> dict:
+        properties = feature["properties"]
+        flagged = properties.get("flagged") == "yes"
+        base = {"color": layer.colour, "weight": layer.line_weight, "opacity": 0.9,
+                "fill": layer_id == "place", "dashArray": "6 4" if flagged else None}
+        if layer_id == "place":
+            area_class = properties.get("class", "").split(" vs ")[0]
+            base.update(fillColor=CLASS_COLOURS.get(area_class, CLASS_COLOURS["none"]),
+                        fillOpacity=0.25)
+        return base
+
+    return style
+
+
+def legend_rows(layer_ids: tuple[str, ...]) -> list[tuple[str, str, float]]:
+    """(title, colour, line weight) for each layer shown, for a legend beside the map."""
+    return [(LAYERS[i].title, LAYERS[i].colour, LAYERS[i].line_weight) for i in DRAW_ORDER[::-1]
+            if i in layer_ids]

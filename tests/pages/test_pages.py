@@ -1,0 +1,88 @@
+"""An AppTest per page: each runs on the store built from the mirror without an exception and
+shows its key elements. The map widget (a custom component) is replaced by a recorder; the real
+browser tests cover it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import context
+
+pytestmark = pytest.mark.mirror
+ROOT = Path(__file__).resolve().parents[2]
+GM = "E54000057"
+
+
+@pytest.fixture
+def maps(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> list:
+    monkeypatch.setenv("PLACEMAP_STORE", str(store_dir))
+    drawn: list = []
+    monkeypatch.setattr(context, "st_folium", lambda fmap, **kwargs: drawn.append(
+        (fmap, kwargs)))
+    return drawn
+
+
+def _app(page: str | None = None, **query: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in {"icb": GM, **query}.items():
+        app.query_params[key] = value
+    app.run()
+    if page:
+        app.switch_page(f"pages/{page}.py")
+        app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_map_page_draws_the_icb(maps) -> None:
+    app = _app(places="greater_manchester", layers="icb,lad,place")
+    assert app.title[0].value == "NHS Greater Manchester Integrated Care Board"
+    fmap, kwargs = maps[-1]
+    html = fmap.get_root().render()
+    assert html.count('"Bolton"') >= 1 and "/app/static/leaflet/leaflet.js" in html
+    assert kwargs["returned_objects"] == ["center", "zoom"]
+    assert app.query_params["places"] == "greater_manchester"
+
+
+def test_coterminosity_page(maps) -> None:
+    app = _app("coterminosity", places="greater_manchester")
+    assert len(app.dataframe) >= 2
+    table = app.dataframe[0].value
+    assert len(table) == 10
+
+
+def test_coverage_page(maps) -> None:
+    app = _app("coverage")
+    assert any("By " in sub.value for sub in app.subheader)
+
+
+def test_flags_page(maps) -> None:
+    app = _app("flags", icb="E54000054", places="west_yorkshire")
+    sentences = " ".join(app.dataframe[0].value["sentence"])
+    assert "Bradford District & Craven" in sentences
+
+
+def test_places_page_rejects_bad_rows(maps) -> None:
+    app = _app("places", places="dorset", icb="E54000041")
+    assert len(app.dataframe) >= 2
+    assert any("Download" in b.label for b in app.get("download_button"))
+
+
+def test_export_page(maps) -> None:
+    app = _app("export", places="dorset", icb="E54000041")
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download GeoJSON" in labels
+
+
+def test_data_page(maps) -> None:
+    app = _app("data")
+    assert "lsoa" in app.table[0].value.index
+
+
+def test_bad_link_settings_are_named(maps) -> None:
+    app = _app(threshold="7", layers="icb,rivers")
+    warnings = " ".join(w.value for w in app.sidebar.warning)
+    assert "threshold" in warnings and "rivers" in warnings

@@ -1,0 +1,222 @@
+"""Streamlit glue shared by ``app.py`` and the pages: one workspace per server process, the view
+state (session ↔ URL), cached results per view, the one sidebar, and the map widget.
+
+Heavy work lives in ``services``; this module only decides what is cached and for how long.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers import LAYERS
+from services.coterminosity import DEFAULT_SLIVER
+from services.flags import misalignment_flags
+from services.geography import Geography
+from services.io.place_files import PlaceFileError, published_configurations
+from services.io.sources import load_manifest
+from services.io.store import load_store
+from services.map_view import legend_rows, map_features
+from services.places import SCHEMES, PlaceConfig
+from services.view_state import MAP_LAYERS, ViewState, from_query
+from services.workspace import Workspace
+
+
+@st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
+def workspace() -> Workspace:
+    """One store and one set of overlap tables per server process, shared by every session."""
+    return Workspace(load_store())
+
+
+def view() -> ViewState:
+    """This session's view, read once from the link it was opened with."""
+    if "view" not in st.session_state:
+        state, problems = from_query(st.query_params.to_dict())
+        st.session_state["view"] = state
+        st.session_state["link_problems"] = problems
+    return st.session_state["view"]
+
+
+def update(**changes) -> None:
+    st.session_state["view"] = view().with_(**changes)
+
+
+def sync_url() -> None:
+    """Write the view into the address bar, so copying it shares exactly this view."""
+    query = view().to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def share_link() -> str:
+    base = st.context.url.split("?")[0] if st.context.url else ""
+    query = "&".join(f"{k}={v}" for k, v in view().to_query().items())
+    return f"{base}?{query}" if query else base
+
+
+def custom_configs() -> dict[str, PlaceConfig]:
+    return st.session_state.setdefault("custom_places", {})
+
+
+def config_names() -> list[str]:
+    return [*SCHEMES, *published_configurations(), *custom_configs()]
+
+
+def config_label(name: str) -> str:
+    if name in SCHEMES:
+        return f"Scheme: {SCHEMES[name]}"
+    if name in custom_configs():
+        return f"Your configuration: {name}"
+    return f"Published: {name.replace('_', ' ').title()}"
+
+
+def places() -> Geography:
+    """The chosen place configuration over England (resolved once per server, then cached)."""
+    name = view().places
+    config = custom_configs().get(name, name)
+    try:
+        return workspace().places(config)
+    except (KeyError, PlaceFileError) as exc:
+        st.warning(f"Place configuration '{name}' cannot be used ({exc}); showing the default "
+                   "scheme instead.")
+        update(places=ViewState().places)
+        return workspace().places(ViewState().places)
+
+
+def icb_code() -> str:
+    """The chosen ICB, or the first by name when the link names none (or an unknown one)."""
+    icbs = workspace().store.layer("icb").sort_values("name")
+    code = view().icb
+    if code not in set(icbs["code"]):
+        if code:
+            st.warning(f"ICB {code!r} is not in the 2024 ICB list; showing {icbs['name'].iloc[0]}.")
+        code = str(icbs["code"].iloc[0])
+        update(icb=code)
+    return code
+
+
+def icb_name(code: str) -> str:
+    return str(workspace().geography("icb").names()[code])
+
+
+@st.cache_data(show_spinner="Checking alignment…", max_entries=64)
+def flags(_places: Geography, places_key: str, icb: str, threshold: float,
+          sliver: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return misalignment_flags(workspace(), _places, icb, threshold=threshold, sliver=sliver)
+
+
+@st.cache_data(show_spinner="Preparing the map…", max_entries=64)
+def features(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
+             threshold: float, sliver: float) -> dict[str, gpd.GeoDataFrame]:
+    flagged = frozenset(flags(_places, places_key, icb, threshold, sliver)[0]["code"])
+    return map_features(workspace(), icb, _places, layers, flagged, threshold=threshold,
+                        sliver=sliver)
+
+
+def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
+    v, geography = view(), places()
+    return flags(geography, geography.key, icb_code(), v.threshold, v.sliver)
+
+
+def current_features() -> dict[str, gpd.GeoDataFrame]:
+    v, geography = view(), places()
+    return features(geography, geography.key, icb_code(), v.layers, v.threshold, v.sliver)
+
+
+def show_map(fmap: folium.Map, key: str, height: int = 640) -> dict | None:
+    """The one place st_folium is called (tests replace it). Only centre and zoom come back, so
+    a pan or zoom reruns the map fragment alone, never the whole page."""
+    v = view()
+    kwargs = {}
+    if v.lat is not None and v.lon is not None and v.zoom is not None:
+        kwargs = {"center": (v.lat, v.lon), "zoom": v.zoom}
+    return st_folium(fmap, key=key, height=height, use_container_width=True,
+                     returned_objects=["center", "zoom"], **kwargs)
+
+
+def remember_map_position(state: dict | None) -> None:
+    if not state or not state.get("center") or state.get("zoom") is None:
+        return
+    lat = round(float(state["center"]["lat"]), 5)
+    lon = round(float(state["center"]["lng"]), 5)
+    zoom = int(state["zoom"])
+    v = view()
+    if (lat, lon, zoom) != (v.lat, v.lon, v.zoom) and 49 <= lat <= 56.5 and -7 <= lon <= 2.5:
+        update(lat=lat, lon=lon, zoom=zoom)
+        sync_url()
+
+
+def legend(layer_ids: tuple[str, ...]) -> None:
+    items = " &nbsp; ".join(
+        f"<span style='border-bottom:{max(weight, 1.5):.0f}px solid {colour};padding:0 4px'>"
+        f"{title}</span>" for title, colour, weight in legend_rows(layer_ids))
+    st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
+    st.caption("Place fill: green coterminous with one HWB area, blue within one, light blue a "
+               "union of whole HWB areas, orange straddles. Dashed outline: flagged.")
+
+
+def attribution() -> None:
+    st.caption(" ".join(load_manifest().attribution.values()))
+
+
+def sidebar() -> None:
+    """The one sidebar: find, ICB, places, layers, thresholds, map options, share, data."""
+    ws, v = workspace(), view()
+    with st.sidebar:
+        for problem in st.session_state.get("link_problems", []):
+            st.warning(problem)
+        _find(ws)
+        icbs = ws.store.layer("icb").sort_values("name")
+        codes = icbs["code"].tolist()
+        chosen = st.selectbox("ICB", codes, index=codes.index(icb_code()),
+                              format_func=dict(zip(icbs["code"], icbs["name"], strict=True)).get)
+        if chosen != v.icb:
+            update(icb=chosen, area="", lat=None, lon=None, zoom=None)
+        names = config_names()
+        name = st.selectbox("Places", names, index=names.index(v.places) if v.places in names
+                            else 0, format_func=config_label)
+        if name != v.places:
+            update(places=name, area="")
+        available = [i for i in MAP_LAYERS if i in ws.store.layers or i == "place"]
+        layers = st.multiselect("Layers", available, default=[i for i in v.layers
+                                                              if i in available],
+                                format_func=lambda i: LAYERS[i].title)
+        if tuple(layers) != v.layers:
+            update(layers=tuple(layers))
+        threshold = st.slider("Coterminous when both population shares ≥", 0.80, 1.0,
+                              v.threshold, 0.005, format="%.3f")
+        sliver = st.slider("Sliver below (share of the smaller area)", 0.0, 0.05, v.sliver,
+                           0.001, format="%.3f", help=f"Default {DEFAULT_SLIVER}")
+        basemap = st.toggle("Basemap", v.basemap, help="Off for offline rooms")
+        present = st.toggle("Presentation mode", v.present)
+        if (threshold, sliver, basemap, present) != (v.threshold, v.sliver, v.basemap,
+                                                     v.present):
+            update(threshold=threshold, sliver=sliver, basemap=basemap, present=present)
+        st.markdown("**Share this view**")
+        st.code(share_link(), language=None, wrap_lines=True)
+        st.caption(_vintages(ws))
+
+
+def _find(ws: Workspace) -> None:
+    text = st.text_input("Find a council, ward, place or PCN", placeholder="e.g. Craven")
+    if not text:
+        return
+    hits = ws.search(text, places())
+    if hits.empty:
+        st.caption("No match in England's 2024 councils, 2022 wards, places or PCNs.")
+        return
+    labels = [f"{r.name} ({LAYERS[r.layer].title}, {r.code})" for r in hits.itertuples()]
+    pick = st.selectbox("Matches", range(len(hits)), format_func=labels.__getitem__)
+    if st.button("Show on map"):
+        hit = hits.iloc[pick]
+        update(icb=hit["icb_code"], area=hit["code"], lat=None, lon=None, zoom=None)
+        st.rerun()
+
+
+def _vintages(ws: Workspace) -> str:
+    info = ws.store.meta["layer_info"]
+    parts = [f"{LAYERS[i].title}: {info[i]['vintage']}" for i in LAYERS if i in info]
+    return "Data vintages: " + "; ".join(parts) + f". Store built {ws.store.meta['built_at']}."

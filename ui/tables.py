@@ -1,0 +1,83 @@
+"""Tables for the pages: engine results for the current view, cached, and styled by class."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from services.coverage import Coverage
+from services.geography import Geography
+from ui import context as ui
+
+CLASS_BACKGROUND = {"coterminous": "#d8f3dc", "within": "#dbe9ff", "contains": "#e0f4f8",
+                    "straddles": "#ffe5cc", "none": "#eeeeee", "a within b": "#dbe9ff",
+                    "b within a": "#e0f4f8", "sliver": "#f1f1f1"}
+COLUMNS = {"a_name": "Area", "a_code": "Code", "population": "Population",
+           "best_b_name": "Best match", "population_share_of_a": "Pop. share of A in B",
+           "population_share_of_b": "Pop. share of B in A", "population_jaccard": "Pop. Jaccard",
+           "population_class": "Class (population)", "partners": "Partners",
+           "area_share_of_a": "Area share of A in B", "area_share_of_b": "Area share of B in A",
+           "area_class": "Class (area)", "population_method": "Population method"}
+
+
+def subject_geography(layer_id: str) -> Geography:
+    return ui.places() if layer_id == "place" else ui.workspace().geography(layer_id)
+
+
+def subject_codes(layer_id: str) -> pd.Index:
+    ws, icb, geography = ui.workspace(), ui.icb_code(), subject_geography(layer_id)
+    if layer_id == "place":
+        return geography.areas.index[geography.areas["icb_code"] == icb]
+    return ws.codes_in_icb(geography, icb, ui.view().sliver)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _coterminosity(_a: Geography, a_key: str, _b: Geography, b_key: str, codes: tuple[str, ...],
+                   threshold: float, sliver: float) -> pd.DataFrame:
+    return ui.workspace().coterminosity(_a, _b, threshold=threshold, sliver=sliver,
+                                        codes=pd.Index(codes))
+
+
+def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
+    a, b, view = subject_geography(subject), subject_geography(other), ui.view()
+    table = _coterminosity(a, a.key, b, b.key, tuple(subject_codes(subject)), view.threshold,
+                           view.sliver)
+    return table[list(COLUMNS)].rename(columns=COLUMNS).sort_values("Area", ignore_index=True)
+
+
+def matrix_for(subject: str, other: str) -> Styler:
+    a, b, view = subject_geography(subject), subject_geography(other), ui.view()
+    pairs = ui.workspace().pairs(a, b, threshold=view.threshold, sliver=view.sliver, area=False)
+    pairs = pairs[pairs["a_code"].isin(subject_codes(subject))]
+    matrix = pairs.pivot_table(index="a_name", columns="b_name", values="population_share_of_a",
+                               aggfunc="sum", fill_value=0.0)
+    return matrix.style.format("{:.1%}").map(
+        lambda v: "background-color: #d8f3dc" if v >= view.threshold else "")
+
+
+def class_styled(table: pd.DataFrame) -> Styler:
+    shares = [c for c in table.columns if "share" in c or "Jaccard" in c]
+    classes = [c for c in table.columns if c.startswith("Class")]
+    return (table.style.format({c: "{:.1%}" for c in shares} | {"Population": "{:,}"},
+                               na_rep="–")
+            .map(lambda v: f"background-color: {CLASS_BACKGROUND.get(v, '')}", subset=classes))
+
+
+def coverage_for(layer: str, code: str, other: str) -> Coverage:
+    a, b = subject_geography(layer), subject_geography(other)
+    return ui.workspace().coverage(code, a, b)
+
+
+def export_layer(layer_id: str) -> gpd.GeoDataFrame:
+    """The layer's areas in the ICB (store polygons, or places dissolved from LSOAs) with their
+    population and best match against HWB areas, for GeoJSON export."""
+    geography, codes = subject_geography(layer_id), subject_codes(layer_id)
+    shapes = geography.geometry.reindex(codes)
+    table = ui.workspace().coterminosity(geography, ui.workspace().geography("hwb"),
+                                         threshold=ui.view().threshold, sliver=ui.view().sliver,
+                                         codes=codes).set_index("a_code").reindex(codes)
+    frame = gpd.GeoDataFrame(table.reset_index(names="code"), geometry=shapes.to_numpy(),
+                             crs=27700)
+    return frame.rename(columns={"a_name": "name"}).drop(columns=["best_b_name"])
