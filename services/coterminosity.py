@@ -39,13 +39,14 @@ def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.Data
                   sliver: float = DEFAULT_SLIVER) -> pd.DataFrame:
     """Shares, Jaccard and class for every overlapping pair, on both bases.
 
-    ``a_totals`` / ``b_totals`` are indexed by code with ``population`` and ``area_m2``.
+    ``a_totals`` / ``b_totals`` have ``population`` and ``area_m2`` in the order of each
+    geography's codes, which the table's ``a_pos`` / ``b_pos`` index.
     """
     pairs = table.copy()
     for basis, column in BASES.items():
         overlap = pairs[column].to_numpy(np.float64)
-        total_a = a_totals[column].reindex(pairs["a_code"]).to_numpy(np.float64)
-        total_b = b_totals[column].reindex(pairs["b_code"]).to_numpy(np.float64)
+        total_a = a_totals[column].to_numpy(np.float64)[pairs["a_pos"].to_numpy()]
+        total_b = b_totals[column].to_numpy(np.float64)[pairs["b_pos"].to_numpy()]
         with np.errstate(divide="ignore", invalid="ignore"):
             share_a = overlap / total_a
             share_b = overlap / total_b

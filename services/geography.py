@@ -52,6 +52,25 @@ class Geography:
         return not self.membership["lsoa"].duplicated().any()
 
     @cached_property
+    def codes(self) -> np.ndarray:
+        """Area codes (object array) in ``areas`` order: positions below index into it."""
+        return self.areas.index.to_numpy(dtype=object)
+
+    @cached_property
+    def code_positions(self) -> np.ndarray:
+        """For each membership row, the position of its code in :attr:`codes`."""
+        positions = self.areas.index.get_indexer(self.membership["code"])
+        if (positions < 0).any():
+            unknown = self.membership["code"][positions < 0].iloc[0]
+            raise ValueError(f"{self.id}: membership code {unknown!r} is not among its areas.")
+        return positions
+
+    def sum_by_area(self, lsoa_values: np.ndarray) -> np.ndarray:
+        """Σ of an LSOA quantity per area, aligned with :attr:`codes` (0 for empty areas)."""
+        weights = lsoa_values[self.membership["lsoa"].to_numpy()]
+        return np.bincount(self.code_positions, weights=weights, minlength=len(self.codes))
+
+    @cached_property
     def geometry(self) -> gpd.GeoSeries:
         """Polygons in EPSG:27700 indexed by code."""
         if self.geometry_factory is None:

@@ -21,65 +21,62 @@ import shapely
 from services.geography import Geography
 from services.io.store import Store
 
-OVERLAP_COLUMNS = ["a_code", "b_code", "population", "area_m2"]
-
 
 def overlap(a: Geography, b: Geography, population: np.ndarray,
             lsoa_area_m2: np.ndarray | None = None) -> pd.DataFrame:
     """Overlap table of A against B, sorted by (a_code, b_code); ``area_m2`` is left out (NaN)
-    when ``lsoa_area_m2`` is None, for callers that only need population measures."""
-    table = _weighted_overlap(a.membership, b.membership, population).rename(
-        columns={"weight": "population"})
-    table["population"] = table["population"].round().astype("int64")
+    when ``lsoa_area_m2`` is None, for callers that only need population measures.
+    ``a_pos``/``b_pos`` index into ``a.codes``/``b.codes``."""
+    a_pos, b_pos, people = _weighted_overlap(a, b, population)
+    table = pd.DataFrame({"a_pos": a_pos, "b_pos": b_pos,
+                          "population": np.round(people).astype(np.int64)})
     if lsoa_area_m2 is None:
         table["area_m2"] = np.nan
     else:
         if a.lsoa_built and b.lsoa_built:
-            areas = _weighted_overlap(a.membership, b.membership, lsoa_area_m2)
+            area_a, area_b, area = _weighted_overlap(a, b, lsoa_area_m2)
         else:
-            areas = polygon_overlap_m2(a.geometry, b.geometry)
-        table = table.merge(areas.rename(columns={"weight": "area_m2"}), how="outer",
-                            on=["a_code", "b_code"])
-        table["population"] = table["population"].fillna(0).astype("int64")
+            by_polygon = polygon_overlap_m2(a.geometry, b.geometry)
+            area_a = a.areas.index.get_indexer(by_polygon["a_code"])
+            area_b = b.areas.index.get_indexer(by_polygon["b_code"])
+            area = by_polygon["weight"].to_numpy()
+        areas = pd.DataFrame({"a_pos": area_a, "b_pos": area_b, "area_m2": area})
+        table = table.merge(areas, how="outer", on=["a_pos", "b_pos"])
+        table["population"] = table["population"].fillna(0).astype(np.int64)
         table["area_m2"] = table["area_m2"].fillna(0.0)
-    return table[OVERLAP_COLUMNS].sort_values(["a_code", "b_code"], ignore_index=True)
+    table = table.sort_values(["a_pos", "b_pos"], ignore_index=True)
+    table.insert(0, "a_code", pd.Series(a.codes[table["a_pos"].to_numpy()], dtype=object))
+    table.insert(1, "b_code", pd.Series(b.codes[table["b_pos"].to_numpy()], dtype=object))
+    return table
 
 
-def _weighted_overlap(a: pd.DataFrame, b: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
-    """Sum of LSOA weights per (a_code, b_code) over LSOAs in both.
+def _weighted_overlap(a: Geography, b: Geography,
+                      weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a positions, b positions, Σ LSOA weights) per pair sharing LSOAs.
 
     When either side has one code per LSOA (every store layer does) the join is an array lookup;
     only two many-to-many memberships need a relational join.
     """
-    swapped = False
-    if not _one_per_lsoa(a) and _one_per_lsoa(b):
-        a, b, swapped = b, a, True
-    if _one_per_lsoa(a):
-        a_index, a_codes = pd.factorize(a["code"], sort=True)
-        code_at = np.full(len(weights), -1, dtype=np.int64)
-        code_at[a["lsoa"].to_numpy()] = a_index
-        b_lsoa = b["lsoa"].to_numpy()
-        a_of_b = code_at[b_lsoa]
-        keep = a_of_b >= 0
-        b_index, b_codes = pd.factorize(b["code"].to_numpy()[keep], sort=True)
-        key = a_of_b[keep] * len(b_codes) + b_index
-        pairs, inverse = np.unique(key, return_inverse=True)
-        sums = np.bincount(inverse, weights=weights[b_lsoa[keep]], minlength=len(pairs))
-        table = pd.DataFrame({"a_code": np.asarray(a_codes)[pairs // len(b_codes)],
-                              "b_code": np.asarray(b_codes)[pairs % len(b_codes)],
-                              "weight": sums})
-    else:
-        joined = a.merge(b, on="lsoa", suffixes=("_a", "_b"))
-        joined["weight"] = weights[joined["lsoa"].to_numpy()]
-        table = (joined.groupby(["code_a", "code_b"], sort=True)["weight"].sum().reset_index()
-                 .rename(columns={"code_a": "a_code", "code_b": "b_code"}))
+    swapped = not a.one_code_per_lsoa and b.one_code_per_lsoa
     if swapped:
-        table = table.rename(columns={"a_code": "b_code", "b_code": "a_code"})
-    return table[["a_code", "b_code", "weight"]]
-
-
-def _one_per_lsoa(membership: pd.DataFrame) -> bool:
-    return not membership["lsoa"].duplicated().any()
+        a, b = b, a
+    b_lsoa = b.membership["lsoa"].to_numpy()
+    if a.one_code_per_lsoa:
+        code_at = np.full(len(weights), -1, dtype=np.int64)
+        code_at[a.membership["lsoa"].to_numpy()] = a.code_positions
+        a_of_row = code_at[b_lsoa]
+        keep = a_of_row >= 0
+        a_of_row, b_of_row, lsoa = a_of_row[keep], b.code_positions[keep], b_lsoa[keep]
+    else:
+        joined = pd.DataFrame({"lsoa": a.membership["lsoa"].to_numpy(), "a": a.code_positions}) \
+            .merge(pd.DataFrame({"lsoa": b_lsoa, "b": b.code_positions}), on="lsoa")
+        a_of_row, b_of_row = joined["a"].to_numpy(), joined["b"].to_numpy()
+        lsoa = joined["lsoa"].to_numpy()
+    key = a_of_row * len(b.codes) + b_of_row
+    pairs, inverse = np.unique(key, return_inverse=True)
+    sums = np.bincount(inverse, weights=weights[lsoa], minlength=len(pairs))
+    a_pos, b_pos = pairs // len(b.codes), pairs % len(b.codes)
+    return (b_pos, a_pos, sums) if swapped else (a_pos, b_pos, sums)
 
 
 def polygon_overlap_m2(a: gpd.GeoSeries, b: gpd.GeoSeries) -> pd.DataFrame:
@@ -130,7 +127,5 @@ class Overlaps:
 
     def totals(self, geography: Geography) -> pd.Series:
         """P(a) for every area, from the spine (areas with nobody get 0)."""
-        weights = self.population[geography.membership["lsoa"].to_numpy()]
-        sums = pd.Series(weights, index=geography.membership["code"].to_numpy()).groupby(
-            level=0).sum()
-        return sums.reindex(geography.areas.index, fill_value=0).round().astype("int64")
+        people = geography.sum_by_area(self.population)
+        return pd.Series(np.round(people).astype(np.int64), index=geography.areas.index)

@@ -52,12 +52,9 @@ class Workspace:
         if geography.key not in self._totals:
             totals = pd.DataFrame({"population": self.overlaps.totals(geography)})
             if geography.lsoa_built:
-                lsoa = geography.membership["lsoa"].to_numpy()
-                area = pd.Series(self.overlaps.lsoa_area_m2[lsoa],
-                                 index=geography.membership["code"].to_numpy())
-                totals["area_m2"] = area.groupby(level=0).sum().reindex(totals.index, fill_value=0)
+                totals["area_m2"] = geography.sum_by_area(self.overlaps.lsoa_area_m2)
             else:
-                totals["area_m2"] = geography.areas["area_m2"].reindex(totals.index)
+                totals["area_m2"] = geography.areas["area_m2"].to_numpy()
             self._totals[geography.key] = totals
         return self._totals[geography.key]
 
@@ -69,8 +66,10 @@ class Workspace:
         if key not in self._pairs:
             table = self.overlaps.table(a, b, area=area)
             pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver)
-            pairs.insert(1, "a_name", a.names().reindex(pairs["a_code"]).to_numpy())
-            pairs.insert(3, "b_name", b.names().reindex(pairs["b_code"]).to_numpy())
+            pairs.insert(1, "a_name", pd.Series(a.names().to_numpy(dtype=object)[
+                pairs["a_pos"].to_numpy()], dtype=object))
+            pairs.insert(3, "b_name", pd.Series(b.names().to_numpy(dtype=object)[
+                pairs["b_pos"].to_numpy()], dtype=object))
             self._pairs[key] = pairs
         return self._pairs[key]
 

@@ -117,3 +117,19 @@ def test_cli_names_each_bad_row_of_a_configuration(store_dir, tmp_path, capsys) 
     err = capsys.readouterr().err
     assert "line 3: unknown lad code E08999999" in err
     assert "line 5: lad E08000001 is already used on line 2 (Bolton)" in err
+
+
+def test_cli_report_lists_pcns_straddling_councils_with_shares(store_dir, capsys) -> None:
+    assert main(["report", "--icb", "Dorset", "--layer", "pcn", "--format", "json",
+                 "--store", str(store_dir)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["coterminosity"]) == {"lad", "hwb", "place"}
+    pcns = report["coterminosity"]["lad"]
+    assert len(pcns) >= 15 and all(row["a_code"].startswith("U") for row in pcns)
+    straddling = [f for f in report["flags"] if f["rule"] == "pcn_straddles_lad"]
+    assert straddling, "approximate PCN footprints in Dorset cross the BCP/Dorset line"
+    for flag in straddling:
+        shares = flag["numbers"]["population_share_by_area"]
+        assert len(shares) >= 2 and 0.97 < sum(shares.values()) <= 1.0001
+    assert {f["rule"] for f in report["flags"]} <= {"pcn_straddles_place", "pcn_straddles_lad",
+                                                    "pcn_straddles_hwb", "pcn_straddles_icb"}
