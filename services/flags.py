@@ -143,20 +143,8 @@ def _split_sentence(rows: pd.DataFrame) -> str:
 
 
 def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
-    pairs = c.pairs(c.ws.geography("hwb"), c.icb, "HWB area vs ICB")
-    flags = []
-    for code, rows in pairs.groupby("a_code", sort=True):
-        if len(rows) < 2:
-            continue
-        name = rows["a_name"].iloc[0]
-        flags.append(_flag(
-            "hwb_split_across_icbs", "hwb", code, name,
-            {"icb_count": len(rows),
-             "population_share_by_icb": {r.b_code: round(float(r.population_share_of_a), 4)
-                                         for r in rows.itertuples()},
-             "population_by_icb": {r.b_code: int(r.population) for r in rows.itertuples()}},
-            f"{name} HWB area is split across {len(rows)} ICBs: {_split_sentence(rows)}."))
-    return flags
+    return _straddles(c, c.ws.geography("hwb"), c.icb, "hwb_split_across_icbs", "ICBs",
+                      "HWB area vs ICB", subject=" HWB area")
 
 
 def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
@@ -221,7 +209,8 @@ def _gaps_and_overlaps(c: _Context) -> list[Flag]:
 
 
 def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
-               comparison: str, note: str = "") -> list[Flag]:
+               comparison: str, note: str = "", subject: str = "") -> list[Flag]:
+    """One flag per area of A with more than a sliver of its people in two or more B areas."""
     pairs = c.pairs(a, b, comparison)
     flags = []
     for code, rows in pairs.groupby("a_code", sort=True):
@@ -230,9 +219,12 @@ def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
         name = rows["a_name"].iloc[0]
         flags.append(_flag(
             rule, a.id, code, name,
-            {"population_share_by_area": {r.b_code: round(float(r.population_share_of_a), 4)
-                                          for r in rows.itertuples()}},
-            f"{name} is split across {len(rows)} {label}: {_split_sentence(rows)}{note}."))
+            {"area_count": len(rows),
+             "population_share_by_area": {r.b_code: round(float(r.population_share_of_a), 4)
+                                          for r in rows.itertuples()},
+             "population_by_area": {r.b_code: int(r.population) for r in rows.itertuples()}},
+            f"{name}{subject} is split across {len(rows)} {label}: "
+            f"{_split_sentence(rows)}{note}."))
     return flags
 
 

@@ -77,38 +77,24 @@ def _layers(raw: str) -> tuple[str, ...]:
     return layers
 
 
-def _share(raw: str) -> float:
-    value = float(raw)
-    if not 0 <= value <= 1:
-        raise ValueError("must be between 0 and 1")
-    return value
-
-
 def _flag(raw: str) -> bool:
     if raw not in ("0", "1"):
         raise ValueError("must be 0 or 1")
     return raw == "1"
 
 
-def _bounded(low: float, high: float):
+def _bounded(low: float, high: float, kind: type = float):
     def parse(raw: str) -> float:
-        value = float(raw)
+        value = kind(raw)
         if not low <= value <= high:
             raise ValueError(f"must be between {low} and {high}")
         return value
     return parse
 
 
-def _zoom(raw: str) -> int:
-    value = int(raw)
-    if not 1 <= value <= 20:
-        raise ValueError("must be between 1 and 20")
-    return value
-
-
 _PARSERS = {
     "icb": str.strip, "area": str.strip, "layers": _layers,
-    "threshold": _share, "sliver": _share, "places": str.strip,
-    "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5), "zoom": _zoom,
+    "threshold": _bounded(0, 1), "sliver": _bounded(0, 1), "places": str.strip,
+    "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5), "zoom": _bounded(1, 20, int),
     "basemap": _flag, "present": _flag,
 }

@@ -26,13 +26,14 @@ def square(cell: tuple[int, int]) -> shapely.Polygon:
     return box(x, y, x + 1000, y + 1000)
 
 
-def squares_store(population: dict[str, int]) -> Store:
+def squares_store(population: dict[str, int], icb_of: dict[str, str] | None = None) -> Store:
+    """The four squares with these populations, all in ICB "I" unless ``icb_of`` says."""
     codes = sorted(CELLS)
     spine = pd.DataFrame({
         "lsoa21_code": codes,
         "lsoa21_name": codes,
         "sub_icb_code": "S",
-        "icb_code": "I",
+        "icb_code": [(icb_of or {}).get(c, "I") for c in codes],
         "lad_code": [LAD_OF[c] for c in codes],
         "hwb_code": [f"H{LAD_OF[c]}" for c in codes],
         "region_code": "G",

@@ -83,6 +83,23 @@ def test_a_sliver_is_reported_apart_not_flagged() -> None:
     assert by_council[["a_code", "b_code", "population"]].values.tolist() == [["West", "R", 1]]
 
 
+def test_a_place_crossing_its_icb_is_flagged() -> None:
+    # ICB J holds X4 only, so council R (X2 + X4) spans ICBs I and J: a place built from R
+    # belongs to J (900 of its 1,000 people) and has 100 people (10%) outside it.
+    ws = Workspace(squares_store(EVEN, icb_of={"X4": "J"}))
+    places = ws.places(_places([("West", "lad", "L"), ("East", "lad", "R")]))
+    assert places.areas["icb_code"].to_dict() == {"East": "J", "West": "I"}
+    flags, _ = misalignment_flags(ws, places)
+    crossing = flags[flags["rule"] == "place_crosses_icb"]
+    assert crossing["code"].tolist() == ["East"]
+    numbers = crossing["numbers"].iloc[0]
+    assert numbers["population_outside"] == 100
+    assert numbers["population_share_outside"] == pytest.approx(0.1)
+    assert numbers["other_icbs"] == {"I": 100}
+    split = flags[flags["rule"] == "hwb_split_across_icbs"].set_index("code")
+    assert split.loc["HR", "numbers"]["population_by_area"] == {"I": 100, "J": 900}
+
+
 def test_population_is_conserved_in_every_coverage_table() -> None:
     ws = _workspace()
     # Overlapping and gappy places: X1 in both, X4 in none.

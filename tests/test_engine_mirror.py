@@ -77,7 +77,7 @@ def test_essex_is_split_across_three_icbs(ws, store: Store) -> None:
     assert len(essex) == 1
     spine = store.spine[store.spine["hwb_code"] == "E10000012"]
     expected = (spine.groupby("icb_code")["population"].sum() / spine["population"].sum())
-    shares = essex["numbers"].iloc[0]["population_share_by_icb"]
+    shares = essex["numbers"].iloc[0]["population_share_by_area"]
     assert len(shares) == 3
     for icb_code, share in expected.items():
         assert shares[icb_code] == pytest.approx(share, abs=0.001)
