@@ -32,5 +32,5 @@ test: $(VENV)/installed chromium assets
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q -ra
 
-bench: store
+bench: store assets chromium
 	for bench in benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
