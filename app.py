@@ -31,5 +31,6 @@ if view.present:
                 "{display:none}</style>", unsafe_allow_html=True)
 else:
     ui.sidebar()
+ui.link_problems()
 page.run()
 ui.sync_url()

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from layers import LAYERS
+from services.coterminosity import layer_summary
 from ui import context as ui
-from ui.tables import class_styled, coterminosity_for, matrix_for
+from ui.tables import class_styled, coterminosity_for, coterminosity_rows, matrix_for
 
 MEASURES = """
 - **Population share of A in B**: P(A∩B) / P(A), the share of A's people living in B.
@@ -23,6 +24,10 @@ for other in ("lad", "hwb"):
     if other == subject:
         continue
     st.subheader(f"{LAYERS[subject].title} vs {LAYERS[other].title}")
+    summary = layer_summary(coterminosity_rows(subject, other))
+    st.caption("People by class: " + "; ".join(
+        f"{row['class']} {row['population_share']:.1%} ({row['areas']} areas)"
+        for row in summary.to_dict(orient="records") if row["areas"]))
     st.dataframe(class_styled(coterminosity_for(subject, other)), hide_index=True,
                  width="stretch")
     with st.expander("Matrix: population share of each area (rows) in each column"):

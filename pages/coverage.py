@@ -11,6 +11,9 @@ layer = st.segmented_control("Area type", ["place", "hwb", "lad", "icb", "pcn"],
                              default="place", format_func=lambda i: LAYERS[i].title) or "place"
 geography = subject_geography(layer)
 codes = [ui.icb_code()] if layer == "icb" else list(subject_codes(layer))
+if not codes:
+    st.info(f"No {LAYERS[layer].title} area lies in this ICB with the chosen configuration.")
+    st.stop()
 names = geography.names()
 start = codes.index(view.area) if view.area in codes else 0
 code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")

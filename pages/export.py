@@ -7,7 +7,7 @@ from services.export import to_csv, to_geojson
 from services.io.place_files import place_csv_text
 from ui import context as ui
 from ui.editing import current_config
-from ui.tables import coterminosity_for, export_layer
+from ui.tables import coterminosity_for, export_layer, partner
 
 view = ui.view()
 st.title("Export")
@@ -17,9 +17,10 @@ frame = export_layer(layer)
 st.caption(f"{len(frame)} features, WGS84, with population and coterminosity measures.")
 st.download_button("Download GeoJSON", to_geojson(frame), file_name=f"{layer}.geojson",
                    mime="application/geo+json")
-st.download_button("Download coterminosity vs HWB areas (CSV)",
-                   to_csv(coterminosity_for(layer, "hwb")) if layer != "hwb" else "",
-                   file_name=f"{layer}_vs_hwb.csv", mime="text/csv", disabled=layer == "hwb")
+other = partner(layer)
+st.download_button(f"Download coterminosity vs {LAYERS[other].title} (CSV)",
+                   to_csv(coterminosity_for(layer, other)), file_name=f"{layer}_vs_{other}.csv",
+                   mime="text/csv")
 config = current_config()
 st.download_button("Download place configuration (CSV)", place_csv_text(config.blocks,
                                                                          config.facts()),

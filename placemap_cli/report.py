@@ -15,7 +15,7 @@ import pandas as pd
 
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.io.store import load_store
-from services.places import DEFAULT_SCHEME
+from services.places import DEFAULT_SCHEME, load_config
 from services.report import england_flags, icb_report
 from services.workspace import Workspace
 
@@ -51,7 +51,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     ws = Workspace(load_store(args.store))
-    report = icb_report(ws, ws.find_icb(args.icb), args.places, args.layer, args.threshold,
+    places = load_config(ws.store, args.places, files=True)
+    report = icb_report(ws, ws.find_icb(args.icb), places, args.layer, args.threshold,
                         args.sliver)
     _emit(report, args.format)
     return 0
@@ -59,7 +60,8 @@ def _report(args: argparse.Namespace) -> int:
 
 def _flags(args: argparse.Namespace) -> int:
     ws = Workspace(load_store(args.store))
-    _emit(england_flags(ws, args.places, args.threshold, args.sliver), args.format)
+    places = load_config(ws.store, args.places, files=True)
+    _emit(england_flags(ws, places, args.threshold, args.sliver), args.format)
     return 0
 
 
@@ -117,6 +119,10 @@ def _table(report: dict) -> str:
         out.append(frame[["a_name", "population", "best_b_name", "population_share_of_a",
                           "population_share_of_b", "population_jaccard", "population_class",
                           "area_class"]].to_string(index=False) if len(frame) else "(none)")
+        summary = report["summary"][other]
+        out.append("  " + "; ".join(f"{row['class']}: {row['areas']} areas, "
+                                    f"{row['population_share']:.1%} of people"
+                                    for row in summary if row["areas"]))
     if "icb_coverage_by_place" in report:
         cover = report["icb_coverage_by_place"]
         out.append(f"\nICB population by place: {cover['population']:,} people; "

@@ -73,23 +73,25 @@ def classify(overlap: np.ndarray, total_a: np.ndarray, total_b: np.ndarray,
     )
 
 
-def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index,
-                       basis: str = "population") -> pd.DataFrame:
+def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "population",
+                       threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """One row per area of A: its best partner in B (largest Jaccard), the shares both ways,
-    the number of non-sliver partners and the area-level class."""
+    the number of non-sliver partners and the area-level class. ``contains`` needs every
+    partner wholly inside a *and* the partners to fill at least ``threshold`` of a."""
     ranked = pairs[pairs[f"{basis}_class"] != "sliver"].sort_values(
         ["a_code", f"{basis}_jaccard", "b_code"], ascending=[True, False, True], kind="stable")
     best = ranked.drop_duplicates("a_code").set_index("a_code")
-    grouped = ranked.groupby("a_code")
-    partners = grouped.size()
+    by_area = ranked.groupby("a_code")
     all_inside = (ranked[f"{basis}_class"] == "b within a").groupby(ranked["a_code"]).all()
+    filled = by_area[f"{basis}_share_of_a"].sum() >= threshold
     result = pd.DataFrame(index=pd.Index(a_codes, name="a_code"))
     result["best_b_code"] = best["b_code"]
     for measure in ("share_of_a", "share_of_b", "jaccard"):
         result[f"{basis}_{measure}"] = best[f"{basis}_{measure}"]
-    result["partners"] = partners.reindex(result.index).fillna(0).astype("int64")
+    result["partners"] = by_area.size().reindex(result.index).fillna(0).astype("int64")
     best_class = best[f"{basis}_class"].reindex(result.index)
-    contains = all_inside.reindex(result.index, fill_value=False) & (result["partners"] >= 2)
+    contains = ((all_inside & filled).reindex(result.index, fill_value=False)
+                & (result["partners"] >= 2))
     result[f"{basis}_area_class"] = np.select(
         [best_class.isna().to_numpy(), (best_class == "coterminous").to_numpy(),
          (best_class == "a within b").to_numpy(), contains.to_numpy()],
@@ -99,14 +101,13 @@ def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index,
     return result.reset_index()
 
 
-def layer_summary(per_area: pd.DataFrame, a_population: pd.Series,
-                  basis: str = "population") -> pd.DataFrame:
-    """Areas and people of A in each area-level class (e.g. the share of an ICB's population
-    living in places coterminous with a single HWB area)."""
-    classes = per_area.set_index("a_code")[f"{basis}_area_class"]
-    people = a_population.reindex(classes.index).fillna(0)
+def layer_summary(per_area: pd.DataFrame, basis: str = "population") -> pd.DataFrame:
+    """Areas and people of A in each area-level class, from :meth:`Workspace.coterminosity`
+    rows (e.g. the share of an ICB's population living in places coterminous with a single HWB
+    area)."""
+    classes = per_area[f"{basis}_class"]
     summary = pd.DataFrame({"areas": classes.value_counts(),
-                            "population": people.groupby(classes).sum()})
+                            "population": per_area.groupby(classes)["population"].sum()})
     summary = summary.reindex(list(AREA_CLASSES), fill_value=0).astype("int64")
     total = summary["population"].sum()
     summary["population_share"] = summary["population"] / total if total else 0.0

@@ -20,7 +20,6 @@ from services.geography import Geography
 @dataclass(frozen=True)
 class Coverage:
     a_code: str
-    b_id: str
     population: int
     rows: pd.DataFrame  # b_code, b_name, population, population_share (of P(a))
     uncovered: int
@@ -49,7 +48,6 @@ def coverage(a_code: str, a: Geography, b: Geography, population: np.ndarray) ->
     rows = rows.sort_values(["population", "b_code"], ascending=[False, True], ignore_index=True)
     return Coverage(
         a_code=a_code,
-        b_id=b.id,
         population=total,
         rows=rows[["b_code", "b_name", "population", "population_share"]],
         uncovered=int(people[counts == 0].sum()),

@@ -183,9 +183,9 @@ def _place_splits(c: _Context) -> list[Flag]:
 
 
 def _gaps_and_overlaps(c: _Context) -> list[Flag]:
-    icbs = sorted(set(c.places.areas["icb_code"]))
-    if c.icb_code is not None:
-        icbs = [code for code in icbs if code == c.icb_code]
+    # England-wide, only ICBs that own a place (a partial configuration covers a few ICBs);
+    # for one ICB always, so an ICB the configuration misses shows a 100% gap.
+    icbs = sorted(set(c.places.areas["icb_code"])) if c.icb_code is None else [c.icb_code]
     flags = []
     for icb_code in icbs:
         cover = c.ws.coverage(icb_code, c.icb, c.places)
@@ -257,7 +257,7 @@ def _vintages(c: _Context) -> list[Flag]:
         if other.vintage == ward.vintage:
             continue
         flags.append(_flag(
-            "vintage_mismatch", "ward", f"{ward.id}~{other.id}", f"{ward.title} vs {other.title}",
+            "vintage_mismatch", "info", f"{ward.id}~{other.id}", f"{ward.title} vs {other.title}",
             {"vintages": [ward.vintage, other.vintage]},
             f"{ward.title} ({ward.vintage}) are compared with {other.title} ({other.vintage}) "
             "through the LSOA 2021 spine by best fit, not by joining their codes."))

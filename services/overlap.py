@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from services.bounded_cache import BoundedCache
 from services.geography import Geography
 from services.io.store import Store
 
@@ -84,7 +85,7 @@ def polygon_overlap_m2(a: gpd.GeoSeries, b: gpd.GeoSeries) -> pd.DataFrame:
     then one vectorised intersection; pairs whose intersection has no area are left out."""
     a_geoms, b_geoms = a.to_numpy(), b.to_numpy()
     a_pos, b_pos = b.sindex.query(a_geoms, predicate="intersects")
-    shapely.prepare(a_geoms)
+    shapely.prepare(b_geoms)
     inside = shapely.contains_properly(b_geoms[b_pos], a_geoms[a_pos])
     area = shapely.area(a_geoms[a_pos])
     rest = ~inside
@@ -104,7 +105,7 @@ class Overlaps:
     def __init__(self, population: np.ndarray, lsoa_area_m2: np.ndarray) -> None:
         self.population = population
         self.lsoa_area_m2 = lsoa_area_m2
-        self._tables: dict[tuple[str, str, bool], pd.DataFrame] = {}
+        self._tables: BoundedCache[tuple[str, str, bool], pd.DataFrame] = BoundedCache(128)
 
     @classmethod
     def from_store(cls, store: Store) -> Overlaps:

@@ -93,16 +93,21 @@ def scheme_config(store: Store, scheme: str = DEFAULT_SCHEME) -> PlaceConfig:
     return PlaceConfig(SCHEMES[scheme], "built-in scheme", blocks)
 
 
-def load_config(store: Store, name: str) -> PlaceConfig:
-    """A scheme id, a published configuration (file stem in geodata/places) or a CSV path."""
+def load_config(store: Store, name: str, *, files: bool = False) -> PlaceConfig:
+    """A scheme id, a published configuration (file stem in geodata/places) or, only when
+    ``files`` is true (the CLI), a CSV path: a name arriving in a shared link must never make the
+    server read an arbitrary file."""
     if name in SCHEMES:
         return scheme_config(store, name)
     published = published_configurations()
     path = published.get(name)
     if path is None:
+        known = ", ".join([*SCHEMES, *published])
+        if not files:
+            raise KeyError(f"No place configuration {name!r}: choose one of {known}, or upload "
+                           "a CSV on the Places page.")
         path = Path(name)
         if not path.is_file():
-            known = ", ".join([*SCHEMES, *published])
             raise KeyError(f"No place configuration {name!r}: give a CSV file or one of {known}.")
     facts, blocks = read_place_csv(path)
     return PlaceConfig(facts.get("name", path.stem), facts.get("source", str(path)), blocks)
@@ -115,12 +120,16 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     blocks = config.blocks.copy()
     if "line" not in blocks:
         blocks["line"] = np.arange(2, len(blocks) + 2)
+    blocks["row"] = np.arange(len(blocks))
     problems = []
     repeated = blocks.duplicated(["block_type", "code"], keep="first")
     for row in blocks[repeated].itertuples():
         first = blocks[(blocks["block_type"] == row.block_type) & (blocks["code"] == row.code)]
         problems.append(_problem(row, f"{row.block_type} {row.code} is already used on line "
                                       f"{first['line'].iloc[0]} ({first['place'].iloc[0]})"))
+    for row in blocks[~blocks["block_type"].isin(BLOCK_TYPES)].itertuples():
+        problems.append(_problem(row, f"block_type {row.block_type!r} is not one of "
+                                      f"{', '.join(BLOCK_TYPES)}"))
     parts = []
     for block_type in BLOCK_TYPES:
         chosen = blocks[(blocks["block_type"] == block_type) & ~repeated]
@@ -129,9 +138,15 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         column = BLOCK_COLUMNS[block_type]
         lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
         matched = chosen.merge(lsoas, on="code", how="left")
-        for row in chosen[~chosen["code"].isin(spine[column].unique())].itertuples():
+        known = store.layer(block_type)["code"] if block_type != "lsoa" else spine[column]
+        for row in chosen[~chosen["code"].isin(known)].itertuples():
             problems.append(_problem(row, f"unknown {block_type} code {row.code}"
                                           f"{_vintage_hint(block_type)}"))
+        for row in chosen[chosen["code"].isin(known)
+                          & ~chosen["code"].isin(spine[column].unique())].itertuples():
+            problems.append(_problem(row, f"{block_type} {row.code} holds no LSOA by best fit "
+                                          "(population 0), so it adds nobody: remove it or "
+                                          "name the LSOAs you mean"))
         parts.append(matched.dropna(subset=["lsoa"]))
     members = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=[*blocks.columns, "lsoa"])
@@ -141,12 +156,11 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     place_icb = _place_icbs(members, icb_code)
     members["place_icb"] = members["place"].map(place_icb)
     inside = members["icb_code"] == members["place_icb"]
-    block_inside = inside.groupby([members["line"], members["block_type"], members["code"]]).any()
-    for (line, block_type, code), any_inside in block_inside.items():
-        if not any_inside:
-            row = blocks[blocks["line"] == line].iloc[0]
-            problems.append(_problem(row, f"{block_type} {code} lies wholly outside "
-                                          f"{row['place']}'s ICB {place_icb[row['place']]}"))
+    block_inside = inside.groupby(members["row"]).any()
+    for position in block_inside.index[~block_inside.to_numpy()]:
+        row = blocks.iloc[position]
+        problems.append(_problem(row, f"{row['block_type']} {row['code']} lies wholly outside "
+                                      f"{row['place']}'s ICB {place_icb[row['place']]}"))
     if problems:
         raise PlaceFileError(config.name, problems_frame(problems).sort_values("line"))
     membership = (members[["lsoa", "place"]].rename(columns={"place": "code"})
@@ -211,12 +225,21 @@ def config_from_polygons(polygons: gpd.GeoDataFrame, store: Store,
         spine[["lsoa21_code"]],
         geometry=gpd.points_from_xy(spine["centroid_easting_m"], spine["centroid_northing_m"]),
         crs=27700)
+    polygons = polygons.reset_index(drop=True)
     hits = gpd.sjoin(points, polygons, how="inner", predicate="within")
+    problems = [{"line": position + 1, "place": polygons.at[position, "place"],
+                 "problem": f"feature {position + 1} ({polygons.at[position, 'place']}) holds no "
+                            "LSOA population-weighted centroid in England; enlarge it or drop it"}
+                for position in polygons.index.difference(hits["index_right"])]
+    places_per_lsoa = hits.groupby(level=0)["place"].nunique()
+    clashes = hits.loc[places_per_lsoa.index[places_per_lsoa > 1]]
+    for (first, second), count in clashes.groupby(level=0)["place"].agg(
+            lambda p: tuple(sorted(set(p))[:2])).value_counts().sort_index().items():
+        problems.append({"line": 1, "place": f"{first} / {second}", "problem": f"the polygons "
+                         f"of {first} and {second} overlap: {count} LSOA centroid(s) lie in both"})
+    if problems:
+        raise PlaceFileError(name, problems_frame(problems))
     hits = hits[~hits.index.duplicated(keep="first")]
-    if hits.empty:
-        raise PlaceFileError(name, problems_frame([{
-            "line": 1, "problem": "no LSOA centroid in England falls inside the polygons; check "
-                                  "they are places in England, in WGS84"}]))
     blocks = pd.DataFrame({"place": hits["place"].to_numpy(), "block_type": "lsoa",
                            "code": hits["lsoa21_code"].to_numpy()})
     blocks = blocks.sort_values(["place", "code"], ignore_index=True)

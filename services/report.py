@@ -10,9 +10,9 @@ import math
 
 import pandas as pd
 
-from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, layer_summary
 from services.flags import misalignment_flags
-from services.places import DEFAULT_SCHEME
+from services.places import DEFAULT_SCHEME, PlaceConfig
 from services.workspace import Workspace
 
 COMPARED_WITH = {"place": ("lad", "hwb"), "pcn": ("lad", "hwb", "place")}
@@ -22,7 +22,8 @@ COTERMINOSITY_FIELDS = ["a_code", "a_name", "population", "best_b_code", "best_b
                         "area_jaccard", "area_class", "population_method"]
 
 
-def icb_report(ws: Workspace, icb_code: str, places: str = DEFAULT_SCHEME, layer: str = "place",
+def icb_report(ws: Workspace, icb_code: str, places: PlaceConfig | str = DEFAULT_SCHEME,
+               layer: str = "place",
                threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER) -> dict:
     if layer not in COMPARED_WITH:
         raise KeyError(f"--layer {layer!r} is not supported: choose place or pcn.")
@@ -41,12 +42,14 @@ def icb_report(ws: Workspace, icb_code: str, places: str = DEFAULT_SCHEME, layer
         "threshold": threshold,
         "sliver": sliver,
         "coterminosity": {},
+        "summary": {},
         "coverage": {},
     }
     for other_id in COMPARED_WITH[layer]:
         other = place_geography if other_id == "place" else ws.geography(other_id)
         table = ws.coterminosity(subject, other, threshold=threshold, sliver=sliver, codes=codes)
         report["coterminosity"][other_id] = _records(table[COTERMINOSITY_FIELDS])
+        report["summary"][other_id] = _records(layer_summary(table))
         pairs = ws.pairs(subject, other, threshold=threshold, sliver=sliver, area=False)
         pairs = pairs[pairs["a_code"].isin(codes)]
         report["coverage"][other_id] = _records(pairs[[
@@ -65,7 +68,7 @@ def icb_report(ws: Workspace, icb_code: str, places: str = DEFAULT_SCHEME, layer
     return report
 
 
-def england_flags(ws: Workspace, places: str = DEFAULT_SCHEME,
+def england_flags(ws: Workspace, places: PlaceConfig | str = DEFAULT_SCHEME,
                   threshold: float = DEFAULT_THRESHOLD,
                   sliver: float = DEFAULT_SLIVER) -> dict:
     place_geography = ws.places(places, None)

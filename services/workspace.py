@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     DEFAULT_SLIVER,
     DEFAULT_THRESHOLD,
@@ -27,9 +28,9 @@ class Workspace:
         self.store = store
         self.overlaps = Overlaps.from_store(store)
         self._geographies: dict[str, Geography] = {}
-        self._places: dict[tuple, Geography] = {}
-        self._totals: dict[str, pd.DataFrame] = {}
-        self._pairs: dict[tuple, pd.DataFrame] = {}
+        self._places: BoundedCache[tuple, Geography] = BoundedCache(32)
+        self._totals: BoundedCache[str, pd.DataFrame] = BoundedCache(64)
+        self._pairs: BoundedCache[tuple, pd.DataFrame] = BoundedCache(128)
 
     def geography(self, layer_id: str) -> Geography:
         if layer_id not in self._geographies:
@@ -39,7 +40,7 @@ class Workspace:
     def places(self, config: PlaceConfig | str, icb_code: str | None = None) -> Geography:
         """A configuration (or its name) resolved to a geography; cached by its blocks."""
         if isinstance(config, str):
-            config = load_config(self.store, config)
+            config = load_config(self.store, config)  # schemes and published files only
         key = (config.name, icb_code, pd.util.hash_pandas_object(
             config.blocks[["place", "block_type", "code"]], index=False).sum())
         if key not in self._places:
@@ -76,16 +77,20 @@ class Workspace:
     def coterminosity(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
                       sliver: float = DEFAULT_SLIVER, codes: pd.Index | None = None,
                       area: bool = True) -> pd.DataFrame:
-        """Per area of A (optionally only ``codes``): best partner in B, shares, Jaccard, class."""
+        """Per area of A (optionally only ``codes``): its best partner in B by population
+        Jaccard, the population and area measures of that same pair, and A's class on each
+        basis (``area_class`` classifies A by area, so its best partner may differ)."""
         pairs = self.pairs(a, b, threshold=threshold, sliver=sliver, area=area)
         codes = a.areas.index if codes is None else pd.Index(codes)
-        result = area_coterminosity(pairs[pairs["a_code"].isin(codes)], codes)
+        if len(codes) != len(a.areas):
+            pairs = pairs[pairs["a_code"].isin(codes)]
+        result = area_coterminosity(pairs, codes, threshold=threshold)
         if area:
-            by_area = area_coterminosity(pairs[pairs["a_code"].isin(codes)], codes, basis="area")
-            result = result.merge(
-                by_area[["a_code", "area_share_of_a", "area_share_of_b", "area_jaccard",
-                         "area_area_class"]], on="a_code")
-            result = result.rename(columns={"area_area_class": "area_class"})
+            same_pair = pairs.set_index(["a_code", "b_code"])[
+                ["area_share_of_a", "area_share_of_b", "area_jaccard"]]
+            result = result.join(same_pair, on=["a_code", "best_b_code"])
+            by_area = area_coterminosity(pairs, codes, basis="area", threshold=threshold)
+            result["area_class"] = by_area["area_area_class"].to_numpy()
         result = result.rename(columns={"population_area_class": "population_class"})
         result.insert(1, "a_name", a.names().reindex(result["a_code"]).to_numpy())
         result.insert(3, "best_b_name", b.names().reindex(result["best_b_code"]).to_numpy())
@@ -99,8 +104,7 @@ class Workspace:
 
     def codes_in_icb(self, geography: Geography, icb_code: str,
                      sliver: float = DEFAULT_SLIVER) -> pd.Index:
-        """Areas with more than a sliver of their population in the ICB, or ever so little of
-        the ICB's (so small areas at the edge are not missed)."""
+        """Areas with more than a sliver of their population in the ICB (population-based)."""
         pairs = self.pairs(geography, self.geography("icb"), sliver=sliver, area=False)
         pairs = pairs[(pairs["b_code"] == icb_code) & (pairs["population_class"] != "sliver")]
         return pd.Index(sorted(pairs["a_code"]))
@@ -128,6 +132,10 @@ class Workspace:
                 continue
             icbs = (pd.Series(found.index, index=found.index) if geography.id == "icb"
                     else self.home_icbs(geography).reindex(found.index))
+            if "lad_code" in geography.areas:  # wards no LSOA best-fits to: their council's ICB
+                by_council = geography.areas["lad_code"].reindex(found.index).map(
+                    self.home_icbs(self.geography("lad")))
+                icbs = icbs.fillna(by_council)
             hits.append(pd.DataFrame({"layer": geography.id, "code": found.index,
                                       "name": found.to_numpy(), "icb_code": icbs.to_numpy()}))
         if not hits:

@@ -11,7 +11,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 from shapely.geometry import box
 
-from services.coterminosity import classify
+from services.bounded_cache import BoundedCache
+from services.coterminosity import classify, layer_summary
 from services.flags import misalignment_flags
 from services.io.place_files import PlaceFileError, place_csv_text, read_place_csv
 from services.places import PlaceConfig, config_from_polygons, resolve
@@ -193,3 +194,40 @@ def test_polygons_assign_lsoas_by_centroid_and_report_cut_ones() -> None:
     assert cut["share_of_lsoa_area_inside"].tolist() == [0.4, 0.4]
     assert cut["assigned_to"].isna().all()
     assert json.loads(cut.to_json())
+
+
+def test_polygon_problems_are_reported_not_dropped() -> None:
+    ws = _workspace()
+    west = box(ORIGIN_X, ORIGIN_Y, ORIGIN_X + 1400, ORIGIN_Y + 2000)
+    speck = box(ORIGIN_X + 1900, ORIGIN_Y + 10, ORIGIN_X + 1950, ORIGIN_Y + 60)
+    polygons = gpd.GeoDataFrame({"place": ["West", "Also west", "Speck"]},
+                                geometry=[west, west, speck], crs=27700)
+    with pytest.raises(PlaceFileError) as caught:
+        config_from_polygons(polygons, ws.store)
+    problems = caught.value.problems["problem"].tolist()
+    assert any("Speck" in p and "no LSOA" in p for p in problems)
+    assert any("Also west and West overlap: 2 LSOA" in p for p in problems)
+
+
+def test_contains_needs_the_partners_to_fill_the_area_and_summary_counts_people() -> None:
+    ws = _workspace()
+    # Council L (900) holds X1 and X3; one place of X1 alone is not a union of whole places.
+    places = ws.places(_places([("A", "lsoa", "X1"), ("B", "lsoa", "X2")]), "I")
+    by_council = ws.coterminosity(ws.geography("lad"), places).set_index("a_code")
+    assert by_council.loc["L", "population_class"] == "straddles"
+    whole = ws.places(_places([("A", "lsoa", "X1"), ("B", "lsoa", "X3"),
+                               ("C", "lad", "R")]), "I")
+    rows = ws.coterminosity(ws.geography("lad"), whole)
+    assert rows.set_index("a_code")["population_class"].to_dict() == {
+        "L": "contains", "R": "coterminous"}
+    summary = layer_summary(rows).set_index("class")
+    assert summary.loc["contains", "population"] == 900
+    assert summary.loc["coterminous", "population_share"] == pytest.approx(1000 / 1900)
+
+
+def test_bounded_cache_forgets_the_least_recently_used() -> None:
+    cache = BoundedCache(2)
+    cache["a"], cache["b"] = 1, 2
+    assert cache["a"] == 1
+    cache["c"] = 3
+    assert list(cache) == ["a", "c"]

@@ -6,6 +6,9 @@ Heavy work lives in ``services``; this module only decides what is cached and fo
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -35,9 +38,22 @@ def view() -> ViewState:
     """This session's view, read once from the link it was opened with."""
     if "view" not in st.session_state:
         state, problems = from_query(st.query_params.to_dict())
+        if state.places not in config_names():
+            problems.append(f"place configuration {state.places!r} is not known here (uploads "
+                            "stay in the session that made them); showing the default scheme")
+            state = state.with_(places=ViewState().places)
+        if state.icb and state.icb not in set(workspace().store.layer("icb")["code"]):
+            problems.append(f"ICB {state.icb!r} is not in the 2024 ICB list")
+            state = state.with_(icb="")
         st.session_state["view"] = state
         st.session_state["link_problems"] = problems
     return st.session_state["view"]
+
+
+def link_problems() -> None:
+    """What could not be restored from the link this session was opened with."""
+    for problem in st.session_state.get("link_problems", []):
+        st.warning(plain(f"Link: {problem}."))
 
 
 def update(**changes) -> None:
@@ -53,8 +69,13 @@ def sync_url() -> None:
 
 def share_link() -> str:
     base = st.context.url.split("?")[0] if st.context.url else ""
-    query = "&".join(f"{k}={v}" for k, v in view().to_query().items())
+    query = urlencode(view().to_query(), safe=",")
     return f"{base}?{query}" if query else base
+
+
+def plain(text: str) -> str:
+    """Text from a link or a file, escaped so Markdown shows it as typed (no links, no HTML)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
 
 
 def custom_configs() -> dict[str, PlaceConfig]:
@@ -80,20 +101,17 @@ def places() -> Geography:
     try:
         return workspace().places(config)
     except (KeyError, PlaceFileError) as exc:
-        st.warning(f"Place configuration '{name}' cannot be used ({exc}); showing the default "
-                   "scheme instead.")
+        st.warning(plain(f"Place configuration '{name}' cannot be used ({exc}); showing the "
+                         "default scheme instead."))
         update(places=ViewState().places)
         return workspace().places(ViewState().places)
 
 
 def icb_code() -> str:
-    """The chosen ICB, or the first by name when the link names none (or an unknown one)."""
-    icbs = workspace().store.layer("icb").sort_values("name")
+    """The chosen ICB, or the first by name when the link names none."""
     code = view().icb
-    if code not in set(icbs["code"]):
-        if code:
-            st.warning(f"ICB {code!r} is not in the 2024 ICB list; showing {icbs['name'].iloc[0]}.")
-        code = str(icbs["code"].iloc[0])
+    if not code:
+        code = str(workspace().store.layer("icb").sort_values("name")["code"].iloc[0])
         update(icb=code)
     return code
 
@@ -166,35 +184,36 @@ def sidebar() -> None:
     """The one sidebar: find, ICB, places, layers, thresholds, map options, share, data."""
     ws, v = workspace(), view()
     with st.sidebar:
-        for problem in st.session_state.get("link_problems", []):
-            st.warning(problem)
         _find(ws)
         icbs = ws.store.layer("icb").sort_values("name")
         codes = icbs["code"].tolist()
         chosen = st.selectbox("ICB", codes, index=codes.index(icb_code()),
                               format_func=dict(zip(icbs["code"], icbs["name"], strict=True)).get)
+        changes: dict = {}
         if chosen != v.icb:
-            update(icb=chosen, area="", lat=None, lon=None, zoom=None)
+            changes.update(icb=chosen, area="", lat=None, lon=None, zoom=None)
         names = config_names()
         name = st.selectbox("Places", names, index=names.index(v.places) if v.places in names
                             else 0, format_func=config_label)
         if name != v.places:
-            update(places=name, area="")
+            changes.update(places=name, area="")
         available = [i for i in MAP_LAYERS if i in ws.store.layers or i == "place"]
         layers = st.multiselect("Layers", available, default=[i for i in v.layers
                                                               if i in available],
                                 format_func=lambda i: LAYERS[i].title)
-        if tuple(layers) != v.layers:
-            update(layers=tuple(layers))
         threshold = st.slider("Coterminous when both population shares ≥", 0.80, 1.0,
                               v.threshold, 0.005, format="%.3f")
         sliver = st.slider("Sliver below (share of the smaller area)", 0.0, 0.05, v.sliver,
                            0.001, format="%.3f", help=f"Default {DEFAULT_SLIVER}")
         basemap = st.toggle("Basemap", v.basemap, help="Off for offline rooms")
         present = st.toggle("Presentation mode", v.present)
-        if (threshold, sliver, basemap, present) != (v.threshold, v.sliver, v.basemap,
-                                                     v.present):
-            update(threshold=threshold, sliver=sliver, basemap=basemap, present=present)
+        settings = {"layers": tuple(layers), "threshold": threshold, "sliver": sliver,
+                    "basemap": basemap, "present": present}
+        changes.update({key: value for key, value in settings.items()
+                        if getattr(v, key) != value})
+        if changes:  # rerun at once, so the page and the frame never show the old view
+            update(**changes)
+            st.rerun()
         st.markdown("**Share this view**")
         st.code(share_link(), language=None, wrap_lines=True)
         st.caption(_vintages(ws))

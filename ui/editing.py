@@ -29,33 +29,38 @@ def icb_blocks(config: PlaceConfig, icb: str) -> pd.DataFrame:
     return blocks[HEADER].reset_index(drop=True)
 
 
-def _use(config: PlaceConfig) -> bool:
-    """Adopt the configuration if it resolves; otherwise list every bad row and keep the last."""
+def _use(config: PlaceConfig) -> None:
+    """Adopt the configuration and rerun, so every widget shows it; if it does not resolve, list
+    every bad row and keep the last one."""
     try:
         ui.workspace().places(config)
     except PlaceFileError as exc:
         st.error(f"{config.name}: {len(exc.problems)} row(s) need fixing; nothing was applied.")
         st.dataframe(exc.problems, hide_index=True, width="stretch")
-        return False
+        return
     ui.custom_configs()[config.name] = config
     ui.update(places=config.name, area="")
-    return True
+    st.rerun()
 
 
 def save_edit(config: PlaceConfig, icb: str, edited: pd.DataFrame) -> None:
-    others = config.blocks[~config.blocks.index.isin(
-        config.blocks.index[config.blocks["place"].isin(icb_blocks(config, icb)["place"])])]
-    edited = edited.dropna(how="all").fillna("")
+    """The edited rows replace this ICB's places; error reports number them as the editor does
+    (row 1 = line 2, as in a CSV with its header)."""
+    others = config.blocks[~config.blocks["place"].isin(icb_blocks(config, icb)["place"])]
+    edited = edited.dropna(how="all").fillna("").reset_index(drop=True)
     edited = edited.assign(place=edited["place"].astype(str).str.strip(),
-                           block_type=edited["block_type"].astype(str).str.lower(),
-                           code=edited["code"].astype(str).str.strip().str.upper())
+                           block_type=edited["block_type"].astype(str).str.strip().str.lower(),
+                           code=edited["code"].astype(str).str.strip().str.upper(),
+                           line=edited.index + 2)
+    others = others.assign(line=0)
     name = config.name if config.name.endswith("(edited)") else f"{config.name} (edited)"
-    merged = pd.concat([others[HEADER], edited[HEADER]], ignore_index=True)
+    merged = pd.concat([others[["line", *HEADER]], edited[["line", *HEADER]]],
+                       ignore_index=True)
     _use(PlaceConfig(name, f"edited from {config.source}", merged))
 
 
 def load_upload(upload) -> None:
-    marker = (upload.name, upload.size)
+    marker = upload.file_id
     if st.session_state.get("last_upload") == marker:
         return
     with st.status(f"Reading {upload.name}…", expanded=False) as status:
@@ -80,10 +85,8 @@ def load_upload(upload) -> None:
             st.dataframe(exc.problems, hide_index=True, width="stretch")
             return
         status.update(label=f"Checking {config.place_count} places…")
-        if _use(config):
-            st.session_state["last_upload"] = marker
-            status.update(label=f"Loaded {config.name}: {config.place_count} places",
-                          state="complete")
+        st.session_state["last_upload"] = marker
+        _use(config)
 
 
 def show_alignment() -> None:

@@ -41,10 +41,19 @@ def _coterminosity(_a: Geography, a_key: str, _b: Geography, b_key: str, codes: 
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
+    """Per area of ``subject`` in the ICB; the page's layer summary reads it before renaming."""
+    return _renamed(coterminosity_rows(subject, other))
+
+
+def coterminosity_rows(subject: str, other: str) -> pd.DataFrame:
     a, b, view = subject_geography(subject), subject_geography(other), ui.view()
-    table = _coterminosity(a, a.key, b, b.key, tuple(subject_codes(subject)), view.threshold,
-                           view.sliver)
-    return table[list(COLUMNS)].rename(columns=COLUMNS).sort_values("Area", ignore_index=True)
+    return _coterminosity(a, a.key, b, b.key, tuple(subject_codes(subject)), view.threshold,
+                          view.sliver)
+
+
+def _renamed(table: pd.DataFrame) -> pd.DataFrame:
+    return table[list(COLUMNS)].rename(columns=COLUMNS).sort_values(["Area", "Code"],
+                                                                    ignore_index=True)
 
 
 def matrix_for(subject: str, other: str) -> Styler:
@@ -70,12 +79,18 @@ def coverage_for(layer: str, code: str, other: str) -> Coverage:
     return ui.workspace().coverage(code, a, b)
 
 
+def partner(layer_id: str) -> str:
+    """What a layer is measured against on export: councils against places, others against
+    HWB areas."""
+    return "place" if layer_id in ("hwb", "lad") else "hwb"
+
+
 def export_layer(layer_id: str) -> gpd.GeoDataFrame:
     """The layer's areas in the ICB (store polygons, or places dissolved from LSOAs) with their
-    population and best match against HWB areas, for GeoJSON export."""
+    population and best match against :func:`partner`, for GeoJSON export."""
     geography, codes = subject_geography(layer_id), subject_codes(layer_id)
     shapes = geography.geometry.reindex(codes)
-    table = ui.workspace().coterminosity(geography, ui.workspace().geography("hwb"),
+    table = ui.workspace().coterminosity(geography, subject_geography(partner(layer_id)),
                                          threshold=ui.view().threshold, sliver=ui.view().sliver,
                                          codes=codes).set_index("a_code").reindex(codes)
     frame = gpd.GeoDataFrame(table.reset_index(names="code"), geometry=shapes.to_numpy(),

@@ -122,6 +122,11 @@ def read_place_geojson(data: bytes, source: str = "uploaded GeoJSON") -> gpd.Geo
             kind = "empty" if geometry is None or geometry.is_empty else geometry.geom_type
             problems.append({"line": position, "problem": f"feature {position} is {kind}, "
                              "not a polygon"})
+    if column is not None:
+        for position, name in enumerate(frame[column], start=1):
+            if name is None or (isinstance(name, float) and name != name) or not str(name).strip():
+                problems.append({"line": position, "problem": f"feature {position} has no "
+                                 "place name"})
     if problems:
         raise PlaceFileError(source, problems_frame(problems))
     frame = frame.rename(columns={column: "place"})[["place", "geometry"]].to_crs(27700)

@@ -84,5 +84,17 @@ def test_data_page(maps) -> None:
 
 def test_bad_link_settings_are_named(maps) -> None:
     app = _app(threshold="7", layers="icb,rivers")
-    warnings = " ".join(w.value for w in app.sidebar.warning)
+    warnings = " ".join(w.value for w in app.warning)
     assert "threshold" in warnings and "rivers" in warnings
+
+
+def test_a_link_cannot_make_the_server_read_a_file(maps) -> None:
+    app = _app(places="/etc/passwd")
+    shown = " ".join(w.value for w in app.warning)
+    assert "is not known here" in shown and "root:" not in shown
+    assert app.query_params.get("places") is None  # fell back to the default scheme
+
+
+def test_coverage_page_says_when_the_icb_has_no_such_area(maps) -> None:
+    app = _app("coverage", icb="E54000050", places="greater_manchester")
+    assert "No Place area lies in this ICB" in app.info[0].value
