@@ -44,17 +44,16 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
+from common import print_table, store_or_build, timed
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from streamlit.testing.v1 import AppTest
 
-from services.build_store import build_store
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
-from services.io.store import Store, StoreMissingError, load_store, store_path
+from services.io.store import Store
 from services.map_view import geojson_size_bytes, map_features
 from services.view_state import MAP_LAYERS
 from services.workspace import Workspace
@@ -76,21 +75,6 @@ RERUNS = 10
 COLD_RERUNS = 3
 SESSIONS = 10
 TIMEOUT_MS = 90_000
-
-
-def _store() -> Store:
-    try:
-        return load_store()
-    except StoreMissingError:
-        print(f"No store at {store_path()}: building it from the mirror first (untimed).")
-        build_store(store_path(), log=lambda message: None)
-        return load_store()
-
-
-def _timed(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 # 1. Server rerun (AppTest) ---------------------------------------------------------------------
@@ -124,9 +108,9 @@ def _reruns() -> tuple[float, float, float, int]:
     context.st_folium = stub
     app = _app()
     _run(app)  # warm: store loaded, overlap tables and features cached
-    warm = statistics.median(_timed(lambda: _run(app)) for _ in range(RERUNS))
+    warm = statistics.median(timed(lambda: _run(app)) for _ in range(RERUNS))
     render = True
-    rendered = statistics.median(_timed(lambda: _run(app)) for _ in range(RERUNS))
+    rendered = statistics.median(timed(lambda: _run(app)) for _ in range(RERUNS))
     render = False
     for _ in range(2):  # two more sessions, same process: cache_resource hands out one Workspace
         _run(_app())
@@ -135,7 +119,7 @@ def _reruns() -> tuple[float, float, float, int]:
     def cold() -> float:
         st.cache_data.clear()
         st.cache_resource.clear()
-        return _timed(lambda: _run(app))
+        return timed(lambda: _run(app))
 
     cold_median = statistics.median(cold() for _ in range(COLD_RERUNS))
     return warm, rendered, cold_median, shared
@@ -284,20 +268,12 @@ def _row(measure: str, value: str, target: str, baseline: str, ratio: float | No
             "-" if passed is None else "PASS" if passed else "FAIL"]
 
 
-def _print_table(rows: list[list[str]]) -> None:
-    header = ["measure", "value", "target", "baseline", "ratio", "result"]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for line in [header, ["-" * w for w in widths], *rows]:
-        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                        for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
-
-
 def main() -> None:
     if not (ROOT / "static" / "leaflet" / "leaflet.js").exists():
         sys.exit("static/leaflet is missing: run `make assets` first.")
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (make chromium).")
-    store = _store()
+    store = store_or_build()
     os.environ["PLACEMAP_STORE"] = str(store.path)  # AppTest and the server use this store
     warm, rendered, cold, workspaces = _reruns()
     largest, sent, full = _geojson(store)
@@ -321,7 +297,7 @@ def main() -> None:
     print(f"memory: VmRSS of the streamlit process; store in memory {store_mb:.0f} MB "
           f"(with Workspace {workspace_mb:.0f} MB); one Workspace per process "
           f"(st.cache_resource; {workspaces} distinct object(s) across 3 AppTest sessions)\n")
-    _print_table([
+    print_table([
         _row("ICB view rerun, server (warm, map stubbed)", _seconds(warm),
              f"< {_seconds(RERUN_TARGET_S)}", _seconds(cold), cold / warm,
              warm < RERUN_TARGET_S),

@@ -28,18 +28,17 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
 from itertools import combinations
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from common import print_table, store_or_build, timed
 
-from services.build_store import build_store
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.flags import misalignment_flags
 from services.geography import Geography
-from services.io.store import Store, StoreMissingError, load_store, store_path
+from services.io.store import Store
 from services.places import DEFAULT_SCHEME, PlaceConfig, load_config
 from services.workspace import Workspace
 
@@ -50,21 +49,6 @@ ALL_PAIRS_TARGET_S = 0.2
 RECOMPUTE_TARGET_S = 0.1
 REPEATS = 5
 NAIVE_BUDGET_S = 360  # stop repeating the naive run once this much time has been spent on it
-
-
-def _store() -> Store:
-    try:
-        return load_store()
-    except StoreMissingError:
-        print(f"No store at {store_path()}: building it from the mirror first (untimed).")
-        build_store(store_path(), log=lambda message: None)
-        return load_store()
-
-
-def _timed(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
 
 
 # 1. Engine: all pairs --------------------------------------------------------------------------
@@ -109,7 +93,7 @@ def _naive_pair(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _naive_all_pairs(polygons: dict[str, gpd.GeoDataFrame]) -> dict[tuple[str, str], float]:
     """Seconds per pair for one naive run."""
-    return {(a, b): _timed(lambda a=a, b=b: _naive_pair(polygons[a], polygons[b]))
+    return {(a, b): timed(lambda a=a, b=b: _naive_pair(polygons[a], polygons[b]))
             for a, b in PAIRS}
 
 
@@ -147,16 +131,8 @@ def _seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def _print_table(rows: list[list[str]]) -> None:
-    header = ["measure", "value", "target", "baseline", "ratio", "result"]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for line in [header, ["-" * w for w in widths], *rows]:
-        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                        for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
-
-
 def main() -> None:
-    store = _store()
+    store = store_or_build()
     ws = Workspace(store)
     geographies = {layer: ws.geography(layer) for layer in LAYERS}
     geographies["place"] = ws.places(DEFAULT_SCHEME)
@@ -183,8 +159,8 @@ def main() -> None:
     icb_code = ws.find_icb("Greater Manchester")
     _recompute(ws, config, icb_code)  # warm: the published configuration computed once
     moves = _moves(config)
-    warm = statistics.median(_timed(lambda c=c: _recompute(ws, c, icb_code)) for c in moves)
-    cold = statistics.median(_timed(lambda c=c: _recompute(Workspace(store), c, icb_code))
+    warm = statistics.median(timed(lambda c=c: _recompute(ws, c, icb_code)) for c in moves)
+    cold = statistics.median(timed(lambda c=c: _recompute(Workspace(store), c, icb_code))
                              for c in moves)
 
     print(f"Store {store.path}: {len(store.spine):,} LSOAs; places = {DEFAULT_SCHEME} "
@@ -195,7 +171,7 @@ def main() -> None:
           f"{slowest[0][0]} x {slowest[0][1]}: {_seconds(slowest[1])})")
     print(f"recompute: median of {len(moves)} moves, each a different block of "
           f"{config.name} moved to the next place; baseline = cold Workspace(store)\n")
-    _print_table([
+    print_table([
         _row(f"coterminosity, all {len(PAIRS)} pairs, England (warm)", engine,
              ALL_PAIRS_TARGET_S, naive),
         _row("recompute after one block moves (GM)", warm, RECOMPUTE_TARGET_S, cold),
