@@ -18,7 +18,7 @@ ui.legend(view.layers)
 def show() -> None:
     features = ui.current_features()
     fmap = build_map(features, selected=ui.view().area, basemap=view.basemap)
-    state = ui.show_map(fmap, key=f"map-{icb}-{view.places}-{view.basemap}",
+    state = ui.show_map(fmap, key=f"map-{icb}-{view.places}-{view.basemap}-{ui.view().area}",
                         height=820 if view.present else 640)
     ui.remember_map_position(state)
     st.caption(f"{sum(len(f) for f in features.values()):,} areas drawn, "
