@@ -17,6 +17,8 @@ if not codes:
 names = geography.names()
 start = codes.index(view.area) if view.area in codes else 0
 code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")
+if code != view.area:
+    ui.update(area=code)  # the shared link reopens this area (and the map highlights it)
 st.caption("Population-based (Census 2021 over LSOA 2021); wards by ONS best fit.")
 for other in ("lad", "hwb", "place", "pcn", "ward"):
     if other == layer or (other != "place" and other not in ui.workspace().store.layers):
