@@ -34,3 +34,4 @@ else:
 ui.link_problems()
 page.run()
 ui.sync_url()
+ui.show_share_link()

@@ -16,8 +16,7 @@ MEASURES = """
   B), contains (A is whole Bs), straddles, none.
 """
 
-subject = st.segmented_control("Compare", ["place", "pcn", "sub_icb", "lad"], default="place",
-                               format_func=lambda i: LAYERS[i].title) or "place"
+subject = ui.subject_control("Compare", ("place", "pcn", "sub_icb", "lad"))
 with st.expander("What the measures mean"):
     st.markdown(MEASURES)
 for other in ("lad", "hwb"):

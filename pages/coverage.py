@@ -4,20 +4,20 @@ import streamlit as st
 
 from layers import LAYERS
 from ui import context as ui
-from ui.tables import coverage_for, subject_codes, subject_geography
+from ui.tables import coverage_for, subject_codes
 
-view = ui.view()
-layer = st.segmented_control("Area type", ["place", "hwb", "lad", "icb", "pcn"],
-                             default="place", format_func=lambda i: LAYERS[i].title) or "place"
-geography = subject_geography(layer)
+layer = ui.subject_control("Area type", ("place", "hwb", "lad", "icb", "pcn"),
+                           holding=ui.view().area)
+geography = ui.geography(layer)
 codes = [ui.icb_code()] if layer == "icb" else list(subject_codes(layer))
 if not codes:
     st.info(f"No {LAYERS[layer].title} area lies in this ICB with the chosen configuration.")
     st.stop()
 names = geography.names()
-start = codes.index(view.area) if view.area in codes else 0
+area = ui.view().area
+start = codes.index(area) if area in codes else 0
 code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")
-if code != view.area:
+if code != area:
     ui.update(area=code)  # the shared link reopens this area (and the map highlights it)
 st.caption("Population-based (Census 2021 over LSOA 2021); wards by ONS best fit.")
 for other in ("lad", "hwb", "place", "pcn", "ward"):
@@ -27,7 +27,7 @@ for other in ("lad", "hwb", "place", "pcn", "ward"):
     st.subheader(f"By {LAYERS[other].title}")
     st.bar_chart(cover.rows.set_index("b_name")["population"], horizontal=True,
                  height=min(60 + 28 * len(cover.rows), 600))
-    note = (f"{cover.population:,} people: {cover.uncovered:,} in no {LAYERS[other].title} "
-            f"area (gap), {cover.double_counted:,} counted twice (overlap).")
+    note = (f"{cover.population:,} people: {cover.uncovered:,} outside every "
+            f"{LAYERS[other].title} (gap), {cover.double_counted:,} counted twice (overlap).")
     (st.warning if cover.uncovered or cover.double_counted else st.caption)(note)
 ui.attribution()

@@ -1,9 +1,10 @@
 """The whole view as a small value that round-trips through a URL query string.
 
 A presenter's link must reopen exactly the same view, so everything a user can set lives here and
-nowhere else: ICB, selected area, layers, thresholds, place configuration, map centre and zoom,
-basemap and presentation mode. The page is the link's path (``/coverage?icb=...``). Query
-values are strings; anything unreadable falls back to the default and is reported, never kept.
+nowhere else: ICB, the layer the tables examine and the selected area, layers, thresholds, place
+configuration, map centre and zoom, basemap and presentation mode. The page is the link's path
+(``/coverage?icb=...``). Query values are strings; anything unreadable falls back to the default
+and is reported, never kept.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ DEFAULT_LAYERS = ("icb", "hwb", "lad", "place")
 @dataclass(frozen=True)
 class ViewState:
     icb: str = ""
+    subject: str = "place"
     area: str = ""
     layers: tuple[str, ...] = DEFAULT_LAYERS
     threshold: float = DEFAULT_THRESHOLD
@@ -77,6 +79,12 @@ def _layers(raw: str) -> tuple[str, ...]:
     return layers
 
 
+def _layer(raw: str) -> str:
+    if raw not in MAP_LAYERS:
+        raise ValueError(f"unknown layer {raw}")
+    return raw
+
+
 def _flag(raw: str) -> bool:
     if raw not in ("0", "1"):
         raise ValueError("must be 0 or 1")
@@ -93,7 +101,7 @@ def _bounded(low: float, high: float, kind: type = float):
 
 
 _PARSERS = {
-    "icb": str.strip, "area": str.strip, "layers": _layers,
+    "icb": str.strip, "subject": _layer, "area": str.strip, "layers": _layers,
     "threshold": _bounded(0, 1), "sliver": _bounded(0, 1), "places": str.strip,
     "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5), "zoom": _bounded(1, 20, int),
     "basemap": _flag, "present": _flag,

@@ -6,7 +6,8 @@ from services.view_state import ViewState, from_query
 
 
 def test_view_round_trips_through_the_query_string() -> None:
-    view = ViewState(icb="E54000057", area="Bolton", layers=("place", "ward"), threshold=0.95,
+    view = ViewState(icb="E54000057", subject="hwb", area="E08000001", layers=("place", "ward"),
+                     threshold=0.95,
                      sliver=0.01, places="greater_manchester", lat=53.5, lon=-2.3, zoom=11,
                      basemap=False, present=True)
     query = view.to_query()
@@ -21,8 +22,8 @@ def test_defaults_make_an_empty_query() -> None:
 
 def test_bad_values_fall_back_and_are_reported() -> None:
     view, problems = from_query({"threshold": "2", "zoom": "x", "layers": "lad,rivers",
-                                 "colour": "red", "present": "yes"})
+                                 "colour": "red", "present": "yes", "subject": "river"})
     assert view == ViewState()
-    assert len(problems) == 5
+    assert len(problems) == 6
     assert any("rivers" in problem for problem in problems)
     assert any("colour" in problem for problem in problems)

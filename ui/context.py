@@ -13,6 +13,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
 from layers import LAYERS
@@ -29,13 +30,30 @@ from services.workspace import Workspace
 
 
 @st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
+def _shared_workspace() -> Workspace:
+    return Workspace(load_store())
+
+
 def workspace() -> Workspace:
     """One store and one set of overlap tables per server process, shared by every session."""
-    return Workspace(load_store())
+    _inside_the_frame()
+    return _shared_workspace()
+
+
+def _inside_the_frame() -> None:
+    """Run pages only inside ``app.py``'s frame. Until some session has run ``app.py`` (which
+    calls ``st.navigation``), Streamlit treats the ``pages/`` folder as an old-style multipage
+    app, so the first link a fresh server gets, e.g. ``/coverage?icb=...``, would run the page
+    bare: no sidebar, no link state. Switching that mode off and rerunning the same page
+    (an ``st.Page``'s hash is its URL path) brings the frame back."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def view() -> ViewState:
     """This session's view, read once from the link it was opened with."""
+    _inside_the_frame()
     if "view" not in st.session_state:
         state, problems = from_query(st.query_params.to_dict())
         if state.places not in config_names():
@@ -116,6 +134,26 @@ def icb_code() -> str:
     return code
 
 
+def geography(layer_id: str) -> Geography:
+    return places() if layer_id == "place" else workspace().geography(layer_id)
+
+
+def subject_control(label: str, options: tuple[str, ...], holding: str = "") -> str:
+    """The layer a page examines, shared by the pages and kept in the link. A layer this page
+    does not offer shows as its first option without forgetting the linked one; an area the user
+    picked elsewhere (``holding``, e.g. a council found by search) switches to its own layer."""
+    options = tuple(i for i in options if i == "place" or i in workspace().store.layers)
+    shown = view().subject if view().subject in options else options[0]
+    if holding and holding not in geography(shown).names():
+        shown = next((i for i in options if holding in geography(i).names()), shown)
+        update(subject=shown)
+    chosen = st.segmented_control(label, options, default=shown,
+                                  format_func=lambda i: LAYERS[i].title) or shown
+    if chosen != shown:
+        update(subject=chosen, area="")
+    return chosen
+
+
 def icb_name(code: str) -> str:
     return str(workspace().geography("icb").names()[code])
 
@@ -147,17 +185,36 @@ def current_features() -> dict[str, gpd.GeoDataFrame]:
 def show_map(fmap: folium.Map, key: str, height: int = 640) -> dict | None:
     """The one place st_folium is called (tests replace it). Only centre and zoom come back, so
     a pan or zoom reruns the map fragment alone, never the whole page."""
-    v = view()
-    kwargs = {}
-    if v.lat is not None and v.lon is not None and v.zoom is not None:
-        kwargs = {"center": (v.lat, v.lon), "zoom": v.zoom}
     return st_folium(fmap, key=key, height=height, use_container_width=True,
-                     returned_objects=["center", "zoom"], **kwargs)
+                     returned_objects=["center", "zoom"], **_start_position(key))
+
+
+def _start_position(key: str) -> dict:
+    """Centre and zoom for a map whose content has just changed, then the same values for as
+    long as the content stays the same. streamlit-folium moves the map whenever these arguments
+    change, so feeding back the position the map has just reported (one step late) makes it
+    jump between the last two positions for ever."""
+    v = view()
+    content = (key, v.with_(lat=None, lon=None, zoom=None), places().key)
+    started = st.session_state.get("map_start")
+    if started is None or started[0] != content:
+        position = {}
+        if v.lat is not None and v.lon is not None and v.zoom is not None:
+            position = {"center": (v.lat, v.lon), "zoom": v.zoom}
+        started = st.session_state["map_start"] = (content, position)
+    return started[1]
 
 
 def remember_map_position(state: dict | None) -> None:
-    if not state or not state.get("center") or state.get("zoom") is None:
-        return
+    """Keep the map's centre and zoom in the view and the link. Called by the map fragment on
+    every run, full or partial, because a fragment may only refill the sidebar's share box on
+    its own reruns if it also writes it during full runs."""
+    if state and state.get("center") and state.get("zoom") is not None:
+        _remember(state)
+    show_share_link()
+
+
+def _remember(state: dict) -> None:
     lat = round(float(state["center"]["lat"]), 5)
     lon = round(float(state["center"]["lng"]), 5)
     zoom = int(state["zoom"])
@@ -214,9 +271,19 @@ def sidebar() -> None:
         if changes:  # rerun at once, so the page and the frame never show the old view
             update(**changes)
             st.rerun()
+        st.session_state["share_slot"] = st.empty()
+        st.caption(_vintages(ws))
+
+
+def show_share_link() -> None:
+    """Fill the sidebar's share box with the view as it is now: called after the page has run
+    and from the map fragment after a pan, so the copied link is never a step behind."""
+    slot = st.session_state.get("share_slot")
+    if slot is None or view().present:
+        return
+    with slot.container():
         st.markdown("**Share this view**")
         st.code(share_link(), language=None, wrap_lines=True)
-        st.caption(_vintages(ws))
 
 
 def _find(ws: Workspace) -> None:

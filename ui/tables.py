@@ -22,12 +22,8 @@ COLUMNS = {"a_name": "Area", "a_code": "Code", "population": "Population",
            "area_class": "Class (area)", "population_method": "Population method"}
 
 
-def subject_geography(layer_id: str) -> Geography:
-    return ui.places() if layer_id == "place" else ui.workspace().geography(layer_id)
-
-
 def subject_codes(layer_id: str) -> pd.Index:
-    ws, icb, geography = ui.workspace(), ui.icb_code(), subject_geography(layer_id)
+    ws, icb, geography = ui.workspace(), ui.icb_code(), ui.geography(layer_id)
     if layer_id == "place":
         return geography.areas.index[geography.areas["icb_code"] == icb]
     return ws.codes_in_icb(geography, icb, ui.view().sliver)
@@ -46,7 +42,7 @@ def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
 
 
 def coterminosity_rows(subject: str, other: str) -> pd.DataFrame:
-    a, b, view = subject_geography(subject), subject_geography(other), ui.view()
+    a, b, view = ui.geography(subject), ui.geography(other), ui.view()
     return _coterminosity(a, a.key, b, b.key, tuple(subject_codes(subject)), view.threshold,
                           view.sliver)
 
@@ -57,7 +53,7 @@ def _renamed(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def matrix_for(subject: str, other: str) -> Styler:
-    a, b, view = subject_geography(subject), subject_geography(other), ui.view()
+    a, b, view = ui.geography(subject), ui.geography(other), ui.view()
     pairs = ui.workspace().pairs(a, b, threshold=view.threshold, sliver=view.sliver, area=False)
     pairs = pairs[pairs["a_code"].isin(subject_codes(subject))]
     matrix = pairs.pivot_table(index="a_name", columns="b_name", values="population_share_of_a",
@@ -75,7 +71,7 @@ def class_styled(table: pd.DataFrame) -> Styler:
 
 
 def coverage_for(layer: str, code: str, other: str) -> Coverage:
-    a, b = subject_geography(layer), subject_geography(other)
+    a, b = ui.geography(layer), ui.geography(other)
     return ui.workspace().coverage(code, a, b)
 
 
@@ -88,9 +84,9 @@ def partner(layer_id: str) -> str:
 def export_layer(layer_id: str) -> gpd.GeoDataFrame:
     """The layer's areas in the ICB (store polygons, or places dissolved from LSOAs) with their
     population and best match against :func:`partner`, for GeoJSON export."""
-    geography, codes = subject_geography(layer_id), subject_codes(layer_id)
+    geography, codes = ui.geography(layer_id), subject_codes(layer_id)
     shapes = geography.geometry.reindex(codes)
-    table = ui.workspace().coterminosity(geography, subject_geography(partner(layer_id)),
+    table = ui.workspace().coterminosity(geography, ui.geography(partner(layer_id)),
                                          threshold=ui.view().threshold, sliver=ui.view().sliver,
                                          codes=codes).set_index("a_code").reindex(codes)
     frame = gpd.GeoDataFrame(table.reset_index(names="code"), geometry=shapes.to_numpy(),

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url(store_dir: Path) -> Iterator[str]:
+    with serve(store_dir) as url:
+        yield url
+
+
+@contextmanager
+def serve(store_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port of 127.0.0.1, stopped on exit."""
     port = _free_port()
     env = {**os.environ, "PLACEMAP_STORE": str(store_dir)}
     server = subprocess.Popen(

@@ -4,7 +4,9 @@ a shared link reopens the view, layers toggle, GeoJSON exports validate, uploads
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import shapely
@@ -12,7 +14,7 @@ from playwright.sync_api import FrameLocator, Page, expect
 from shapely.geometry import shape
 
 from layers import LAYERS
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import save_screenshot, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.mirror]
 GM_LINK = "?icb=E54000057&places=greater_manchester&layers=icb,lad,place&basemap=0"
@@ -98,3 +100,57 @@ def test_presentation_mode_hides_the_sidebar(page: Page, app_url: str) -> None:
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
     expect(page.get_by_role("button", name="Exit presentation mode")).to_be_visible()
     save_screenshot(page, "presentation_mode")
+
+
+def _leaflet_view(page: Page) -> tuple[int, float, float]:
+    """(zoom, lat, lon) of the Leaflet map as drawn, read inside the map's frame."""
+    frame = page.locator("iframe[title='streamlit_folium.st_folium']:visible").last
+    return tuple(frame.element_handle().content_frame().evaluate(
+        """() => {
+            const map = Object.keys(window).filter(k => k.startsWith('map_'))
+                .map(k => window[k]).find(v => v instanceof L.Map);
+            const c = map.getCenter();
+            return [map.getZoom(), c.lat, c.lng];
+        }"""))
+
+
+def test_the_copy_link_box_follows_the_view_and_reopens_it(page: Page, app_url: str) -> None:
+    share = page.get_by_test_id("stSidebar").get_by_test_id("stCode").locator("code")
+    page.goto(f"{app_url}/coverage{GM_LINK}")
+    page.get_by_test_id("stMainBlockContainer").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=re.compile("^Bury")).click()
+    expect(share).to_contain_text("area=", timeout=TIMEOUT_MS)
+    area = parse_qs(urlsplit(share.inner_text().strip()).query)["area"]
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
+    expect(_paths(page, "place")).to_have_count(10, timeout=TIMEOUT_MS)
+    fitted_zoom = _leaflet_view(page)[0]
+    _map(page).locator(".leaflet-control-zoom-in").click()
+    # the map fragment reruns alone and refreshes the sidebar's share box
+    expect(share).to_contain_text(re.compile(rf"zoom={fitted_zoom + 1}(&|$)"),
+                                  timeout=TIMEOUT_MS)
+    link = share.inner_text().strip()
+    assert parse_qs(urlsplit(page.url).query) == parse_qs(urlsplit(link).query)  # address bar
+    zoom, lat, lon = _leaflet_view(page)
+
+    shared = page.context.browser.new_page()
+    shared.goto(link)
+    expect(_paths(shared, "place")).to_have_count(10, timeout=TIMEOUT_MS)
+    shared_zoom, shared_lat, shared_lon = _leaflet_view(shared)
+    assert shared_zoom == zoom
+    assert abs(shared_lat - lat) < 1e-4 and abs(shared_lon - lon) < 1e-4
+    assert parse_qs(urlsplit(shared.url).query)["area"] == area
+
+
+def test_a_fresh_servers_first_visitor_can_open_a_deep_link(page: Page, store_dir: Path) -> None:
+    """Until app.py has run once, Streamlit would run pages/coverage.py bare (old-style
+    multipage app): the frame must still come up, with the link's view."""
+    with serve(store_dir) as url:
+        page.goto(f"{url}/coterminosity{GM_LINK}")
+        grid = page.get_by_test_id("stDataFrame").first
+        expect(grid.locator("td", has_text="Wigan").first).to_be_attached(timeout=TIMEOUT_MS)
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link", name="Coterminosity")).to_be_visible()
+        expect(nav.get_by_role("link", name="app")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebar").get_by_test_id("stCode")).to_contain_text(
+            "places=greater_manchester")
