@@ -4,7 +4,7 @@ A layer is a boundary *generation* in MapIt's sense: its codes belong to one vin
 LAD23CD), so two layers are only joined through the LSOA 2021 spine, never code-to-code across
 vintages. ``spine_column`` names the layer's code column in ``spine.parquet``; a layer whose
 ``lsoa_built`` is true is a union of whole LSOAs, so population figures over it are exact, while the
-others (wards) get a population by ONS best fit (LSOA population-weighted centroid).
+others (wards) get a best-fit population (each LSOA wholly in one ward of its council).
 """
 
 from __future__ import annotations
@@ -27,11 +27,16 @@ class Layer:
 
     @property
     def spine_column(self) -> str:
-        return f"{self.id}_code"
+        return "lsoa21_code" if self.id == "lsoa" else f"{self.id}_code"
 
     @property
     def population_method(self) -> str:
-        return "exact (sum of whole LSOAs)" if self.lsoa_built else "best fit (LSOA centroids)"
+        return population_method(self.lsoa_built)
+
+
+def population_method(lsoa_built: bool) -> str:
+    """How a layer's population figures are made, said beside every figure."""
+    return "exact (sum of whole LSOAs)" if lsoa_built else "best fit (whole LSOAs, by centroid)"
 
 
 LAYERS: dict[str, Layer] = {
@@ -61,7 +66,7 @@ LAYERS: dict[str, Layer] = {
               "#f4a261", 2.0),
         Layer("ward", "Electoral ward", "2022", "WD22CD", "WD22NM", "lad", False, "#2a9d8f", 1.0,
               "Official December 2022 ward polygons (before the April 2023 reorganisations); "
-              "population is ONS best fit by LSOA population-weighted centroid."),
+              "population is a best fit of whole LSOAs, within their council."),
         Layer("lsoa", "LSOA 2021", "2021", "LSOA21CD", "LSOA21NM", "lad", True, "#999999", 0.5),
     )
 }

@@ -4,7 +4,7 @@ import streamlit as st
 
 from layers import LAYERS
 from ui import context as ui
-from ui.tables import coverage_for, subject_codes
+from ui.tables import coverage_bars, coverage_for, subject_codes
 
 layer = ui.subject_control("Area type", ("place", "hwb", "lad", "icb", "pcn"),
                            holding=ui.view().area)
@@ -19,15 +19,16 @@ start = codes.index(area) if area in codes else 0
 code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")
 if code != area:
     ui.update(area=code)  # the shared link reopens this area (and the map highlights it)
-st.caption("Population-based (Census 2021 over LSOA 2021); wards by ONS best fit.")
+st.caption("Population-based: Census 2021 summed over LSOA 2021.")
 for other in ("lad", "hwb", "place", "pcn", "ward"):
     if other == layer or (other != "place" and other not in ui.workspace().store.layers):
         continue
     cover = coverage_for(layer, code, other)
     st.subheader(f"By {LAYERS[other].title}")
-    st.bar_chart(cover.rows.set_index("b_name")["population"], horizontal=True,
+    st.bar_chart(coverage_bars(cover), horizontal=True,
                  height=min(60 + 28 * len(cover.rows), 600))
     note = (f"{cover.population:,} people: {cover.uncovered:,} outside every "
-            f"{LAYERS[other].title} (gap), {cover.double_counted:,} counted twice (overlap).")
+            f"{LAYERS[other].title} (gap), {cover.double_counted:,} counted twice (overlap). "
+            f"Population {cover.population_method}.")
     (st.warning if cover.uncovered or cover.double_counted else st.caption)(note)
 ui.attribution()

@@ -9,7 +9,7 @@ store = ui.workspace().store
 st.title("Geography store")
 st.table(store_summary(store).set_index("layer"))
 st.caption("Population: Census 2021 usual residents, summed over LSOA 2021. 'exact' layers are "
-           "unions of whole LSOAs; wards are ONS best fit by population-weighted centroid.")
+           "unions of whole LSOAs; wards are a best fit of whole LSOAs within their council.")
 for line in pcn_lines(store.meta.get("pcn")):
     st.text(line)
 with st.expander("Sources"):

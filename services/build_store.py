@@ -5,7 +5,8 @@ England LSOA 2021 gets its Census 2021 population, its population-weighted centr
 every layer. Layers that are unions of whole LSOAs (sub-ICB, ICB, LAD, HWB area, region) are then
 dissolved from the *same* LSOA polygons, so where their borders coincide they are the same line and
 nesting is exact. Wards are not made of LSOAs: they keep their official polygons and get an ONS
-best-fit population (each LSOA goes to the ward holding its population-weighted centroid).
+best-fit population: each LSOA goes wholly to one ward of its own council (the ONS 2024 best fit
+where the ward is unchanged since 2022, else the ward holding its population-weighted centroid).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -77,9 +79,6 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
     started = time.perf_counter()
     sources = _Sources(load_manifest(), log)
     spine, names, lsoa_polygons, repairs = _build_spine(sources)
-    wards, ward_meta = _build_wards(sources, spine)
-    spine["ward_code"] = ward_meta.pop("assignment")
-    repairs["ward"] = ward_meta.pop("repaired")
     pcn_names, pcn_meta = _build_pcn(sources, spine)
     names["pcn"] = pcn_names
 
@@ -87,7 +86,10 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
     for layer_id in ("sub_icb", "icb", "lad", "hwb", "region", "pcn"):
         layers[layer_id] = _dissolve(layers["lsoa"], spine, layer_id, names[layer_id])
         repairs.setdefault(layer_id, 0)
-    layers["ward"] = _finish_wards(wards, spine, layers["lsoa"])
+    wards, ward_meta = _build_wards(sources, spine, layers["lad"])
+    spine["ward_code"] = ward_meta.pop("assignment")
+    repairs["ward"] = ward_meta.pop("repaired")
+    layers["ward"] = _finish_wards(wards, spine)
     layers = {layer_id: layers[layer_id] for layer_id in LAYERS if layer_id in layers}
 
     map_layers = {layer_id: map_copy(gdf, MAP_TOLERANCE_M[layer_id])
@@ -267,47 +269,83 @@ def _build_pcn(sources: _Sources, spine: pd.DataFrame) -> tuple[pd.DataFrame, di
                   "bad_input": footprints.bad_input}
 
 
-def _build_wards(sources: _Sources, spine: pd.DataFrame) -> tuple[gpd.GeoDataFrame, dict]:
-    """Official 2022 ward polygons (England), the two-part ward merged, and each LSOA's best-fit
-    ward: the ward containing its population-weighted centroid, or the nearest ward for the few
-    coastal centroids that generalisation leaves outside every ward (counted, not hidden)."""
+def _build_wards(sources: _Sources, spine: pd.DataFrame,
+                 lads: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict]:
+    """Official 2022 ward polygons (England), the two-part ward merged, each ward's 2024 council
+    and each LSOA's best-fit ward, which always lies in the LSOA's own council (wards nest in
+    councils, so ONS best fit never crosses one):
+
+    1. the ONS 2024 best-fit ward from the lookup, where that ward still has its 2022 code (a
+       ward's code changes when its boundary does): ONS fitted the centroids to full-resolution
+       boundaries, which the generalised polygons here cannot match near ward edges;
+    2. otherwise the 2022 ward of the LSOA's council that holds its population-weighted
+       centroid;
+    3. otherwise (the centroid lies in another council's generalised ward, or in none) the
+       nearest ward of its council.
+    Each route is counted in the store's meta.
+    """
     wards, repaired = sources.geo("wd22_boundaries")
     wards = wards[wards["WD22CD"].str.startswith("E")]
     parts = wards["WD22CD"].duplicated(keep=False)
     merged_codes = sorted(set(wards.loc[parts, "WD22CD"]))
     wards = wards.dissolve("WD22CD", as_index=False, sort=True, aggfunc="first")
     wards = wards.rename(columns={"WD22CD": "code", "WD22NM": "name"})[["code", "name", "geometry"]]
+    wards["lad_code"] = _council_of(wards, lads)
 
+    ward_code = spine["ward24_code"].where(spine["ward24_code"].isin(wards["code"]))
+    by_lookup = ward_code.notna()
     points = gpd.GeoDataFrame(
-        spine[["lsoa21_code"]],
-        geometry=gpd.points_from_xy(spine["centroid_easting_m"], spine["centroid_northing_m"]),
+        spine.loc[~by_lookup, ["lad_code"]],
+        geometry=gpd.points_from_xy(spine.loc[~by_lookup, "centroid_easting_m"],
+                                    spine.loc[~by_lookup, "centroid_northing_m"]),
         crs=27700,
     )
-    hits = gpd.sjoin(points, wards, how="left", predicate="within")
+    hits = gpd.sjoin(points, wards, how="inner", predicate="within")
+    hits = hits[hits["lad_code_left"] == hits["lad_code_right"]]
     hits = hits[~hits.index.duplicated(keep="first")]
-    outside = hits["code"].isna()
-    if outside.any():
-        nearest = gpd.sjoin_nearest(points[outside], wards, how="left")
-        nearest = nearest[~nearest.index.duplicated(keep="first")]
-        hits.loc[outside, "code"] = nearest["code"]
+    ward_code[hits.index] = hits["code"]
+    nearest = points.index.difference(hits.index)
+    for lad_code, group in points.loc[nearest].groupby("lad_code"):
+        candidates = wards[wards["lad_code"] == lad_code]
+        if candidates.empty:
+            raise SourceError(f"WD_DEC_2022_UK_BSC.geojson: no ward lies in council {lad_code}; "
+                              "check that the ward file covers England.")
+        near = gpd.sjoin_nearest(group, candidates[["code", "geometry"]], how="left")
+        ward_code[group.index] = near[~near.index.duplicated(keep="first")]["code"]
     return wards, {
-        "assignment": hits["code"].values,
+        "assignment": ward_code.values,
         "repaired": repaired,
         "ward_parts_merged": merged_codes,
-        "lsoa_centroids_outside_every_ward": int(outside.sum()),
+        "lsoas_by_ons_2024_best_fit_ward_unchanged_since_2022": int(by_lookup.sum()),
+        "lsoas_by_centroid_in_a_2022_ward_of_their_council": len(hits),
+        "lsoas_by_nearest_2022_ward_of_their_council": len(nearest),
     }
 
 
-def _finish_wards(wards: gpd.GeoDataFrame, spine: pd.DataFrame,
-                  lsoa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Ward population (best fit) and the council each ward belongs to, by the LSOA under the
-    ward's representative point (wards with no LSOA centroid still get a council)."""
+def _council_of(wards: gpd.GeoDataFrame, lads: gpd.GeoDataFrame) -> np.ndarray:
+    """The 2024 council holding most of each ward's area. 2022 wards of the councils reorganised
+    in 2023 (Cumbria, North Yorkshire, Somerset) fall in the new unitary councils."""
+    ward_positions, lad_positions = lads.sindex.query(wards.geometry.values,
+                                                      predicate="intersects")
+    shared = pd.DataFrame({
+        "ward": ward_positions,
+        "lad_code": lads["code"].to_numpy()[lad_positions],
+        "area_m2": shapely.area(shapely.intersection(wards.geometry.values[ward_positions],
+                                                     lads.geometry.values[lad_positions])),
+    })
+    largest = shared.sort_values(["ward", "area_m2"]).drop_duplicates("ward", keep="last")
+    council = largest.set_index("ward")["lad_code"].reindex(np.arange(len(wards)))
+    if council.isna().any():
+        raise SourceError(f"WD_DEC_2022_UK_BSC.geojson: {int(council.isna().sum())} ward(s) "
+                          "overlap no council built from the LSOAs; check both files' CRS.")
+    return council.to_numpy()
+
+
+def _finish_wards(wards: gpd.GeoDataFrame, spine: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Ward population (best fit) and LSOA count; wards no LSOA fits to keep 0, said plainly."""
     grouped = spine.groupby("ward_code")
     wards = wards.copy()
     wards["vintage"] = LAYERS["ward"].vintage
-    points = gpd.GeoDataFrame(geometry=wards.geometry.representative_point(), crs=27700)
-    under = gpd.sjoin_nearest(points, lsoa[["lad_code", "geometry"]], how="left")
-    wards["lad_code"] = under[~under.index.duplicated(keep="first")]["lad_code"].values
     population = grouped["population"].sum().reindex(wards["code"]).fillna(0)
     wards["population"] = population.astype("int64").values
     wards["lsoa_count"] = grouped.size().reindex(wards["code"]).fillna(0).astype("int64").values

@@ -17,7 +17,7 @@ Pair classes, threshold τ (default 0.99) and sliver tolerance σ (default 0.005
 - ``straddles``: otherwise.
 
 Population measures are exact when both geographies are unions of whole LSOAs; for wards they are
-ONS best fit (each LSOA wholly in the ward holding its population-weighted centroid).
+best fit (each LSOA wholly in one ward of its own council: the ONS best fit, see build_store).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import pandas as pd
 
 DEFAULT_THRESHOLD = 0.99
 DEFAULT_SLIVER = 0.005
-PAIR_CLASSES = ("coterminous", "a within b", "b within a", "straddles", "sliver")
 #: Area-level classes: best partner coterminous; a within one b; a a union of whole b's (≥ 2);
 #: straddles; none (no population or no partner).
 AREA_CLASSES = ("coterminous", "within", "contains", "straddles", "none")

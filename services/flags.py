@@ -3,7 +3,8 @@ behind it and one plain-English sentence.
 
 All rules are population-based (Census 2021 over the LSOA spine); a pair below the sliver
 tolerance (σ · the smaller area's population) is never a misalignment and is listed apart.
-Wards enter by ONS best fit, so their figures are approximate and the sentence says so.
+Wards enter by best fit (whole LSOAs within their council), so their figures are approximate
+and the sentence says so.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def _split_sentence(rows: pd.DataFrame) -> str:
 
 def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
     return _straddles(c, c.ws.geography("hwb"), c.icb, "hwb_split_across_icbs", "ICBs",
-                      "HWB area vs ICB", subject=" HWB area")
+                      "HWB area vs ICB", kind=" HWB area")
 
 
 def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
@@ -209,8 +210,9 @@ def _gaps_and_overlaps(c: _Context) -> list[Flag]:
 
 
 def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
-               comparison: str, note: str = "", subject: str = "") -> list[Flag]:
-    """One flag per area of A with more than a sliver of its people in two or more B areas."""
+               comparison: str, note: str = "", kind: str = "") -> list[Flag]:
+    """One flag per area of A with more than a sliver of its people in two or more B areas;
+    ``kind`` follows the area's name in the sentence (" HWB area"), ``note`` ends it."""
     pairs = c.pairs(a, b, comparison)
     flags = []
     for code, rows in pairs.groupby("a_code", sort=True):
@@ -223,14 +225,14 @@ def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
              "population_share_by_area": {r.b_code: round(float(r.population_share_of_a), 4)
                                           for r in rows.itertuples()},
              "population_by_area": {r.b_code: int(r.population) for r in rows.itertuples()}},
-            f"{name}{subject} is split across {len(rows)} {label}: "
+            f"{name}{kind} is split across {len(rows)} {label}: "
             f"{_split_sentence(rows)}{note}."))
     return flags
 
 
 def _ward_split(c: _Context) -> list[Flag]:
     return _straddles(c, c.ws.geography("ward"), c.places, "ward_split_across_places", "places",
-                      "ward vs place", " (ward population by ONS best fit)")
+                      "ward vs place", " (ward population by best fit)")
 
 
 def _pcn_straddles(c: _Context) -> list[Flag]:

@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers import get_layer
+from layers import get_layer, population_method
 from services.io.store import Store
 
 
@@ -29,7 +29,7 @@ class Geography:
     ``membership`` has integer ``lsoa`` (row position in the spine) and ``code`` columns;
     ``areas`` is indexed by code with at least ``name``. ``lsoa_built`` is true when every area is a
     union of whole LSOAs, which makes its population figures exact; otherwise (wards) membership is
-    the ONS best fit by population-weighted centroid and population figures are approximate.
+    a best fit (each LSOA wholly in one ward of its council) and population figures approximate.
     """
 
     id: str
@@ -79,7 +79,7 @@ class Geography:
 
     @property
     def population_method(self) -> str:
-        return "exact (sum of whole LSOAs)" if self.lsoa_built else "best fit (LSOA centroids)"
+        return population_method(self.lsoa_built)
 
     def names(self) -> pd.Series:
         return self.areas["name"]

@@ -20,7 +20,7 @@ import shapely
 
 from services.bounded_cache import BoundedCache
 from services.geography import Geography
-from services.io.store import Store
+from services.io.store import Store, StoreMissingError
 
 
 def overlap(a: Geography, b: Geography, population: np.ndarray,
@@ -111,20 +111,16 @@ class Overlaps:
     def from_store(cls, store: Store) -> Overlaps:
         lsoa = store.layer("lsoa")
         if not (lsoa["code"].to_numpy() == store.spine["lsoa21_code"].to_numpy()).all():
-            raise ValueError(f"{store.path}: lsoa layer and spine are not in the same order; "
-                             "rebuild the store with `placemap data build`.")
+            raise StoreMissingError(f"{store.path}: lsoa layer and spine are not in the same "
+                                    "order; rebuild the store with `placemap data build`.")
         return cls(store.spine["population"].to_numpy(np.float64),
                    lsoa["area_m2"].to_numpy(np.float64))
 
     def table(self, a: Geography, b: Geography, *, area: bool = True) -> pd.DataFrame:
-        key = (a.key, b.key, area)
-        if key not in self._tables:
-            full = (a.key, b.key, True)
-            if full in self._tables:
-                return self._tables[full]
-            self._tables[key] = overlap(a, b, self.population,
-                                        self.lsoa_area_m2 if area else None)
-        return self._tables[key]
+        if not area and (a.key, b.key, True) in self._tables:  # the full table holds it too
+            return self._tables.get_or_make((a.key, b.key, True), lambda: self.table(a, b))
+        return self._tables.get_or_make((a.key, b.key, area), lambda: overlap(
+            a, b, self.population, self.lsoa_area_m2 if area else None))
 
     def totals(self, geography: Geography) -> pd.Series:
         """P(a) for every area, from the spine (areas with nobody get 0)."""

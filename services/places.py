@@ -118,6 +118,10 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     unknown code, block wholly outside its place's ICB and block named twice."""
     spine = store.spine
     blocks = config.blocks.copy()
+    if blocks.empty:
+        raise PlaceFileError(config.name, problems_frame([{
+            "line": None, "problem": "the configuration has no building blocks: add at least one "
+            "row place,block_type,code (e.g. Bolton,lad,E08000001)"}]))
     if "line" not in blocks:
         blocks["line"] = np.arange(2, len(blocks) + 2)
     blocks["row"] = np.arange(len(blocks))

@@ -6,7 +6,8 @@ tables are built once and shared. Everything here is plain Python over DataFrame
 
 from __future__ import annotations
 
-import numpy as np
+import threading
+
 import pandas as pd
 
 from services.bounded_cache import BoundedCache
@@ -28,6 +29,8 @@ class Workspace:
         self.store = store
         self.overlaps = Overlaps.from_store(store)
         self._geographies: dict[str, Geography] = {}
+        self._configs: dict[str, PlaceConfig] = {}
+        self._lock = threading.Lock()
         self._places: BoundedCache[tuple, Geography] = BoundedCache(32)
         self._totals: BoundedCache[str, pd.DataFrame] = BoundedCache(64)
         self._pairs: BoundedCache[tuple, pd.DataFrame] = BoundedCache(128)
@@ -37,42 +40,47 @@ class Workspace:
             self._geographies[layer_id] = store_geography(self.store, layer_id)
         return self._geographies[layer_id]
 
+    def config(self, name: str) -> PlaceConfig:
+        """A scheme or published configuration by name, made once: building the default scheme
+        from the spine takes ~40 ms, and the dashboard asks for it many times per rerun."""
+        with self._lock:
+            if name not in self._configs:
+                self._configs[name] = load_config(self.store, name)  # never a file path
+            return self._configs[name]
+
     def places(self, config: PlaceConfig | str, icb_code: str | None = None) -> Geography:
         """A configuration (or its name) resolved to a geography; cached by its blocks."""
         if isinstance(config, str):
-            config = load_config(self.store, config)  # schemes and published files only
+            config = self.config(config)
         key = (config.name, icb_code, pd.util.hash_pandas_object(
             config.blocks[["place", "block_type", "code"]], index=False).sum())
-        if key not in self._places:
-            self._places[key] = resolve(config, self.store, icb_code)
-        return self._places[key]
+        return self._places.get_or_make(key, lambda: resolve(config, self.store, icb_code))
 
     def totals(self, geography: Geography) -> pd.DataFrame:
         """P(a) and S(a) per area: sums over the spine for areas made of LSOAs, the polygon area
         for the others (wards), so that shares and their overlap table agree."""
-        if geography.key not in self._totals:
+        def make() -> pd.DataFrame:
             totals = pd.DataFrame({"population": self.overlaps.totals(geography)})
             if geography.lsoa_built:
                 totals["area_m2"] = geography.sum_by_area(self.overlaps.lsoa_area_m2)
             else:
                 totals["area_m2"] = geography.areas["area_m2"].to_numpy()
-            self._totals[geography.key] = totals
-        return self._totals[geography.key]
+            return totals
+        return self._totals.get_or_make(geography.key, make)
 
     def pairs(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
               sliver: float = DEFAULT_SLIVER, area: bool = True) -> pd.DataFrame:
         """Every overlapping pair with names, shares both ways, Jaccard and class (cached: treat
         the result as read-only)."""
-        key = (a.key, b.key, threshold, sliver, area)
-        if key not in self._pairs:
+        def make() -> pd.DataFrame:
             table = self.overlaps.table(a, b, area=area)
             pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver)
             pairs.insert(1, "a_name", pd.Series(a.names().to_numpy(dtype=object)[
                 pairs["a_pos"].to_numpy()], dtype=object))
             pairs.insert(3, "b_name", pd.Series(b.names().to_numpy(dtype=object)[
                 pairs["b_pos"].to_numpy()], dtype=object))
-            self._pairs[key] = pairs
-        return self._pairs[key]
+            return pairs
+        return self._pairs.get_or_make((a.key, b.key, threshold, sliver, area), make)
 
     def coterminosity(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
                       sliver: float = DEFAULT_SLIVER, codes: pd.Index | None = None,
@@ -155,7 +163,3 @@ class Workspace:
             raise KeyError(f"{len(found)} ICBs match {query!r} ({hint}). Give an ICB code "
                            "(E54...), ODS code or a unique part of its name.")
         return str(found["code"].iloc[0])
-
-    @property
-    def population(self) -> np.ndarray:
-        return self.overlaps.population

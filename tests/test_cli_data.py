@@ -20,7 +20,7 @@ def test_data_check_prints_every_layer(store_dir: Path, capsys: pytest.CaptureFi
         assert rows in line.split()
         assert "56490108" in line.split()
     assert "repaired_geometries" in output
-    assert "lsoa centroids outside every ward: 22" in output
+    assert "lsoas by nearest 2022 ward of their council: 6" in output
 
 
 def test_data_check_without_store_says_how_to_build(tmp_path: Path,

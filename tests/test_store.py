@@ -68,3 +68,17 @@ def test_failed_write_leaves_the_last_store(tmp_path: Path,
 def test_missing_store_says_how_to_build(tmp_path: Path) -> None:
     with pytest.raises(StoreMissingError, match="placemap data build"):
         load_store(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("damage", ["truncate_layer", "drop_layer", "old_meta"])
+def test_damaged_store_says_to_rebuild(tmp_path: Path, damage: str) -> None:
+    _write(tmp_path / "store", 7)
+    layer = tmp_path / "store" / "square.parquet"
+    if damage == "truncate_layer":
+        layer.write_bytes(layer.read_bytes()[:100])
+    elif damage == "drop_layer":
+        layer.unlink()
+    else:
+        (tmp_path / "store" / "meta.json").write_text('{"built_at": "7"}')
+    with pytest.raises(StoreMissingError, match=r"cannot be read.*placemap data build"):
+        load_store(tmp_path / "store")

@@ -71,9 +71,23 @@ def test_two_part_ward_is_merged(store: Store, mirror_dir: Path) -> None:
     assert store.meta["quirks"]["ward_parts_merged"] == ["E05014284"]
 
 
-def test_ward_best_fit_quirks_are_counted(store: Store) -> None:
-    assert store.meta["quirks"]["lsoa_centroids_outside_every_ward"] == 22
-    assert (store.layers["ward"]["lsoa_count"] == 0).sum() == 40
+def test_ward_best_fit_stays_in_the_lsoas_council_and_each_route_is_counted(
+        store: Store) -> None:
+    """Wards nest in councils, so a best-fit ward is always one of the LSOA's own council, even
+    where a generalised 2022 ward polygon reaches over the council boundary."""
+    ward_council = store.layers["ward"].set_index("code")["lad_code"]
+    assert (store.spine["ward_code"].map(ward_council) == store.spine["lad_code"]).all()
+    quirks = store.meta["quirks"]
+    routes = {key: value for key, value in quirks.items() if key.startswith("lsoas_by_")}
+    assert sum(routes.values()) == 33_755
+    assert routes["lsoas_by_ons_2024_best_fit_ward_unchanged_since_2022"] == 26_633
+    unchanged = store.spine["ward24_code"].isin(ward_council.index)
+    assert (store.spine.loc[unchanged, "ward_code"] == store.spine.loc[unchanged,
+                                                                       "ward24_code"]).all()
+    assert (store.layers["ward"]["lsoa_count"] == 0).sum() == 32  # smaller than an LSOA
+    # Pudsey (Leeds): the ONS best fit, not the 2022 polygon that reaches into Bradford.
+    pudsey = store.layers["ward"].set_index("name").loc["Pudsey"]
+    assert (pudsey["lad_code"], pudsey["population"]) == ("E08000035", 26_137)
 
 
 def test_dissolved_layers_share_lsoa_borders(store: Store) -> None:

@@ -11,14 +11,14 @@ from services.io.place_files import (
     read_place_csv,
     read_place_geojson,
 )
-from services.places import PlaceConfig, config_from_polygons, load_config
+from services.places import PlaceConfig, config_from_polygons
 from ui import context as ui
 from ui.tables import class_styled, coterminosity_for
 
 
 def current_config() -> PlaceConfig:
     name = ui.view().places
-    return ui.custom_configs().get(name) or load_config(ui.workspace().store, name)
+    return ui.custom_configs().get(name) or ui.workspace().config(name)
 
 
 def icb_blocks(config: PlaceConfig, icb: str) -> pd.DataFrame:

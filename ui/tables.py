@@ -37,7 +37,8 @@ def _coterminosity(_a: Geography, a_key: str, _b: Geography, b_key: str, codes: 
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
-    """Per area of ``subject`` in the ICB; the page's layer summary reads it before renaming."""
+    """Per area of ``subject`` in the ICB, with display column names (the page's layer summary
+    reads :func:`coterminosity_rows`, which keeps the engine's)."""
     return _renamed(coterminosity_rows(subject, other))
 
 
@@ -56,8 +57,9 @@ def matrix_for(subject: str, other: str) -> Styler:
     a, b, view = ui.geography(subject), ui.geography(other), ui.view()
     pairs = ui.workspace().pairs(a, b, threshold=view.threshold, sliver=view.sliver, area=False)
     pairs = pairs[pairs["a_code"].isin(subject_codes(subject))]
-    matrix = pairs.pivot_table(index="a_name", columns="b_name", values="population_share_of_a",
-                               aggfunc="sum", fill_value=0.0)
+    pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
+    matrix = pairs.pivot_table(index="a_label", columns="b_label",
+                               values="population_share_of_a", aggfunc="sum", fill_value=0.0)
     return matrix.style.format("{:.1%}").map(
         lambda v: "background-color: #d8f3dc" if v >= view.threshold else "")
 
@@ -73,6 +75,20 @@ def class_styled(table: pd.DataFrame) -> Styler:
 def coverage_for(layer: str, code: str, other: str) -> Coverage:
     a, b = ui.geography(layer), ui.geography(other)
     return ui.workspace().coverage(code, a, b)
+
+
+def coverage_bars(cover: Coverage) -> pd.Series:
+    """Population per area of the other layer, one bar each (two wards may share a name)."""
+    return pd.Series(cover.rows["population"].to_numpy(),
+                     index=_labels(cover.rows, "b").to_numpy(), name="population")
+
+
+def _labels(rows: pd.DataFrame, side: str) -> pd.Series:
+    """Area names, with the code added where different areas share a name."""
+    names, codes = rows[f"{side}_name"].astype(str), rows[f"{side}_code"].astype(str)
+    areas = names[~codes.duplicated()]
+    shared_names = set(areas[areas.duplicated(keep=False)])
+    return names.where(~names.isin(shared_names), names + " (" + codes + ")")
 
 
 def partner(layer_id: str) -> str:

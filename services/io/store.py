@@ -31,7 +31,8 @@ MAP_SUFFIX = ".map.parquet"
 
 
 class StoreMissingError(FileNotFoundError):
-    """The store has not been built (or is incomplete)."""
+    """The store has not been built, or cannot be read (incomplete, corrupt or from an older
+    version of Placemap): either way the answer is to build it."""
 
 
 def store_path() -> Path:
@@ -63,11 +64,17 @@ def load_store(path: Path | None = None) -> Store:
             f"No geography store at {path}. Build it with `placemap data build` "
             "(set PLACEMAP_MIRROR to build offline from a mirror folder)."
         )
-    meta = json.loads(meta_file.read_text())
-    store = Store(path=path, meta=meta, spine=pd.read_parquet(path / "spine.parquet"))
-    for layer_id in meta["layers"]:
-        store.layers[layer_id] = gpd.read_parquet(path / f"{layer_id}.parquet")
-        store.map_layers[layer_id] = gpd.read_parquet(path / f"{layer_id}{MAP_SUFFIX}")
+    try:
+        meta = json.loads(meta_file.read_text())
+        store = Store(path=path, meta=meta, spine=pd.read_parquet(path / "spine.parquet"))
+        for layer_id in meta["layers"]:
+            store.layers[layer_id] = gpd.read_parquet(path / f"{layer_id}.parquet")
+            store.map_layers[layer_id] = gpd.read_parquet(path / f"{layer_id}{MAP_SUFFIX}")
+    except (OSError, ValueError, KeyError) as exc:  # pyarrow's read errors are ValueErrors
+        raise StoreMissingError(
+            f"The geography store at {path} cannot be read ({type(exc).__name__}: {exc}). "
+            "Rebuild it with `placemap data build`."
+        ) from exc
     return store
 
 
