@@ -165,6 +165,8 @@ def test_configuration_errors_are_reported_row_by_row() -> None:
     assert "already used on line 2" in problems["problem"].iloc[1]
     with pytest.raises(PlaceFileError, match="wholly outside"):
         resolve(PlaceConfig("away", "test", blocks.iloc[[0]]), ws.store, "ELSEWHERE")
+    with pytest.raises(PlaceFileError, match="no building blocks"):  # e.g. every row deleted
+        resolve(PlaceConfig("empty", "test", blocks.iloc[[]]), ws.store, "I")
 
 
 def test_bad_csv_files_say_which_line() -> None:
