@@ -130,16 +130,16 @@ def _build_spine(sources: _Sources):
     polygons = polygons[polygons["LSOA21CD"].str.startswith("E")]
 
     spine = health.rename(columns={"LSOA21CD": "lsoa21_code", "LSOA21NM": "lsoa21_name",
-                                   "SICBL24CD": "sub_icb_code", "ICB24CD": "icb_code"})
+                                   _code("sub_icb"): "sub_icb_code", _code("icb"): "icb_code"})
     spine = spine[["lsoa21_code", "lsoa21_name", "sub_icb_code", "icb_code"]]
     _require_same_lsoas(spine, councils["LSOA21CD"], "LSOA21_WD24_LAD24_EW_LU.csv")
     _require_same_lsoas(spine, polygons["LSOA21CD"], "LSOA_2021_EW_BSC_V4.geojson")
     _require_same_lsoas(spine, centroids["LSOA21CD"], "LSOA_PopCentroids_EN_2021_V3.geojson")
 
     councils = councils.set_index("LSOA21CD")
-    spine["lad_code"] = spine["lsoa21_code"].map(councils["LAD24CD"])
+    spine["lad_code"] = spine["lsoa21_code"].map(councils[_code("lad")])
     spine["ward24_code"] = spine["lsoa21_code"].map(councils["WD24CD"])
-    upper = tiers.set_index("LTLA23CD")["UTLA23CD"]
+    upper = tiers.set_index("LTLA23CD")[_code("hwb")]
     unknown_lads = sorted(set(spine["lad_code"]) - set(upper.index))
     if unknown_lads:
         raise SourceError(
@@ -147,7 +147,7 @@ def _build_spine(sources: _Sources):
             "LAD 2023 and 2024 codes no longer agree: use an upper-tier lookup of the LAD vintage."
         )
     spine["hwb_code"] = spine["lad_code"].map(upper)
-    spine["region_code"] = spine["lad_code"].map(regions.set_index("LAD24CD")["RGN24CD"])
+    spine["region_code"] = spine["lad_code"].map(regions.set_index("LAD24CD")[_code("region")])
     if spine["region_code"].isna().any():
         missing = sorted(set(spine.loc[spine["region_code"].isna(), "lad_code"]))
         raise SourceError(f"LAD24_RGN24_EN_LU.csv: no region for {', '.join(missing)}.")
@@ -169,11 +169,11 @@ def _build_spine(sources: _Sources):
     spine = spine.sort_values("lsoa21_code").reset_index(drop=True)
 
     names = {
-        "sub_icb": _names(health, "SICBL24CD", "SICBL24NM", extra={"SICBL24CDH": "ods_code"}),
-        "icb": _names(health, "ICB24CD", "ICB24NM", extra={"ICB24CDH": "ods_code"}),
-        "lad": _names(councils.reset_index(), "LAD24CD", "LAD24NM"),
-        "hwb": _names(tiers, "UTLA23CD", "UTLA23NM"),
-        "region": _names(regions, "RGN24CD", "RGN24NM"),
+        "sub_icb": _names(health, "sub_icb", extra={"SICBL24CDH": "ods_code"}),
+        "icb": _names(health, "icb", extra={"ICB24CDH": "ods_code"}),
+        "lad": _names(councils.reset_index(), "lad"),
+        "hwb": _names(tiers, "hwb"),
+        "region": _names(regions, "region"),
     }
     return spine, names, polygons, {"lsoa": lsoa_repaired}
 
@@ -189,8 +189,14 @@ def _require_same_lsoas(spine: pd.DataFrame, codes: pd.Series, file_name: str) -
         )
 
 
-def _names(table: pd.DataFrame, code: str, name: str, extra: dict | None = None) -> pd.DataFrame:
-    columns = {code: "code", name: "name", **(extra or {})}
+def _code(layer_id: str) -> str:
+    """The source field holding the layer's codes, as declared in ``layers``."""
+    return LAYERS[layer_id].source_code_field
+
+
+def _names(table: pd.DataFrame, layer_id: str, extra: dict | None = None) -> pd.DataFrame:
+    layer = LAYERS[layer_id]
+    columns = {layer.source_code_field: "code", layer.source_name_field: "name", **(extra or {})}
     return table[list(columns)].rename(columns=columns).drop_duplicates("code").set_index("code")
 
 
@@ -213,15 +219,22 @@ def _lsoa_layer(spine: pd.DataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDataF
 
 
 #: Parent codes carried by each dissolved layer: only where the layer nests wholly in the parent.
-_PARENTS = {"sub_icb": ["icb_code"], "icb": [], "lad": ["hwb_code", "region_code"],
-            "hwb": ["region_code"], "region": [], "pcn": []}
+def _nesting_columns(layer_id: str) -> list[str]:
+    """Spine columns of the layer's ancestors (the ``parent`` chain in ``layers``), in which a
+    layer built from whole LSOAs must nest. PCNs are exempt: a footprint drawn from registrations
+    may cross sub-ICB locations."""
+    columns, parent = [], LAYERS[layer_id].parent
+    while parent is not None and layer_id != "pcn":
+        columns.append(LAYERS[parent].spine_column)
+        parent = LAYERS[parent].parent
+    return columns
 
 
 def _dissolve(lsoa: gpd.GeoDataFrame, spine: pd.DataFrame, layer_id: str,
               names: pd.DataFrame) -> gpd.GeoDataFrame:
     """Union whole LSOAs per code; the parent codes must be single-valued (that is the nesting)."""
     column = f"{layer_id}_code"
-    parents = _PARENTS[layer_id]
+    parents = _nesting_columns(layer_id)
     groups = lsoa.groupby(column, sort=True)
     for parent in parents:
         straddling = groups[parent].nunique()
@@ -285,11 +298,12 @@ def _build_wards(sources: _Sources, spine: pd.DataFrame,
     Each route is counted in the store's meta.
     """
     wards, repaired = sources.geo("wd22_boundaries")
-    wards = wards[wards["WD22CD"].str.startswith("E")]
-    parts = wards["WD22CD"].duplicated(keep=False)
-    merged_codes = sorted(set(wards.loc[parts, "WD22CD"]))
-    wards = wards.dissolve("WD22CD", as_index=False, sort=True, aggfunc="first")
-    wards = wards.rename(columns={"WD22CD": "code", "WD22NM": "name"})[["code", "name", "geometry"]]
+    code, name = _code("ward"), LAYERS["ward"].source_name_field
+    wards = wards[wards[code].str.startswith("E")]
+    parts = wards[code].duplicated(keep=False)
+    merged_codes = sorted(set(wards.loc[parts, code]))
+    wards = wards.dissolve(code, as_index=False, sort=True, aggfunc="first")
+    wards = wards.rename(columns={code: "code", name: "name"})[["code", "name", "geometry"]]
     wards["lad_code"] = _council_of(wards, lads)
 
     ward_code = spine["ward24_code"].where(spine["ward24_code"].isin(wards["code"]))
