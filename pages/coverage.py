@@ -21,7 +21,7 @@ if code != area:
     ui.update(area=code)  # the shared link reopens this area (and the map highlights it)
 st.caption("Population-based: Census 2021 summed over LSOA 2021.")
 for other in ("lad", "hwb", "place", "pcn", "ward"):
-    if other == layer or (other != "place" and other not in ui.workspace().store.layers):
+    if other == layer or not ui.workspace().has(other):
         continue
     cover = coverage_for(layer, code, other)
     st.subheader(f"By {LAYERS[other].title}")

@@ -104,7 +104,7 @@ class _Context:
 
     @property
     def pcn(self) -> Geography | None:
-        return self.ws.geography("pcn") if "pcn" in self.ws.store.layers else None
+        return self.ws.geography("pcn") if self.ws.has("pcn") else None
 
 
 def _people(value: float) -> str:

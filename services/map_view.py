@@ -40,8 +40,7 @@ def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tup
     whether a flag names them."""
     features = {}
     for layer_id in layer_ids:
-        if layer_id not in MAP_LAYERS or (layer_id not in ws.store.layers
-                                          and layer_id != "place"):
+        if layer_id not in MAP_LAYERS or not ws.has(layer_id):
             continue
         if layer_id == "place":
             geography = places

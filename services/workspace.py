@@ -35,6 +35,11 @@ class Workspace:
         self._totals: BoundedCache[str, pd.DataFrame] = BoundedCache(64)
         self._pairs: BoundedCache[tuple, pd.DataFrame] = BoundedCache(128)
 
+    def has(self, layer_id: str) -> bool:
+        """Places are always there (built on demand from a configuration); store layers when
+        the store holds them (the PCN layer is optional)."""
+        return layer_id == "place" or layer_id in self.store.layers
+
     def geography(self, layer_id: str) -> Geography:
         if layer_id not in self._geographies:
             self._geographies[layer_id] = store_geography(self.store, layer_id)
@@ -131,8 +136,7 @@ class Workspace:
             return pd.DataFrame(columns=["layer", "code", "name", "icb_code"])
         hits = []
         for geography in [places, *(self.geography(i) for i in ("icb", "hwb", "lad", "ward",
-                                                                 "pcn")
-                                    if i in self.store.layers)]:
+                                                                 "pcn") if self.has(i))]:
             names = geography.names()
             found = names[names.str.lower().str.contains(needle, regex=False)
                           | names.index.str.lower().str.contains(needle, regex=False)]

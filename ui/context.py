@@ -142,7 +142,7 @@ def subject_control(label: str, options: tuple[str, ...], holding: str = "") -> 
     """The layer a page examines, shared by the pages and kept in the link. A layer this page
     does not offer shows as its first option without forgetting the linked one; an area the user
     picked elsewhere (``holding``, e.g. a council found by search) switches to its own layer."""
-    options = tuple(i for i in options if i == "place" or i in workspace().store.layers)
+    options = tuple(i for i in options if workspace().has(i))
     shown = view().subject if view().subject in options else options[0]
     if holding and holding not in geography(shown).names():
         shown = next((i for i in options if holding in geography(i).names()), shown)
@@ -254,7 +254,7 @@ def sidebar() -> None:
                             else 0, format_func=config_label)
         if name != v.places:
             changes.update(places=name, area="")
-        available = [i for i in MAP_LAYERS if i in ws.store.layers or i == "place"]
+        available = [i for i in MAP_LAYERS if ws.has(i)]
         layers = st.multiselect("Layers", available, default=[i for i in v.layers
                                                               if i in available],
                                 format_func=lambda i: LAYERS[i].title)
