@@ -8,7 +8,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from services.coverage import Coverage
-from services.geography import Geography
+from services.geography import Geography, lsoa_geometry_union
 from ui import context as ui
 
 CLASS_BACKGROUND = {"coterminous": "#d8f3dc", "within": "#dbe9ff", "contains": "#e0f4f8",
@@ -100,10 +100,21 @@ def partner(layer_id: str) -> str:
 def export_layer(layer_id: str) -> gpd.GeoDataFrame:
     """The layer's areas in the ICB (store polygons, or places dissolved from LSOAs) with their
     population and best match against :func:`partner`, for GeoJSON export."""
+    view = ui.view()
+    return _export_layer(layer_id, ui.places().key, ui.icb_code(), view.threshold, view.sliver)
+
+
+@st.cache_data(show_spinner="Preparing the export…", max_entries=32)
+def _export_layer(layer_id: str, places_key: str, icb: str, threshold: float,
+                  sliver: float) -> gpd.GeoDataFrame:
     geography, codes = ui.geography(layer_id), subject_codes(layer_id)
-    shapes = geography.geometry.reindex(codes)
+    if layer_id == "place":  # dissolve this ICB's places only, not England's (~1.4 s)
+        membership = geography.membership[geography.membership["code"].isin(codes)]
+        shapes = lsoa_geometry_union(ui.workspace().store, membership).reindex(codes)
+    else:
+        shapes = geography.geometry.reindex(codes)
     table = ui.workspace().coterminosity(geography, ui.geography(partner(layer_id)),
-                                         threshold=ui.view().threshold, sliver=ui.view().sliver,
+                                         threshold=threshold, sliver=sliver,
                                          codes=codes).set_index("a_code").reindex(codes)
     frame = gpd.GeoDataFrame(table.reset_index(names="code"), geometry=shapes.to_numpy(),
                              crs=27700)
