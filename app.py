@@ -27,11 +27,12 @@ except StoreMissingError as exc:
 view = ui.view()
 page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
 if view.present:
-    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
-                "{display:none}</style>", unsafe_allow_html=True)
+    ui.presentation_frame()
 else:
     ui.sidebar()
 ui.link_problems()
-page.run()
-ui.sync_url()
-ui.show_share_link()
+try:
+    page.run()
+finally:  # also when a page stops early (st.stop): the link must still hold the view
+    ui.sync_url()
+    ui.show_share_link()

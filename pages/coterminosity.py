@@ -16,6 +16,7 @@ MEASURES = """
   B), contains (A is whole Bs), straddles, none.
 """
 
+st.title(f"Coterminosity: {ui.icb_name(ui.icb_code())}")
 subject = ui.subject_control("Compare", ("place", "pcn", "sub_icb", "lad"))
 with st.expander("What the measures mean"):
     st.markdown(MEASURES)

@@ -6,6 +6,7 @@ from layers import LAYERS
 from ui import context as ui
 from ui.tables import coverage_bars, coverage_for, subject_codes
 
+st.title(f"Coverage: {ui.icb_name(ui.icb_code())}")
 layer = ui.subject_control("Area type", ("place", "hwb", "lad", "icb", "pcn"),
                            holding=ui.view().area)
 geography = ui.geography(layer)
@@ -17,8 +18,8 @@ names = geography.names()
 area = ui.view().area
 start = codes.index(area) if area in codes else 0
 code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")
-if code != area:
-    ui.update(area=code)  # the shared link reopens this area (and the map highlights it)
+if code != codes[start]:  # a pick, kept so the link reopens it (and the map highlights it)
+    ui.update(area=code)
 st.caption("Population-based: Census 2021 summed over LSOA 2021.")
 for other in ("lad", "hwb", "place", "pcn", "ward"):
     if other == layer or not ui.workspace().has(other):

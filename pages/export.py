@@ -11,8 +11,9 @@ from ui.tables import coterminosity_for, export_layer, partner
 
 view = ui.view()
 st.title("Export")
-layer = st.selectbox("Layer", [i for i in view.layers if i != "icb"] or ["place"],
-                     format_func=lambda i: LAYERS[i].title)
+options = sorted([i for i in view.layers if i != "icb"] or ["place"],
+                 key=lambda i: (i != view.subject, i != "place"))  # what the user looks at first
+layer = st.selectbox("Layer", options, format_func=lambda i: LAYERS[i].title)
 frame = export_layer(layer)
 st.caption(f"{len(frame)} features, WGS84, with population and coterminosity measures.")
 st.download_button("Download GeoJSON", to_geojson(frame), file_name=f"{layer}.geojson",

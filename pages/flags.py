@@ -3,6 +3,7 @@
 import streamlit as st
 
 from services.flags import RULES
+from services.view_state import MAP_LAYERS
 from ui import context as ui
 
 flags, slivers = ui.current_flags()
@@ -18,12 +19,14 @@ rows = [row for row in (event.selection.rows if event else []) if row < len(flag
 if rows:
     flag = flags.iloc[rows[0]]
     st.json(flag["numbers"])
-    if flag["layer"] in ("place", "hwb", "lad", "icb", "pcn", "ward") and st.button("Show on map"):
-        layers = tuple(dict.fromkeys([*view.layers, flag["layer"]]))
-        ui.update(area=flag["code"], layers=layers, lat=None, lon=None, zoom=None)
-        st.switch_page("pages/map.py")
+    if flag["layer"] in MAP_LAYERS and st.button("Show on map"):
+        ui.show_on_map(flag["layer"], flag["code"])
 st.subheader(f"Slivers ({len(slivers)}): digitising noise, not misalignments")
-st.dataframe(slivers, hide_index=True, width="stretch")
+st.dataframe(slivers, hide_index=True, width="stretch", column_config={
+    "comparison": "Comparison", "a_code": "Code", "a_name": "Area", "b_code": "Other code",
+    "b_name": "Other area", "population": st.column_config.NumberColumn("People", format="%d"),
+    "population_share_of_a": st.column_config.NumberColumn("Share of area", format="percent"),
+    "population_share_of_b": st.column_config.NumberColumn("Share of other", format="percent")})
 with st.expander("Rules"):
     st.table({rule: {"severity": severity, "meaning": meaning}
               for rule, (severity, meaning) in RULES.items()})

@@ -8,9 +8,6 @@ from ui import context as ui
 view = ui.view()
 icb = ui.icb_code()
 st.title(ui.icb_name(icb))
-if view.present and st.button("Exit presentation mode"):
-    ui.update(present=False)
-    st.rerun()
 ui.legend(view.layers)
 
 

@@ -23,7 +23,9 @@ from services.view_state import MAP_LAYERS
 from services.workspace import Workspace
 
 #: Draw order, bottom to top: the finest layers underneath, the ICB outline on top.
-DRAW_ORDER = ("ward", "pcn", "lad", "hwb", "place", "sub_icb", "icb")
+#: Filled places at the bottom: a fill on top would take every hover and hide the tooltips of
+#: the line-only layers under it.
+DRAW_ORDER = ("place", "ward", "pcn", "lad", "hwb", "sub_icb", "icb")
 #: Fill of each place by its population class against the HWB areas.
 CLASS_COLOURS = {"coterminous": "#2a9d8f", "within": "#4895ef", "contains": "#8ecae6",
                  "straddles": "#f77f00", "none": "#adb5bd"}

@@ -9,12 +9,16 @@ and is reported, never kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.places import DEFAULT_SCHEME
 
 MAP_LAYERS = ("icb", "sub_icb", "hwb", "lad", "place", "pcn", "ward")
+#: What the sidebar's sliders offer; a link may not set more.
+THRESHOLD_RANGE = (0.80, 1.0)
+SLIVER_RANGE = (0.0, 0.05)
 DEFAULT_LAYERS = ("icb", "hwb", "lad", "place")
 
 
@@ -91,7 +95,7 @@ def _flag(raw: str) -> bool:
     return raw == "1"
 
 
-def _bounded(low: float, high: float, kind: type = float):
+def _bounded(low: float, high: float, kind: Callable[[str], float] = float):
     def parse(raw: str) -> float:
         value = kind(raw)
         if not low <= value <= high:
@@ -101,8 +105,9 @@ def _bounded(low: float, high: float, kind: type = float):
 
 
 _PARSERS = {
-    "icb": str.strip, "subject": _layer, "area": str.strip, "layers": _layers,
-    "threshold": _bounded(0, 1), "sliver": _bounded(0, 1), "places": str.strip,
-    "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5), "zoom": _bounded(1, 20, int),
+    "icb": lambda raw: raw.strip().upper(), "subject": _layer, "area": str.strip,
+    "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
+    "places": str.strip, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
+    "zoom": _bounded(1, 20, lambda raw: round(float(raw))),
     "basemap": _flag, "present": _flag,
 }

@@ -23,9 +23,9 @@ from services.geography import Geography
 from services.io.place_files import PlaceFileError, published_configurations
 from services.io.sources import load_manifest
 from services.io.store import load_store
-from services.map_view import legend_rows, map_features
+from services.map_view import SELECTED_COLOUR, legend_rows, map_features
 from services.places import SCHEMES, PlaceConfig
-from services.view_state import MAP_LAYERS, ViewState, from_query
+from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState, from_query
 from services.workspace import Workspace
 
 
@@ -61,8 +61,15 @@ def view() -> ViewState:
                             "stay in the session that made them); showing the default scheme")
             state = state.with_(places=ViewState().places)
         if state.icb and state.icb not in set(workspace().store.layer("icb")["code"]):
-            problems.append(f"ICB {state.icb!r} is not in the 2024 ICB list")
+            problems.append(f"ICB {state.icb!r} is not in the 2024 ICB list; showing the first "
+                            "ICB by name instead")
             state = state.with_(icb="")
+        if state.area and not any(state.area in geography(i).names() for i in MAP_LAYERS
+                                  if workspace().has(i) and i != "place") \
+                and state.area not in workspace().places(state.places).names():
+            problems.append(f"area {state.area!r} is not a code of any layer here, nor a place "
+                            f"of {state.places!r}; nothing is selected")
+            state = state.with_(area="")
         st.session_state["view"] = state
         st.session_state["link_problems"] = problems
     return st.session_state["view"]
@@ -224,13 +231,34 @@ def _remember(state: dict) -> None:
         sync_url()
 
 
+def show_on_map(layer_id: str, code: str, icb: str | None = None) -> None:
+    """Select an area and open the map on it, with its layer switched on so it can be seen."""
+    v = view()
+    update(icb=icb or v.icb, area=code, layers=tuple(dict.fromkeys([*v.layers, layer_id])),
+           lat=None, lon=None, zoom=None)
+    st.switch_page("pages/map.py")
+
+
 def legend(layer_ids: tuple[str, ...]) -> None:
+    rows = legend_rows(layer_ids) + ([("Selected", SELECTED_COLOUR, 6)] if view().area else [])
     items = " &nbsp; ".join(
         f"<span style='border-bottom:{max(weight, 1.5):.0f}px solid {colour};padding:0 4px'>"
-        f"{title}</span>" for title, colour, weight in legend_rows(layer_ids))
+        f"{title}</span>" for title, colour, weight in rows)
     st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
-    st.caption("Place fill: green coterminous with one HWB area, blue within one, light blue a "
-               "union of whole HWB areas, orange straddles. Dashed outline: flagged.")
+    if "place" in layer_ids:
+        st.caption("Place fill: green coterminous with one HWB area, blue within one, light blue "
+                   "a union of whole HWB areas, orange straddles. Dashed outline: flagged.")
+    elif not layer_ids:
+        st.info("No layer is switched on: choose layers in the sidebar.")
+
+
+def presentation_frame() -> None:
+    """Presentation mode on every page: no sidebar, and one way back."""
+    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
+                "{display:none}</style>", unsafe_allow_html=True)
+    if st.button("Exit presentation mode", icon=":material/close_fullscreen:"):
+        update(present=False)
+        st.rerun()
 
 
 def attribution() -> None:
@@ -258,9 +286,9 @@ def sidebar() -> None:
         layers = st.multiselect("Layers", available, default=[i for i in v.layers
                                                               if i in available],
                                 format_func=lambda i: LAYERS[i].title)
-        threshold = st.slider("Coterminous when both population shares ≥", 0.80, 1.0,
+        threshold = st.slider("Coterminous when both population shares ≥", *THRESHOLD_RANGE,
                               v.threshold, 0.005, format="%.3f")
-        sliver = st.slider("Sliver below (share of the smaller area)", 0.0, 0.05, v.sliver,
+        sliver = st.slider("Sliver below (share of the smaller area)", *SLIVER_RANGE, v.sliver,
                            0.001, format="%.3f", help=f"Default {DEFAULT_SLIVER}")
         basemap = st.toggle("Basemap", v.basemap, help="Off for offline rooms")
         present = st.toggle("Presentation mode", v.present)
@@ -298,8 +326,7 @@ def _find(ws: Workspace) -> None:
     pick = st.selectbox("Matches", range(len(hits)), format_func=labels.__getitem__)
     if st.button("Show on map"):
         hit = hits.iloc[pick]
-        update(icb=hit["icb_code"], area=hit["code"], lat=None, lon=None, zoom=None)
-        st.rerun()
+        show_on_map(hit["layer"], hit["code"], icb=hit["icb_code"])
 
 
 def _vintages(ws: Workspace) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from layers import LAYERS
 from services.io.place_files import (
     HEADER,
     PlaceFileError,
@@ -37,6 +38,7 @@ def _use(config: PlaceConfig) -> None:
     except PlaceFileError as exc:
         st.error(f"{config.name}: {len(exc.problems)} row(s) need fixing; nothing was applied.")
         st.dataframe(exc.problems, hide_index=True, width="stretch")
+        st.session_state.pop("last_upload", None)  # keep showing this until the file changes
         return
     ui.custom_configs()[config.name] = config
     ui.update(places=config.name, area="")
@@ -60,38 +62,43 @@ def save_edit(config: PlaceConfig, icb: str, edited: pd.DataFrame) -> None:
 
 
 def load_upload(upload) -> None:
-    marker = upload.file_id
-    if st.session_state.get("last_upload") == marker:
+    """Read an upload once and adopt it. What goes wrong stays on the page, row by row, for as
+    long as that file is in the uploader; LSOAs cut by a GeoJSON polygon edge are listed after
+    the rerun that adopts it."""
+    if st.session_state.get("last_upload") == upload.file_id:
+        cut = st.session_state.get("upload_cut_lsoas")
+        if cut is not None and len(cut):
+            st.warning(f"{upload.name}: {len(cut)} LSOAs are cut by a polygon edge; each went "
+                       "wholly to the place holding its population-weighted centroid.")
+            st.dataframe(cut, hide_index=True)
         return
-    with st.status(f"Reading {upload.name}…", expanded=False) as status:
-        data = upload.getvalue()
-        try:
-            if upload.name.lower().endswith(".csv"):
-                facts, blocks = read_place_csv(data, upload.name)
-                config = PlaceConfig(facts.get("name", upload.name.rsplit(".", 1)[0]),
-                                     facts.get("source", f"uploaded {upload.name}"), blocks)
-            else:
-                polygons = read_place_geojson(data, upload.name)
-                config, cut = config_from_polygons(polygons, ui.workspace().store,
-                                                   upload.name.rsplit(".", 1)[0])
-                if len(cut):
-                    st.warning(f"{len(cut)} LSOAs are cut by a polygon edge; each goes wholly "
-                               "to the place holding its population-weighted centroid.")
-                    st.dataframe(cut, hide_index=True)
-        except PlaceFileError as exc:
-            status.update(label=f"{upload.name}: nothing loaded", state="error")
-            st.error(f"{upload.name}: {len(exc.problems)} problem(s); fix these rows and upload "
-                     "again.")
-            st.dataframe(exc.problems, hide_index=True, width="stretch")
-            return
-        status.update(label=f"Checking {config.place_count} places…")
-        st.session_state["last_upload"] = marker
-        _use(config)
+    try:
+        with st.spinner(f"Reading and checking {upload.name}…"):
+            config, cut = _read_upload(upload)
+    except PlaceFileError as exc:
+        st.error(f"{upload.name}: {len(exc.problems)} problem(s), nothing loaded; fix these rows "
+                 "and upload the file again.")
+        st.dataframe(exc.problems, hide_index=True, width="stretch")
+        return
+    st.session_state["last_upload"] = upload.file_id
+    st.session_state["upload_cut_lsoas"] = cut
+    _use(config)
+
+
+def _read_upload(upload) -> tuple[PlaceConfig, pd.DataFrame | None]:
+    data, stem = upload.getvalue(), upload.name.rsplit(".", 1)[0]
+    if upload.name.lower().endswith(".csv"):
+        facts, blocks = read_place_csv(data, upload.name)
+        return PlaceConfig(facts.get("name", stem), facts.get("source", f"uploaded {upload.name}"),
+                           blocks), None
+    polygons = read_place_geojson(data, upload.name)
+    return config_from_polygons(polygons, ui.workspace().store, stem)
 
 
 def show_alignment() -> None:
     st.subheader("Alignment (recomputed on every edit)")
     for other in ("hwb", "lad"):
+        st.markdown(f"**Places vs {LAYERS[other].title}**")
         st.dataframe(class_styled(coterminosity_for("place", other)), hide_index=True,
                      width="stretch")
     flags, _ = ui.current_flags()

@@ -106,14 +106,19 @@ def read_place_geojson(data: bytes, source: str = "uploaded GeoJSON") -> gpd.Geo
     try:
         frame = pyogrio.read_dataframe(io.BytesIO(data))
     except Exception as exc:  # pyogrio raises several error types for unreadable input
+        reason = str(exc).split("/vsimem/")[0].rstrip(" '\"") or type(exc).__name__
         raise PlaceFileError(source, problems_frame([{
-            "line": 1, "problem": f"not readable GeoJSON ({exc}); export the polygons again as "
-                                  "GeoJSON (RFC 7946, WGS84)"}])) from None
+            "line": 1, "problem": f"not readable as GeoJSON ({reason}); export the polygons "
+                                  "again as GeoJSON (RFC 7946, WGS84)"}])) from None
+    if frame.empty:
+        raise PlaceFileError(source, problems_frame([{
+            "line": 1, "problem": "the file has no features; add one polygon per place with a "
+                                  "'place' property"}]))
     column = next((c for c in ("place", "name", "Place", "Name") if c in frame.columns), None)
     problems = []
     if column is None:
         problems.append({"line": 1, "problem": "no 'place' (or 'name') property on the features"})
-    crs_problem = wgs84_problem(frame) if len(frame) else None
+    crs_problem = wgs84_problem(frame)
     if crs_problem:
         problems.append({"line": 1, "problem": f"{crs_problem}; export the polygons in WGS84"})
     for position, geometry in enumerate(frame.geometry, start=1):

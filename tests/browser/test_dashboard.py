@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import shapely
-from playwright.sync_api import FrameLocator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from shapely.geometry import shape
 
 from layers import LAYERS
@@ -101,6 +102,26 @@ def test_presentation_mode_hides_the_sidebar(page: Page, app_url: str) -> None:
     expect(page.get_by_role("button", name="Exit presentation mode")).to_be_visible()
     save_screenshot(page, "presentation_mode")
 
+    page.goto(f"{app_url}/coterminosity{GM_LINK}&present=1")  # every page has the way out
+    page.get_by_role("button", name="Exit presentation mode").click(timeout=TIMEOUT_MS)
+    expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page).not_to_have_url(re.compile("present="), timeout=TIMEOUT_MS)
+
+
+def test_search_shows_the_hit_with_its_layer_switched_on(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/?icb=E54000057&layers=icb,lad&basemap=0")
+    search = page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
+    search.fill("Craven")
+    search.press("Enter")
+    matches = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
+        has_text="Matches")
+    _pick(page, matches, re.compile(r"^Craven \(Electoral ward"))
+    page.get_by_role("button", name="Show on map").click()
+    expect(_paths(page, "ward").first).to_be_attached(timeout=TIMEOUT_MS)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["area"][0].startswith("E05") and "ward" in query["layers"][0].split(",")
+    assert query["icb"] == ["E54000054"]  # West Yorkshire
+
 
 def _leaflet_view(page: Page) -> tuple[int, float, float]:
     """(zoom, lat, lon) of the Leaflet map as drawn, read inside the map's frame."""
@@ -114,11 +135,25 @@ def _leaflet_view(page: Page) -> tuple[int, float, float]:
         }"""))
 
 
+def _pick(page: Page, selectbox: Locator, option: re.Pattern) -> None:
+    """Choose an option; a dropdown opened while the page is still settling can close again."""
+    for _ in range(3):
+        selectbox.click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    pytest.fail(f"no option {option.pattern} after three tries")
+
+
 def test_the_copy_link_box_follows_the_view_and_reopens_it(page: Page, app_url: str) -> None:
     share = page.get_by_test_id("stSidebar").get_by_test_id("stCode").locator("code")
     page.goto(f"{app_url}/coverage{GM_LINK}")
-    page.get_by_test_id("stMainBlockContainer").get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name=re.compile("^Bury")).click()
+    expect(page.get_by_role("heading", name="By Electoral ward")).to_be_visible(
+        timeout=TIMEOUT_MS)
+    _pick(page, page.get_by_test_id("stMainBlockContainer").get_by_test_id("stSelectbox"),
+          re.compile("^Bury"))
     expect(share).to_contain_text("area=Bury&", timeout=TIMEOUT_MS)  # places are named by name
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
