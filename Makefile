@@ -1,5 +1,5 @@
 # Placemap: `make run` sets up and starts the dashboard; `make test` sets up and runs every test.
-# Both build the geography store first if it is missing (offline: set PLACEMAP_MIRROR).
+# Both build the geography store first if it is missing or stale (offline: set PLACEMAP_MIRROR).
 VENV := .venv
 BIN := $(VENV)/bin
 STORE := $(or $(PLACEMAP_STORE),geodata/store)
@@ -17,8 +17,9 @@ $(VENV)/installed: pyproject.toml
 assets: $(VENV)/installed
 	@test -f static/leaflet/leaflet.js || $(BIN)/python -m ui.assets
 
+# Built when missing or unreadable (e.g. made by an older Placemap).
 store: $(VENV)/installed
-	@test -f $(STORE)/meta.json || $(BIN)/placemap data build
+	@$(BIN)/placemap data check >/dev/null 2>&1 || $(BIN)/placemap data build
 
 run: store assets
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \

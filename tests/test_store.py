@@ -70,7 +70,7 @@ def test_missing_store_says_how_to_build(tmp_path: Path) -> None:
         load_store(tmp_path / "nowhere")
 
 
-@pytest.mark.parametrize("damage", ["truncate_layer", "drop_layer", "old_meta"])
+@pytest.mark.parametrize("damage", ["truncate_layer", "drop_layer", "older_format"])
 def test_damaged_store_says_to_rebuild(tmp_path: Path, damage: str) -> None:
     _write(tmp_path / "store", 7)
     layer = tmp_path / "store" / "square.parquet"
@@ -78,7 +78,7 @@ def test_damaged_store_says_to_rebuild(tmp_path: Path, damage: str) -> None:
         layer.write_bytes(layer.read_bytes()[:100])
     elif damage == "drop_layer":
         layer.unlink()
-    else:
-        (tmp_path / "store" / "meta.json").write_text('{"built_at": "7"}')
+    else:  # a store from before formats were numbered
+        (tmp_path / "store" / "meta.json").write_text('{"built_at": "7", "layers": ["square"]}')
     with pytest.raises(StoreMissingError, match=r"cannot be read.*placemap data build"):
         load_store(tmp_path / "store")

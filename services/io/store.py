@@ -35,6 +35,11 @@ class StoreMissingError(FileNotFoundError):
     version of Placemap): either way the answer is to build it."""
 
 
+#: Raised whenever a build writes something that means something else (2: wards fitted within
+#: their council); a store of another format is rebuilt, never read.
+STORE_FORMAT = 2
+
+
 def store_path() -> Path:
     return Path(os.environ.get("PLACEMAP_STORE") or PROJECT_ROOT / "geodata" / "store")
 
@@ -66,6 +71,9 @@ def load_store(path: Path | None = None) -> Store:
         )
     try:
         meta = json.loads(meta_file.read_text())
+        if meta.get("format") != STORE_FORMAT:
+            raise ValueError(f"it is format {meta.get('format', 1)}, this Placemap reads format "
+                             f"{STORE_FORMAT}")
         store = Store(path=path, meta=meta, spine=pd.read_parquet(path / "spine.parquet"))
         for layer_id in meta["layers"]:
             store.layers[layer_id] = gpd.read_parquet(path / f"{layer_id}.parquet")
@@ -95,7 +103,7 @@ def write_store(
         for layer_id, gdf in layers.items():
             gdf.to_parquet(staging / f"{layer_id}.parquet", index=False)
             map_layers[layer_id].to_parquet(staging / f"{layer_id}{MAP_SUFFIX}", index=False)
-        meta = {**meta, "layers": list(layers)}
+        meta = {**meta, "format": STORE_FORMAT, "layers": list(layers)}
         (staging / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
