@@ -34,28 +34,31 @@ BASES = {"population": "population", "area": "area_m2"}
 
 
 def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.DataFrame,
-                  threshold: float = DEFAULT_THRESHOLD,
-                  sliver: float = DEFAULT_SLIVER) -> pd.DataFrame:
-    """Shares, Jaccard and class for every overlapping pair, on both bases.
+                  threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER,
+                  bases: tuple[str, ...] = tuple(BASES)) -> pd.DataFrame:
+    """Shares, Jaccard and class for every overlapping pair, on each basis asked for (both by
+    default; a table without areas has population measures only).
 
     ``a_totals`` / ``b_totals`` have ``population`` and ``area_m2`` in the order of each
     geography's codes, which the table's ``a_pos`` / ``b_pos`` index.
     """
-    pairs = table.copy()
-    for basis, column in BASES.items():
-        overlap = pairs[column].to_numpy(np.float64)
-        total_a = a_totals[column].to_numpy(np.float64)[pairs["a_pos"].to_numpy()]
-        total_b = b_totals[column].to_numpy(np.float64)[pairs["b_pos"].to_numpy()]
+    columns: dict = {name: table[name] for name in table.columns}  # Series keep their dtypes
+    a_pos, b_pos = table["a_pos"].to_numpy(), table["b_pos"].to_numpy()
+    for basis in bases:
+        column = BASES[basis]
+        overlap = table[column].to_numpy(np.float64)
+        total_a = a_totals[column].to_numpy(np.float64)[a_pos]
+        total_b = b_totals[column].to_numpy(np.float64)[b_pos]
         with np.errstate(divide="ignore", invalid="ignore"):
             share_a = overlap / total_a
             share_b = overlap / total_b
             jaccard = overlap / (total_a + total_b - overlap)
-        pairs[f"{basis}_share_of_a"] = share_a
-        pairs[f"{basis}_share_of_b"] = share_b
-        pairs[f"{basis}_jaccard"] = jaccard
-        pairs[f"{basis}_class"] = classify(overlap, total_a, total_b, share_a, share_b,
-                                           threshold, sliver)
-    return pairs
+        columns[f"{basis}_share_of_a"] = share_a
+        columns[f"{basis}_share_of_b"] = share_b
+        columns[f"{basis}_jaccard"] = jaccard
+        columns[f"{basis}_class"] = classify(overlap, total_a, total_b, share_a, share_b,
+                                             threshold, sliver)
+    return pd.DataFrame(columns)  # built once: inserting column by column is slower
 
 
 def classify(overlap: np.ndarray, total_a: np.ndarray, total_b: np.ndarray,
@@ -73,31 +76,54 @@ def classify(overlap: np.ndarray, total_a: np.ndarray, total_b: np.ndarray,
 
 
 def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "population",
-                       threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """One row per area of A: its best partner in B (largest Jaccard), the shares both ways,
-    the number of non-sliver partners and the area-level class. ``contains`` needs every
-    partner wholly inside a *and* the partners to fill at least ``threshold`` of a."""
-    ranked = pairs[pairs[f"{basis}_class"] != "sliver"].sort_values(
-        ["a_code", f"{basis}_jaccard", "b_code"], ascending=[True, False, True], kind="stable")
-    best = ranked.drop_duplicates("a_code").set_index("a_code")
-    by_area = ranked.groupby("a_code")
-    all_inside = (ranked[f"{basis}_class"] == "b within a").groupby(ranked["a_code"]).all()
-    filled = by_area[f"{basis}_share_of_a"].sum() >= threshold
-    result = pd.DataFrame(index=pd.Index(a_codes, name="a_code"))
-    result["best_b_code"] = best["b_code"]
-    for measure in ("share_of_a", "share_of_b", "jaccard"):
-        result[f"{basis}_{measure}"] = best[f"{basis}_{measure}"]
-    result["partners"] = by_area.size().reindex(result.index).fillna(0).astype("int64")
-    best_class = best[f"{basis}_class"].reindex(result.index)
-    contains = ((all_inside & filled).reindex(result.index, fill_value=False)
-                & (result["partners"] >= 2))
-    result[f"{basis}_area_class"] = np.select(
-        [best_class.isna().to_numpy(), (best_class == "coterminous").to_numpy(),
-         (best_class == "a within b").to_numpy(), contains.to_numpy()],
+                       threshold: float = DEFAULT_THRESHOLD,
+                       carry: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row per area of A: its best partner in B (largest Jaccard, then smallest code), the
+    shares both ways, the number of non-sliver partners and the area-level class. ``contains``
+    needs every partner wholly inside a *and* the partners to fill at least ``threshold`` of a.
+    ``carry`` names other pair columns to take from the best pair (e.g. its area shares).
+
+    Array work on row positions rather than group-bys on codes: the dashboard and the England
+    benchmark call this for every pair of layers."""
+    a_codes = pd.Index(a_codes, name="a_code")
+    classes = pairs[f"{basis}_class"].to_numpy()
+    rows = a_codes.get_indexer(pairs["a_code"].to_numpy())
+    used = np.flatnonzero((classes != "sliver") & (rows >= 0))
+    rows, classes = rows[used], classes[used]
+    share_a = pairs[f"{basis}_share_of_a"].to_numpy(np.float64)[used]
+    jaccard = pairs[f"{basis}_jaccard"].to_numpy(np.float64)[used]
+    b_codes = pairs["b_code"].to_numpy(object)[used]
+    order = np.lexsort((pd.factorize(b_codes, sort=True)[0], -jaccard, rows))
+    first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]] if len(order) else order
+    best = used[first]
+
+    n = len(a_codes)
+    partners = np.bincount(rows, minlength=n)
+    all_inside = np.bincount(rows, weights=classes == "b within a", minlength=n) == partners
+    filled = np.bincount(rows, weights=np.nan_to_num(share_a), minlength=n) >= threshold
+    columns: dict[str, np.ndarray] = {"best_b_code": np.full(n, None, dtype=object)}
+    columns["best_b_code"][rows[first]] = b_codes[first]
+    for column in (f"{basis}_{m}" for m in ("share_of_a", "share_of_b", "jaccard")):
+        columns[column] = _at_best(pairs[column], rows[first], best, n)
+    columns["partners"] = partners.astype(np.int64)
+    best_class = np.full(n, "", dtype=object)
+    best_class[rows[first]] = classes[first]
+    columns[f"{basis}_area_class"] = np.select(
+        [partners == 0, best_class == "coterminous", best_class == "a within b",
+         all_inside & filled & (partners >= 2)],
         ["none", "coterminous", "within", "contains"],
         default="straddles",
     )
-    return result.reset_index()
+    for column in carry:
+        columns[column] = _at_best(pairs[column], rows[first], best, n)
+    return pd.DataFrame(columns, index=a_codes).reset_index()
+
+
+def _at_best(values: pd.Series, result_rows: np.ndarray, best: np.ndarray, n: int) -> np.ndarray:
+    """A pair column's value at each area's best pair (NaN for areas without a partner)."""
+    at_best = np.full(n, np.nan)
+    at_best[result_rows] = values.to_numpy(np.float64)[best]
+    return at_best
 
 
 def layer_summary(per_area: pd.DataFrame, basis: str = "population") -> pd.DataFrame:

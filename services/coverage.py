@@ -35,14 +35,20 @@ class Coverage:
 def coverage(a_code: str, a: Geography, b: Geography, population: np.ndarray) -> Coverage:
     if a_code not in a.areas.index:
         raise KeyError(f"{a_code!r} is not an area of {a.title}; pick one of its codes or names.")
-    lsoas = np.unique(a.membership.loc[a.membership["code"] == a_code, "lsoa"].to_numpy())
+    position = a.areas.index.get_loc(a_code)
+    lsoas = np.unique(a.membership["lsoa"].to_numpy()[a.code_positions == position])
     people = population[lsoas]
     total = int(people.sum())
-    inside = b.membership[b.membership["lsoa"].isin(lsoas)]
-    counts = inside.groupby("lsoa").size().reindex(lsoas, fill_value=0).to_numpy()
-    weights = population[inside["lsoa"].to_numpy()]
-    by_b = pd.Series(weights, index=inside["code"].to_numpy()).groupby(level=0).sum()
-    rows = pd.DataFrame({"b_code": by_b.index, "population": by_b.round().astype("int64")})
+    in_a = np.zeros(len(population), dtype=bool)
+    in_a[lsoas] = True
+    b_lsoa = b.membership["lsoa"].to_numpy()
+    chosen = in_a[b_lsoa]
+    counts = np.bincount(b_lsoa[chosen], minlength=len(population))[lsoas]
+    b_pos = b.code_positions[chosen]
+    present = np.bincount(b_pos, minlength=len(b.codes)) > 0
+    by_b = np.bincount(b_pos, weights=population[b_lsoa[chosen]], minlength=len(b.codes))
+    rows = pd.DataFrame({"b_code": b.codes[present],
+                         "population": np.round(by_b[present]).astype("int64")})
     rows["b_name"] = b.areas["name"].reindex(rows["b_code"]).to_numpy()
     rows["population_share"] = rows["population"] / total if total else 0.0
     rows = rows.sort_values(["population", "b_code"], ascending=[False, True], ignore_index=True)

@@ -214,10 +214,9 @@ def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
     """One flag per area of A with more than a sliver of its people in two or more B areas;
     ``kind`` follows the area's name in the sentence (" HWB area"), ``note`` ends it."""
     pairs = c.pairs(a, b, comparison)
+    split = pairs[pairs["a_code"].duplicated(keep=False)]  # most areas have a single partner
     flags = []
-    for code, rows in pairs.groupby("a_code", sort=True):
-        if len(rows) < 2:
-            continue
+    for code, rows in split.groupby("a_code", sort=True):
         name = rows["a_name"].iloc[0]
         flags.append(_flag(
             rule, a.id, code, name,

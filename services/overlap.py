@@ -29,8 +29,9 @@ def overlap(a: Geography, b: Geography, population: np.ndarray,
     when ``lsoa_area_m2`` is None, for callers that only need population measures.
     ``a_pos``/``b_pos`` index into ``a.codes``/``b.codes``."""
     a_pos, b_pos, people = _weighted_overlap(a, b, population)
-    table = pd.DataFrame({"a_pos": a_pos, "b_pos": b_pos,
-                          "population": np.round(people).astype(np.int64)})
+    order = np.lexsort((b_pos, a_pos))
+    table = pd.DataFrame({"a_pos": a_pos[order], "b_pos": b_pos[order],
+                          "population": np.round(people[order]).astype(np.int64)})
     if lsoa_area_m2 is None:
         table["area_m2"] = np.nan
     else:
@@ -45,7 +46,7 @@ def overlap(a: Geography, b: Geography, population: np.ndarray,
         table = table.merge(areas, how="outer", on=["a_pos", "b_pos"])
         table["population"] = table["population"].fillna(0).astype(np.int64)
         table["area_m2"] = table["area_m2"].fillna(0.0)
-    table = table.sort_values(["a_pos", "b_pos"], ignore_index=True)
+        table = table.sort_values(["a_pos", "b_pos"], ignore_index=True)
     table.insert(0, "a_code", pd.Series(a.codes[table["a_pos"].to_numpy()], dtype=object))
     table.insert(1, "b_code", pd.Series(b.codes[table["b_pos"].to_numpy()], dtype=object))
     return table

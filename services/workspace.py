@@ -34,6 +34,7 @@ class Workspace:
         self._places: BoundedCache[tuple, Geography] = BoundedCache(32)
         self._totals: BoundedCache[str, pd.DataFrame] = BoundedCache(64)
         self._pairs: BoundedCache[tuple, pd.DataFrame] = BoundedCache(128)
+        self._in_icb: BoundedCache[tuple, pd.Index] = BoundedCache(256)
 
     def has(self, layer_id: str) -> bool:
         """Places are always there (built on demand from a configuration); store layers when
@@ -79,7 +80,8 @@ class Workspace:
         the result as read-only)."""
         def make() -> pd.DataFrame:
             table = self.overlaps.table(a, b, area=area)
-            pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver)
+            pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver,
+                                  bases=("population", "area") if area else ("population",))
             pairs.insert(1, "a_name", pd.Series(a.names().to_numpy(dtype=object)[
                 pairs["a_pos"].to_numpy()], dtype=object))
             pairs.insert(3, "b_name", pd.Series(b.names().to_numpy(dtype=object)[
@@ -97,11 +99,9 @@ class Workspace:
         codes = a.areas.index if codes is None else pd.Index(codes)
         if len(codes) != len(a.areas):
             pairs = pairs[pairs["a_code"].isin(codes)]
-        result = area_coterminosity(pairs, codes, threshold=threshold)
+        same_pair = ("area_share_of_a", "area_share_of_b", "area_jaccard") if area else ()
+        result = area_coterminosity(pairs, codes, threshold=threshold, carry=same_pair)
         if area:
-            same_pair = pairs.set_index(["a_code", "b_code"])[
-                ["area_share_of_a", "area_share_of_b", "area_jaccard"]]
-            result = result.join(same_pair, on=["a_code", "best_b_code"])
             by_area = area_coterminosity(pairs, codes, basis="area", threshold=threshold)
             result["area_class"] = by_area["area_area_class"].to_numpy()
         result = result.rename(columns={"population_area_class": "population_class"})
@@ -118,9 +118,12 @@ class Workspace:
     def codes_in_icb(self, geography: Geography, icb_code: str,
                      sliver: float = DEFAULT_SLIVER) -> pd.Index:
         """Areas with more than a sliver of their population in the ICB (population-based)."""
-        pairs = self.pairs(geography, self.geography("icb"), sliver=sliver, area=False)
-        pairs = pairs[(pairs["b_code"] == icb_code) & (pairs["population_class"] != "sliver")]
-        return pd.Index(sorted(pairs["a_code"]))
+        def make() -> pd.Index:
+            pairs = self.pairs(geography, self.geography("icb"), sliver=sliver, area=False)
+            pairs = pairs[(pairs["b_code"] == icb_code)
+                          & (pairs["population_class"] != "sliver")]
+            return pd.Index(sorted(pairs["a_code"]))
+        return self._in_icb.get_or_make((geography.key, icb_code, sliver), make)
 
     def home_icbs(self, geography: Geography) -> pd.Series:
         """Each area's ICB: the one holding most of its people (areas with nobody: none)."""
