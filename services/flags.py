@@ -85,14 +85,21 @@ class _Context:
 
     def pairs(self, a: Geography, b: Geography, comparison: str) -> pd.DataFrame:
         """Non-sliver pairs of A and B in scope; slivers with people in them are kept apart."""
-        pairs = self.ws.pairs(a, b, threshold=self.threshold, sliver=self.sliver, area=False)
-        pairs = pairs[pairs["a_code"].isin(self.scope(a))]
-        slivers = pairs[(pairs["population_class"] == "sliver") & (pairs["population"] > 0)]
+        def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+            pairs = self.ws.pairs(a, b, threshold=self.threshold, sliver=self.sliver, area=False)
+            pairs = pairs[pairs["a_code"].isin(self.scope(a))]
+            slivers = pairs[(pairs["population_class"] == "sliver") & (pairs["population"] > 0)]
+            return pairs[pairs["population_class"] != "sliver"], slivers
+        pairs, slivers = self.ws.memo(("scoped pairs", *self.key(a, b)), make)
         if len(slivers):
             self.slivers.append(slivers.assign(comparison=comparison)[
                 ["comparison", "a_code", "a_name", "b_code", "b_name", "population",
                  "population_share_of_a", "population_share_of_b"]])
-        return pairs[pairs["population_class"] != "sliver"]
+        return pairs
+
+    def key(self, a: Geography, b: Geography) -> tuple:
+        """What a result about A against B in this scope depends on."""
+        return a.key, b.key, self.icb_code, self.threshold, self.sliver
 
     def scope(self, geography: Geography) -> pd.Index:
         if self.icb_code is None:
@@ -214,6 +221,12 @@ def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
     """One flag per area of A with more than a sliver of its people in two or more B areas;
     ``kind`` follows the area's name in the sentence (" HWB area"), ``note`` ends it."""
     pairs = c.pairs(a, b, comparison)
+    return list(c.ws.memo((rule, note, kind, *c.key(a, b)),
+                          lambda: _straddle_flags(pairs, a, rule, label, note, kind)))
+
+
+def _straddle_flags(pairs: pd.DataFrame, a: Geography, rule: str, label: str, note: str,
+                    kind: str) -> list[Flag]:
     split = pairs[pairs["a_code"].duplicated(keep=False)]  # most areas have a single partner
     flags = []
     for code, rows in split.groupby("a_code", sort=True):

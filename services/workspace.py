@@ -7,6 +7,8 @@ tables are built once and shared. Everything here is plain Python over DataFrame
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 
@@ -23,6 +25,8 @@ from services.io.store import Store
 from services.overlap import Overlaps
 from services.places import PlaceConfig, load_config, resolve
 
+T = TypeVar("T")
+
 
 class Workspace:
     def __init__(self, store: Store) -> None:
@@ -35,6 +39,7 @@ class Workspace:
         self._totals: BoundedCache[str, pd.DataFrame] = BoundedCache(64)
         self._pairs: BoundedCache[tuple, pd.DataFrame] = BoundedCache(128)
         self._in_icb: BoundedCache[tuple, pd.Index] = BoundedCache(256)
+        self._derived: BoundedCache[tuple, object] = BoundedCache(512)
 
     def has(self, layer_id: str) -> bool:
         """Places are always there (built on demand from a configuration); store layers when
@@ -88,6 +93,12 @@ class Workspace:
                 pairs["b_pos"].to_numpy()], dtype=object))
             return pairs
         return self._pairs.get_or_make((a.key, b.key, threshold, sliver, area), make)
+
+    def memo(self, key: tuple, make: Callable[[], T]) -> T:
+        """Any other result that is a pure function of ``key`` (geography keys, ICB, thresholds),
+        kept for the process: e.g. the flags that do not involve places, which an edit of a
+        place configuration leaves as they were. Treat it as read-only."""
+        return self._derived.get_or_make(key, make)
 
     def coterminosity(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
                       sliver: float = DEFAULT_SLIVER, codes: pd.Index | None = None,
