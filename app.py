@@ -31,8 +31,7 @@ if view.present:
 else:
     ui.sidebar()
 ui.link_problems()
-try:
-    page.run()
-finally:  # also when a page stops early (st.stop): the link must still hold the view
-    ui.sync_url()
-    ui.show_share_link()
+page.run()  # pages never call st.stop(): the link below must always be written
+ui.sync_url()
+ui.show_share_link()
+st.session_state["last_page"] = page.title

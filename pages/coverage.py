@@ -11,17 +11,17 @@ layer = ui.subject_control("Area type", ("place", "hwb", "lad", "icb", "pcn"),
                            holding=ui.view().area)
 geography = ui.geography(layer)
 codes = [ui.icb_code()] if layer == "icb" else list(subject_codes(layer))
-if not codes:
+if not codes:  # no st.stop(): the frame still has to write the link after the page
     st.info(f"No {LAYERS[layer].title} area lies in this ICB with the chosen configuration.")
-    st.stop()
-names = geography.names()
-area = ui.view().area
-start = codes.index(area) if area in codes else 0
-code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")
-if code != codes[start]:  # a pick, kept so the link reopens it (and the map highlights it)
-    ui.update(area=code)
-st.caption("Population-based: Census 2021 summed over LSOA 2021.")
-for other in ("lad", "hwb", "place", "pcn", "ward"):
+else:
+    names = geography.names()
+    area = ui.view().area
+    start = codes.index(area) if area in codes else 0
+    code = st.selectbox("Area", codes, index=start, format_func=lambda c: f"{names[c]} ({c})")
+    if code != codes[start]:  # a pick, kept so the link reopens it (and the map highlights it)
+        ui.update(area=code)
+    st.caption("Population-based: Census 2021 summed over LSOA 2021.")
+for other in ("lad", "hwb", "place", "pcn", "ward") if codes else ():
     if other == layer or not ui.workspace().has(other):
         continue
     cover = coverage_for(layer, code, other)

@@ -70,7 +70,7 @@ def _codes(ws: Workspace, geography: Geography, layer_id: str, icb_code: str,
         sub = geography.areas
         return sub.index[sub["icb_code"] == icb_code]
     codes = ws.codes_in_icb(geography, icb_code, sliver)
-    if layer_id == "ward":  # wards no LSOA centroid falls in have no population: keep by council
+    if layer_id == "ward":  # wards smaller than any LSOA: no best-fit population, keep by council
         lads = ws.codes_in_icb(ws.geography("lad"), icb_code, sliver)
         empty = geography.areas[(geography.areas["population"] == 0)
                                 & geography.areas["lad_code"].isin(lads)].index

@@ -70,7 +70,7 @@ def from_query(query: dict[str, str]) -> tuple[ViewState, list[str]]:
             continue
         try:
             values[name] = parser(raw)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # e.g. zoom=1e400
             problems.append(f"link setting {name}={raw!r} ignored: {exc}")
     return ViewState(**values), problems
 

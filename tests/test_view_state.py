@@ -22,8 +22,10 @@ def test_defaults_make_an_empty_query() -> None:
 
 def test_bad_values_fall_back_and_are_reported() -> None:
     view, problems = from_query({"threshold": "2", "zoom": "x", "layers": "lad,rivers",
-                                 "colour": "red", "present": "yes", "subject": "river"})
+                                 "colour": "red", "present": "yes", "subject": "river",
+                                 "lat": "inf"})
+    assert from_query({"zoom": "1e400"})[0] == ViewState()  # too big for an int: named too
     assert view == ViewState()
-    assert len(problems) == 6
+    assert len(problems) == 7
     assert any("rivers" in problem for problem in problems)
     assert any("colour" in problem for problem in problems)

@@ -66,13 +66,22 @@ def view() -> ViewState:
             state = state.with_(icb="")
         if state.area and not any(state.area in geography(i).names() for i in MAP_LAYERS
                                   if workspace().has(i) and i != "place") \
-                and state.area not in workspace().places(state.places).names():
+                and state.area not in _place_names(state.places):
             problems.append(f"area {state.area!r} is not a code of any layer here, nor a place "
                             f"of {state.places!r}; nothing is selected")
             state = state.with_(area="")
         st.session_state["view"] = state
         st.session_state["link_problems"] = problems
     return st.session_state["view"]
+
+
+def _place_names(config_name: str) -> pd.Series:
+    """Names of a scheme's or published configuration's places (none if it does not resolve:
+    :func:`places` then says why)."""
+    try:
+        return workspace().places(config_name).names()
+    except (KeyError, PlaceFileError):
+        return pd.Series(dtype=object)
 
 
 def link_problems() -> None:
@@ -204,7 +213,8 @@ def _start_position(key: str) -> dict:
     v = view()
     content = (key, v.with_(lat=None, lon=None, zoom=None), places().key)
     started = st.session_state.get("map_start")
-    if started is None or started[0] != content:
+    arriving = st.session_state.get("last_page") != "Map"  # a new map widget: start afresh
+    if started is None or started[0] != content or arriving:
         position = {}
         if v.lat is not None and v.lon is not None and v.zoom is not None:
             position = {"center": (v.lat, v.lon), "zoom": v.zoom}
@@ -236,6 +246,7 @@ def show_on_map(layer_id: str, code: str, icb: str | None = None) -> None:
     v = view()
     update(icb=icb or v.icb, area=code, layers=tuple(dict.fromkeys([*v.layers, layer_id])),
            lat=None, lon=None, zoom=None)
+    st.session_state.pop("map_start", None)  # fit the area, even if it was already selected
     st.switch_page("pages/map.py")
 
 
