@@ -22,8 +22,7 @@ store: $(VENV)/installed
 	@$(BIN)/placemap data check >/dev/null 2>&1 || $(BIN)/placemap data build
 
 run: store assets
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m ui.serve $(PORT)
 
 # Browser tests drive Debian's chromium; never a downloaded browser.
 chromium:

@@ -16,12 +16,13 @@ places ``greater_manchester``, all seven map layers icb, sub_icb, hwb, lad, plac
    it; places ``hwb_within_icb``, no flags) and ``geojson_size_bytes`` for every ICB; the max.
    Baseline: the same features of that ICB with the store's full-resolution geometry
    (``store.layer(id)``, places dissolved from full LSOAs) reprojected to WGS84, unsimplified.
-3. Cold start to first map: ``streamlit run app.py`` started as a subprocess on a free port of
+3. Cold start to first map: the dashboard as ``make run`` starts it (``python -m ui.serve``:
+   ``streamlit run app.py`` with the store loading while the server starts) on a free port of
    127.0.0.1 (chromium already launched, untimed); timed from process start until Debian's
    chromium (Playwright, never a downloaded browser), opened at the view's link with
    ``basemap=0`` (offline: no tile server), shows the first ``path`` in the map iframe. Then the
    same for a second browser session (warm server); ratio cold / warm.
-4. Memory, ten browser sessions: the server's resident memory (VmRSS of the ``streamlit run``
+4. Memory, ten browser sessions: the server's resident memory (VmRSS of the ``ui.serve``
    process, which is the server itself) after the first session's map and after ten sessions
    (separate browser contexts, all kept open, each waiting for its map). Store in memory = RSS of
    a fresh Python process before/after ``load_store()``. Baseline: every session loading its own
@@ -223,9 +224,7 @@ def _browser_runs() -> dict[str, float]:
         started = time.perf_counter()
         with log.open("w") as output:
             server = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                 "--server.address", "127.0.0.1", "--server.port", str(port),
-                 "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                [sys.executable, "-m", "ui.serve", str(port)],  # as `make run` starts it
                 cwd=ROOT, env=dict(os.environ), stdout=output, stderr=subprocess.STDOUT)
         try:
             _wait_healthy(url, server, log)
@@ -292,7 +291,7 @@ def main() -> None:
           f"rerun, median of {COLD_RERUNS}")
     print(f"GeoJSON: every ICB, places {DEFAULT_PLACES}; largest = {names[largest]} ({largest}); "
           "baseline = same features at full store resolution, WGS84")
-    print(f"browser: streamlit run on 127.0.0.1 + {CHROMIUM} (Playwright), link {LINK}; "
+    print(f"browser: python -m ui.serve on 127.0.0.1 + {CHROMIUM} (Playwright), link {LINK}; "
           f"server answered /_stcore/health {_seconds(browser['healthy'])} after its start")
     print(f"memory: VmRSS of the streamlit process; store in memory {store_mb:.0f} MB "
           f"(with Workspace {workspace_mb:.0f} MB); one Workspace per process "

@@ -22,22 +22,17 @@ from services.flags import misalignment_flags
 from services.geography import Geography
 from services.io.place_files import PlaceFileError, published_configurations
 from services.io.sources import load_manifest
-from services.io.store import load_store
 from services.map_view import SELECTED_COLOUR, legend_rows, map_features
 from services.places import SCHEMES, PlaceConfig
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState, from_query
 from services.workspace import Workspace
-
-
-@st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
-def _shared_workspace() -> Workspace:
-    return Workspace(load_store())
+from ui.shared import shared_workspace
 
 
 def workspace() -> Workspace:
     """One store and one set of overlap tables per server process, shared by every session."""
     _inside_the_frame()
-    return _shared_workspace()
+    return shared_workspace()
 
 
 def _inside_the_frame() -> None:

@@ -36,13 +36,12 @@ def app_url(store_dir: Path) -> Iterator[str]:
 
 @contextmanager
 def serve(store_dir: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port of 127.0.0.1, stopped on exit."""
+    """The dashboard (``python -m ui.serve``, i.e. ``streamlit run app.py`` with the store
+    loading as the server starts) on a free port of 127.0.0.1, stopped on exit."""
     port = _free_port()
     env = {**os.environ, "PLACEMAP_STORE": str(store_dir)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "ui.serve", str(port)],  # as `make run` starts it
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
