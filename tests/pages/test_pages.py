@@ -99,3 +99,16 @@ def test_coverage_page_says_when_the_icb_has_no_such_area(maps) -> None:
     app = _app("coverage", icb="E54000050", places="greater_manchester")
     assert "No Place area lies in this ICB" in app.info[0].value
     assert "icb=E54000050" in app.sidebar.code[0].value  # the page ended early; the link did not
+
+
+def test_coverage_page_opens_on_an_area_picked_elsewhere(maps) -> None:
+    app = _app("coverage", area="E08000001")  # Bolton, e.g. found by the sidebar search
+    assert app.main.selectbox[0].value == "E08000001"
+    assert app.query_params["subject"] == "hwb" and app.query_params["area"] == "E08000001"
+    assert "area=E08000001" in app.sidebar.code[0].value  # the copied link is not a step behind
+
+
+def test_coterminosity_page_compares_the_linked_layer(maps) -> None:
+    app = _app("coterminosity", subject="lad")
+    assert [sub.value for sub in app.subheader] == ["Lower-tier council (LAD) vs Upper-tier "
+                                                    "council / HWB area"]
