@@ -31,7 +31,5 @@ if view.present:
 else:
     ui.sidebar()
 ui.link_problems()
-page.run()  # pages never call st.stop(): the link below must always be written
-ui.sync_url()
-ui.show_share_link()
-st.session_state["last_page"] = page.title
+page.run()  # pages never call st.stop(): the frame must always finish
+ui.finish_run(page.title)

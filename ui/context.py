@@ -89,6 +89,14 @@ def update(**changes) -> None:
     st.session_state["view"] = view().with_(**changes)
 
 
+def finish_run(page_title: str) -> None:
+    """After every page: the link holds the view, the share box shows it, and the map knows
+    whether its next run is a return to it (see :func:`_start_position`)."""
+    sync_url()
+    show_share_link()
+    st.session_state["last_page"] = page_title
+
+
 def sync_url() -> None:
     """Write the view into the address bar, so copying it shares exactly this view."""
     query = view().to_query()

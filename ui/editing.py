@@ -36,8 +36,8 @@ def _use(config: PlaceConfig) -> None:
     try:
         ui.workspace().places(config)
     except PlaceFileError as exc:
-        st.error(f"{config.name}: {len(exc.problems)} row(s) need fixing; nothing was applied.")
-        st.dataframe(exc.problems, hide_index=True, width="stretch")
+        _show_problems(exc, f"{config.name}: {len(exc.problems)} row(s) need fixing; nothing "
+                            "was applied.")
         st.session_state.pop("last_upload", None)  # keep showing this until the file changes
         return
     ui.custom_configs()[config.name] = config
@@ -76,13 +76,17 @@ def load_upload(upload) -> None:
         with st.spinner(f"Reading and checking {upload.name}…"):
             config, cut = _read_upload(upload)
     except PlaceFileError as exc:
-        st.error(f"{upload.name}: {len(exc.problems)} problem(s), nothing loaded; fix these rows "
-                 "and upload the file again.")
-        st.dataframe(exc.problems, hide_index=True, width="stretch")
+        _show_problems(exc, f"{upload.name}: {len(exc.problems)} problem(s), nothing loaded; "
+                            "fix these rows and upload the file again.")
         return
     st.session_state["last_upload"] = upload.file_id
     st.session_state["upload_cut_lsoas"] = cut
     _use(config)
+
+
+def _show_problems(exc: PlaceFileError, message: str) -> None:
+    st.error(message)
+    st.dataframe(exc.problems, hide_index=True, width="stretch")
 
 
 def _read_upload(upload) -> tuple[PlaceConfig, pd.DataFrame | None]:
