@@ -53,6 +53,8 @@ class Dataset:
     sha256: str | None = None
     archive_member: str | None = None
     sheet: str | None = None
+    #: sha256 of a documented reconstruction kept in the mirror in place of the official file.
+    reconstruction_sha256: str | None = None
 
     @property
     def is_geo(self) -> bool:
