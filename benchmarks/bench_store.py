@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from services.build_store import build_store
+from services.build.store import build_store
 from services.io.sources import load_manifest, mirror_dir
 from services.io.store import load_store, store_size_bytes
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from services.build_store import build_store
+from services.build.store import build_store
 from services.io.store import Store, StoreMissingError, load_store, store_path
 
 HEADER = ["measure", "value", "target", "baseline", "ratio", "result"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from services.build_store import build_store
+from services.build.store import build_store
 from services.io.store import load_store, store_size_bytes
 from services.store_summary import pcn_lines, store_summary
 

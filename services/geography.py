@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from layers import get_layer, population_method
+from layers import get_generation, population_method
 from services.io.store import Store
 
 
@@ -39,6 +39,9 @@ class Geography:
     membership: pd.DataFrame
     areas: pd.DataFrame
     geometry_factory: Callable[[], gpd.GeoSeries] | None = field(default=None, repr=False)
+    #: How its population figures are made, when not implied by ``lsoa_built`` (a 2025 ward
+    #: drawn from its best-fit LSOAs, a modelled PCN footprint).
+    method: str | None = None
 
     @cached_property
     def key(self) -> str:
@@ -79,15 +82,16 @@ class Geography:
 
     @property
     def population_method(self) -> str:
-        return population_method(self.lsoa_built)
+        return self.method or population_method(self.lsoa_built)
 
     def names(self) -> pd.Series:
         return self.areas["name"]
 
 
 def store_geography(store: Store, layer_id: str) -> Geography:
-    """A store layer: every LSOA carries its code in the spine column ``<layer>_code``."""
-    layer = get_layer(layer_id)
+    """A layer of one generation's view of the store: every LSOA carries its code in the spine
+    column ``<layer>_code``."""
+    layer = get_generation(store.generation_id).layer(layer_id)
     frame = store.layer(layer_id)
     codes = store.spine[layer.spine_column]
     present = codes.notna().to_numpy()
@@ -97,11 +101,12 @@ def store_geography(store: Store, layer_id: str) -> Geography:
     return Geography(
         id=layer_id,
         title=layer.title,
-        vintage=layer.vintage,
+        vintage=layer.vintage.id,
         lsoa_built=layer.lsoa_built,
         membership=membership,
         areas=areas,
         geometry_factory=lambda: frame.set_index("code").geometry,
+        method=layer.population_method,
     )
 
 

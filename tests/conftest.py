@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.build_store import build_store
+from services.build.store import build_store
 from services.io.store import Store, load_store
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.build_store import build_store
+from services.build.store import build_store
 from services.io.sources import SourceError
 from services.io.store import load_store
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from services.pcn import (
+from services.build.pcn import (
     APPROXIMATE,
     NEAREST_PRACTICE,
     REGISTRATIONS,

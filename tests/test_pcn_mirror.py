@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.io.store import Store
-from services.pcn import APPROXIMATE, NEAREST_PRACTICE
+from services.build.pcn import APPROXIMATE, NEAREST_PRACTICE
 
 pytestmark = pytest.mark.mirror
 

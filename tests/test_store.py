@@ -11,7 +11,7 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import box
 
-from services.build_store import map_copy
+from services.build.store import map_copy
 from services.io.store import StoreMissingError, load_store, write_store
 
 # Two 2 km squares side by side on the British National Grid, near Manchester.

@@ -26,6 +26,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from layers import get_generation, store_spine_column
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAP_SUFFIX = ".map.parquet"
 
@@ -36,8 +38,9 @@ class StoreMissingError(FileNotFoundError):
 
 
 #: Raised whenever a build writes something that means something else (2: wards fitted within
-#: their council); a store of another format is rebuilt, never read.
-STORE_FORMAT = 2
+#: their council; 3: one file per layer vintage, generations 2024 and 2026); a store of another
+#: format is rebuilt, never read.
+STORE_FORMAT = 3
 
 
 def store_path() -> Path:
@@ -46,13 +49,45 @@ def store_path() -> Path:
 
 @dataclass
 class Store:
-    """A loaded store. ``layers`` are in EPSG:27700, ``map_layers`` in EPSG:4326."""
+    """A loaded store. ``layers`` are in EPSG:27700, ``map_layers`` in EPSG:4326.
+
+    As loaded, layers are keyed by layer vintage (``icb_2026``) and the spine has one code column
+    per layer vintage (``icb_2026_code``). :meth:`generation` gives the view the engine reads:
+    the same frames under plain layer ids (``icb``, ``icb_code``) for one generation, so that no
+    code outside the build needs to know which vintage it is looking at. ``generation_id`` is
+    that view's generation (None for the store as loaded).
+    """
 
     path: Path
     meta: dict
     spine: pd.DataFrame
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     map_layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    generation_id: str | None = None
+    _views: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
+
+    def generation(self, generation_id: str | None = None) -> Store:
+        """The store as one generation (default: the latest) sees it; made once per store."""
+        if self.generation_id is not None:
+            if generation_id not in (None, self.generation_id):
+                raise ValueError(f"This is the {self.generation_id} view of the store; ask the "
+                                 "loaded store for another generation.")
+            return self
+        generation = get_generation(generation_id)
+        if generation.id not in self._views:
+            keys = {layer.id: layer.key for layer in generation.stored_layers()
+                    if layer.key in self.layers}
+            own = {store_spine_column(key): f"{layer_id}_code" for layer_id, key in keys.items()
+                   if layer_id != "lsoa"}
+            others = {store_spine_column(key) for key in self.layers} - set(own) - {"lsoa21_code"}
+            spine = self.spine.drop(columns=[c for c in others if c in self.spine])
+            self._views[generation.id] = Store(
+                path=self.path, meta=self.meta, spine=spine.rename(columns=own),
+                layers={layer_id: self.layers[key] for layer_id, key in keys.items()},
+                map_layers={layer_id: self.map_layers[key] for layer_id, key in keys.items()
+                            if key in self.map_layers},
+                generation_id=generation.id)
+        return self._views[generation.id]
 
     def layer(self, layer_id: str) -> gpd.GeoDataFrame:
         if layer_id not in self.layers:

@@ -26,7 +26,7 @@ from services.io.sources import Manifest, SourceError, hash_warning, load_manife
 from services.io.sources import read_geo as read_geo_source
 from services.io.sources import read_table as read_table_source
 from services.io.store import store_path, write_store
-from services.pcn import pcn_footprints
+from services.build.pcn import pcn_footprints
 
 #: Simplification tolerance (metres, EPSG:27700) of each layer's map copy.
 MAP_TOLERANCE_M = {"region": 500.0, "icb": 150.0, "sub_icb": 100.0, "hwb": 100.0, "lad": 60.0,
