@@ -91,7 +91,8 @@ class LayerVintage:
 
 
 def store_key(layer_id: str, vintage_id: str) -> str:
-    return layer_id if layer_id == "lsoa" else f"{layer_id}_{vintage_id}"
+    """``icb_2026``; a monthly vintage is keyed by its year (``pcn_2023`` for 2023-01)."""
+    return layer_id if layer_id == "lsoa" else f"{layer_id}_{vintage_id.split('-')[0]}"
 
 
 def store_spine_column(key: str) -> str:
@@ -129,9 +130,9 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
                      "districts (E07) keep their county from the LTLA23→UTLA23 lookup (checked "
                      "at build to cover every LAD25)."))),
     Layer("pcn", "Primary care network (PCN)", "sub_icb", "#6a4c93", 1.5, (
-        Vintage("2023", "January 2023", "PCN Code", "PCN Name", population_method=MODELLED,
+        Vintage("2023-01", "January 2023", "PCN Code", "PCN Name", population_method=MODELLED,
                 note=_PCN_NOTE + " ePCN January 2023."),
-        Vintage("2026", "August 2026", "PCN_CODE", "PCN_NAME", population_method=MODELLED,
+        Vintage("2026-08", "August 2026", "PCN_CODE", "PCN_NAME", population_method=MODELLED,
                 note=_PCN_NOTE + " Membership and list sizes of August 2026."))),
     Layer("place", "Place", "icb", "#c2187a", 3.0, (
         Vintage("configuration", "configuration", "place", "place",
@@ -184,15 +185,21 @@ class Generation:
     def stored_layers(self) -> list[LayerVintage]:
         return [layer for layer in self.layers() if layer.layer.stored]
 
+    def spine_columns(self) -> dict[str, str]:
+        """The store's spine column of each layer vintage → the plain column the engine reads
+        (``icb_2026_code`` → ``icb_code``)."""
+        return {store_spine_column(layer.key): layer.spine_column
+                for layer in self.stored_layers() if layer.id != "lsoa"}
+
 
 GENERATIONS: dict[str, Generation] = {generation.id: generation for generation in (
     Generation("2026", "April 2026", date(2026, 4, 1), {
         "nhser": "2026", "region": "2024", "icb": "2026", "sub_icb": "2026", "hwb": "2025",
-        "pcn": "2026", "place": "configuration", "lad": "2025", "ward": "2025",
+        "pcn": "2026-08", "place": "configuration", "lad": "2025", "ward": "2025",
         "lsoa": "2021"},
         note="36 ICBs; councils and wards of 2025."),
     Generation("2024", "April 2024", date(2024, 4, 1), {
-        "region": "2024", "icb": "2024", "sub_icb": "2024", "hwb": "2024", "pcn": "2023",
+        "region": "2024", "icb": "2024", "sub_icb": "2024", "hwb": "2024", "pcn": "2023-01",
         "place": "configuration", "lad": "2024", "ward": "2022", "lsoa": "2021"},
         note="42 ICBs; councils of 2024, wards of December 2022."),
 )}
@@ -223,3 +230,18 @@ def stored_keys() -> list[str]:
     return [store_key(layer.id, vintage.id) for layer in LAYERS.values() if layer.stored
             for vintage in layer.vintages
             if any(g.vintages.get(layer.id) == vintage.id for g in GENERATIONS.values())]
+
+
+def layer_vintage(key: str) -> LayerVintage:
+    """The layer vintage a store key names (``icb_2026``)."""
+    for layer in LAYERS.values():
+        for vintage in layer.vintages:
+            if store_key(layer.id, vintage.id) == key:
+                return LayerVintage(layer, vintage)
+    raise KeyError(f"No layer vintage {key!r}: the store holds {', '.join(stored_keys())}.")
+
+
+def generations_of(key: str) -> list[Generation]:
+    """The generations a stored layer vintage belongs to (region 2024 belongs to both)."""
+    return [g for g in GENERATIONS.values()
+            if any(layer.key == key for layer in g.stored_layers())]

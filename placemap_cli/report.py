@@ -13,6 +13,7 @@ import sys
 
 import pandas as pd
 
+from layers import GENERATIONS, LATEST
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.io.store import load_store
 from services.places import DEFAULT_SCHEME, load_config
@@ -47,10 +48,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sliver", type=float, default=DEFAULT_SLIVER,
                         help="overlaps below this share of the smaller area are slivers")
     parser.add_argument("--store", help="store folder (default: PLACEMAP_STORE)")
+    add_vintage_option(parser)
+
+
+def add_vintage_option(parser: argparse.ArgumentParser) -> None:
+    """Every command that reads geography takes the generation (default: the latest)."""
+    labels = ", ".join(f"{g.id} = {g.label}" for g in GENERATIONS.values())
+    parser.add_argument("--vintage", default=LATEST, choices=list(GENERATIONS),
+                        help=f"boundaries as at ({labels}; default {LATEST})")
 
 
 def _report(args: argparse.Namespace) -> int:
-    ws = Workspace(load_store(args.store))
+    ws = Workspace(load_store(args.store), args.vintage)
     places = load_config(ws.store, args.places, files=True)
     report = icb_report(ws, ws.find_icb(args.icb), places, args.layer, args.threshold,
                         args.sliver)
@@ -59,7 +68,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _flags(args: argparse.Namespace) -> int:
-    ws = Workspace(load_store(args.store))
+    ws = Workspace(load_store(args.store), args.vintage)
     places = load_config(ws.store, args.places, files=True)
     _emit(england_flags(ws, places, args.threshold, args.sliver), args.format)
     return 0
@@ -106,7 +115,7 @@ def _csv_rows(report: dict) -> list[dict]:
 
 
 def _table(report: dict) -> str:
-    out = []
+    out = [f"Boundaries as at {report['generation']['label']}"]
     if "icb" in report:
         icb = report["icb"]
         out.append(f"{icb['name']} ({icb['code']}), population {icb['population']:,}")

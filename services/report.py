@@ -35,6 +35,7 @@ def icb_report(ws: Workspace, icb_code: str, places: PlaceConfig | str = DEFAULT
             place_geography.areas.index[place_geography.areas["icb_code"] == icb_code])
     icb = ws.store.layer("icb").set_index("code").loc[icb_code]
     report = {
+        "generation": _generation(ws),
         "icb": {"code": icb_code, "name": icb["name"], "population": int(icb["population"])},
         "places": {"name": place_geography.title.removeprefix("Places: "),
                    "vintage": place_geography.vintage},
@@ -74,9 +75,15 @@ def england_flags(ws: Workspace, places: PlaceConfig | str = DEFAULT_SCHEME,
     place_geography = ws.places(places, None)
     flags, slivers = misalignment_flags(ws, place_geography, None, threshold=threshold,
                                         sliver=sliver)
-    return {"scope": "England", "places": {"name": place_geography.title.removeprefix(
+    return {"generation": _generation(ws), "scope": "England", "places": {"name": place_geography.title.removeprefix(
         "Places: "), "vintage": place_geography.vintage}, "threshold": threshold,
         "sliver": sliver, "flags": _records(flags), "slivers": _records(slivers)}
+
+
+def _generation(ws: Workspace) -> dict:
+    """Which boundaries a report describes: every output names its generation."""
+    return {"id": ws.generation.id, "label": ws.generation.label,
+            "layers": {layer.id: layer.key for layer in ws.generation.stored_layers()}}
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from layers import get_generation
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     DEFAULT_SLIVER,
@@ -29,9 +30,13 @@ T = TypeVar("T")
 
 
 class Workspace:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.overlaps = Overlaps.from_store(store)
+    """The engine over one generation of the store (default: the latest). ``store`` is that
+    generation's view (plain layer ids); ``generation`` says which one it is."""
+
+    def __init__(self, store: Store, generation: str | None = None) -> None:
+        self.store = store.generation(generation)
+        self.generation = get_generation(self.store.generation_id)
+        self.overlaps = Overlaps.from_store(self.store)
         self._geographies: dict[str, Geography] = {}
         self._configs: dict[str, PlaceConfig] = {}
         self._lock = threading.Lock()

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import box
 
+from layers import LATEST
 from services.io.store import Store
 
 ORIGIN_X, ORIGIN_Y = 380_000, 398_000
@@ -56,7 +57,7 @@ def squares_store(population: dict[str, int], icb_of: dict[str, str] | None = No
         frame["ods_code"] = frame["code"]
         frame["area_m2"] = frame.area
         layers[layer_id] = frame
-    return Store(path=Path("squares"), meta={}, spine=spine, layers=layers)
+    return Store(path=Path("squares"), meta={}, spine=spine, layers=layers, generation_id=LATEST)
 
 
 def _ward_layer(lsoa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

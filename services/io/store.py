@@ -77,8 +77,8 @@ class Store:
         if generation.id not in self._views:
             keys = {layer.id: layer.key for layer in generation.stored_layers()
                     if layer.key in self.layers}
-            own = {store_spine_column(key): f"{layer_id}_code" for layer_id, key in keys.items()
-                   if layer_id != "lsoa"}
+            own = {column: plain for column, plain in generation.spine_columns().items()
+                   if column in self.spine}
             others = {store_spine_column(key) for key in self.layers} - set(own) - {"lsoa21_code"}
             spine = self.spine.drop(columns=[c for c in others if c in self.spine])
             self._views[generation.id] = Store(
