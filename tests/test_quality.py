@@ -166,6 +166,9 @@ def test_bad_inputs_say_what_to_do() -> None:
         council_disagreements(lsoas, lookups, polygons, council_polygons(), "2023")
     with pytest.raises(ValueError, match="to_crs"):
         council_disagreements(lsoas, lookups, polygons.to_crs(4326), council_polygons(), "2024")
+    with pytest.raises(ValueError, match="lsoas: 1 codes repeat"):
+        council_disagreements(pd.concat([lsoas] * 2), lookups, polygons, council_polygons(),
+                              "2024")
     with pytest.raises(ValueError, match="missing column"):
         council_disagreements(lsoas.drop(columns="population"), lookups, polygons,
                               council_polygons(), "2024")

@@ -70,13 +70,15 @@ def council_disagreements(lsoas: pd.DataFrame, lookups: Mapping[str, pd.DataFram
                           polygon_vintage: str) -> CouncilCheck:
     """Compare LSOA → council across lookup vintages and against the council polygons.
 
-    ``lsoas``: lsoa21_code, lsoa21_name, population (the spine: every LSOA is checked).
-    ``lookups``: vintage → lsoa21_code, council_code, council_name (repeated rows for one LSOA,
-    as in the LSOA11→LSOA21 file, are fine when they agree). ``lsoa_polygons`` (lsoa21_code) and
+    ``lsoas``: lsoa21_code, lsoa21_name, population (the spine: every LSOA is checked, and
+    lookup rows of other LSOAs, e.g. Welsh ones, are not). ``lookups``: vintage → lsoa21_code,
+    council_code, council_name (repeated rows for one LSOA, as in the LSOA11→LSOA21 file, are
+    fine when they give the same council). ``lsoa_polygons`` (lsoa21_code) and
     ``council_polygons`` (code, name) in EPSG:27700; the council polygons are of
     ``polygon_vintage``, which must be one of the lookup vintages.
     """
     require_columns(lsoas, ("lsoa21_code", "lsoa21_name", "population"), "lsoas")
+    require_unique(lsoas["lsoa21_code"], "lsoas")
     if polygon_vintage not in lookups:
         raise ValueError(f"polygon vintage {polygon_vintage!r} has no lookup among "
                          f"{sorted(lookups)}: pass the lookup of the polygons' own vintage.")
@@ -97,7 +99,7 @@ def council_disagreements(lsoas: pd.DataFrame, lookups: Mapping[str, pd.DataFram
         rows[f"{source.id}_code"] = codes.loc[disagreeing, source.id]
         rows[f"{source.id}_name"] = names.loc[disagreeing, source.id]
     rows["polygon_area_share"] = polygon.loc[disagreeing, "area_share"]
-    verdicts = [_classify(agree.loc[code], sources) for code in disagreeing]
+    verdicts = [_classify(agree.loc[code].dropna(), sources) for code in disagreeing]
     rows["odd_one_out"] = [odd for odd, _ in verdicts]
     rows["label"] = [label for _, label in verdicts]
     rows = rows.rename_axis("lsoa21_code").reset_index().sort_values("lsoa21_code")
@@ -120,6 +122,7 @@ def polygon_councils(lsoa_polygons: gpd.GeoDataFrame, council_polygons: gpd.GeoD
     require_columns(council_polygons, ("code", "name", "geometry"), "council_polygons")
     require_bng(lsoa_polygons, "lsoa_polygons")
     require_bng(council_polygons, "council_polygons")
+    require_unique(council_polygons["code"], "council_polygons")
     lsoa = lsoa_polygons.set_index("lsoa21_code").geometry.reindex(lookup_codes.index)
     if lsoa.isna().any():
         missing = lsoa.index[lsoa.isna()]
@@ -180,7 +183,7 @@ def _lookup_codes(index: pd.Index, lookups: Mapping[str, pd.DataFrame]
     codes, names = pd.DataFrame(index=index), pd.DataFrame(index=index)
     for vintage, frame in lookups.items():
         require_columns(frame, ("lsoa21_code", "council_code", "council_name"), f"lookup {vintage}")
-        one = frame[["lsoa21_code", "council_code", "council_name"]].drop_duplicates()
+        one = frame.drop_duplicates(["lsoa21_code", "council_code"])
         clash = one["lsoa21_code"][one["lsoa21_code"].duplicated()]
         if len(clash):
             raise ValueError(f"lookup {vintage}: {clash.nunique()} LSOAs have two councils (e.g. "
@@ -245,27 +248,20 @@ def _agreement(codes: pd.DataFrame, sources: list[Source], crosswalks: pd.DataFr
 
 
 def _classify(agree: pd.Series, sources: list[Source]) -> tuple[str, str]:
-    """(odd one out or "", label) for one LSOA's pairwise agreement (index: source id pairs)."""
-    ids = [s.id for s in sources if _known(agree, s.id)]
-    pair = {key: bool(value) for key, value in agree.dropna().items()}
-    odd = [s for s in ids if all(not v for k, v in pair.items() if s in k)
-           and all(v for k, v in pair.items() if s not in k)]
+    """(odd one out or "", label) for one LSOA from its known pairwise agreements (index:
+    pairs of source ids, older first)."""
+    pair = {key: bool(value) for key, value in agree.items()}
+    known = [s for s in sources if any(s.id in key for key in pair)]
+    odd = [s.id for s in known if all(v != (s.id in k) for k, v in pair.items())]
     odd_one_out = odd[0] if len(odd) == 1 else ""
-    lookups = [s.id for s in sources if s.kind == "lookup" and s.id in ids]
-    if all(v for k, v in pair.items() if k[0] in lookups and k[1] in lookups):
+    lookups = [s.id for s in known if s.kind == "lookup"]
+    if all(v for (a, b), v in pair.items() if a in lookups and b in lookups):
         return odd_one_out, POLYGON_DISAGREES
-    own_polygon_agrees = all(v for k, v in pair.items() if _same_vintage(*k))
+    vintage = {s.id: s.vintage for s in sources}
+    own_polygon_agrees = all(v for (a, b), v in pair.items() if vintage[a] == vintage[b])
     if own_polygon_agrees and _is_one_step(pair, lookups):
         return odd_one_out, BOUNDARY_CHANGE
     return odd_one_out, LOOKUP_DISAGREES
-
-
-def _known(agree: pd.Series, source_id: str) -> bool:
-    return any(source_id in key for key, value in agree.items() if not math.isnan(value))
-
-
-def _same_vintage(a: str, b: str) -> bool:
-    return a.rsplit("_", 1)[1] == b.rsplit("_", 1)[1]
 
 
 def _is_one_step(pair: dict, lookups: list[str]) -> bool:
@@ -305,6 +301,13 @@ def require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) ->
     if missing:
         raise ValueError(f"{what}: missing column(s) {', '.join(missing)} (has "
                          f"{', '.join(map(str, frame.columns))}); rename the source's fields.")
+
+
+def require_unique(codes: pd.Series, what: str) -> None:
+    repeated = codes[codes.duplicated()]
+    if len(repeated):
+        raise ValueError(f"{what}: {repeated.nunique()} codes repeat (e.g. {repeated.iloc[0]}); "
+                         "pass one row per code.")
 
 
 def require_bng(frame: gpd.GeoDataFrame, what: str) -> None:

@@ -14,7 +14,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from services.build.quality import clean, require_bng, require_columns, to_records
+from services.build.quality import (
+    clean,
+    require_bng,
+    require_columns,
+    require_unique,
+    to_records,
+)
 
 M2_PER_KM2 = 1_000_000
 
@@ -42,10 +48,7 @@ def icb_polygon_agreement(built_icbs: gpd.GeoDataFrame, official: gpd.GeoDataFra
     for frame, what in ((built_icbs, "built_icbs"), (official, "official")):
         require_columns(frame, ("code", "name", "geometry"), what)
         require_bng(frame, what)
-        if frame["code"].duplicated().any():
-            raise ValueError(f"{what}: ICB codes repeat (e.g. "
-                             f"{frame['code'][frame['code'].duplicated()].iloc[0]}); dissolve to "
-                             "one row per code first.")
+        require_unique(frame["code"], what)
     require_columns(lsoas, ("lsoa21_code", "population", "centroid_easting_m",
                             "centroid_northing_m", icb_column), "lsoas")
     built, off = built_icbs.set_index("code"), official.set_index("code")
