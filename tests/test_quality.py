@@ -24,13 +24,15 @@ from shapely.geometry import box
 
 from services.build.quality import (
     BOUNDARY_CHANGE,
+    COUNCIL_KEY,
+    ICB_KEY,
     LOOKUP_DISAGREES,
     POLYGON_DISAGREES,
     council_disagreements,
     polygon_councils,
-    quality_lines,
 )
 from services.build.quality_icb import icb_polygon_agreement
+from services.build.quality_text import quality_lines
 
 KM = 1000
 PEOPLE = {"P1": 100, "P2": 50, "P3": 300, "P4": 200, "P5": 10}
@@ -208,8 +210,8 @@ def test_icb_agreement_by_hand() -> None:
 
 
 def test_meta_is_json_and_prints_as_lines() -> None:
-    meta_part = {"council_disagreements": world_check().to_meta(),
-                 "icb_polygon_agreement": icb_agreement().to_meta()}
+    meta_part = {COUNCIL_KEY: world_check().to_meta(),
+                 ICB_KEY: icb_agreement().to_meta()}
     meta_part = json.loads(json.dumps(meta_part, allow_nan=False))
     lines = quality_lines(meta_part)
     assert lines[0].startswith("Council lookups: 5 LSOAs compared across lookup_2022, "

@@ -13,12 +13,14 @@ import pandas as pd
 import pytest
 
 from services.build.quality import (
+    COUNCIL_KEY,
+    ICB_KEY,
     LOOKUP_DISAGREES,
     CouncilCheck,
     council_disagreements,
-    quality_lines,
 )
 from services.build.quality_icb import IcbAgreement, icb_polygon_agreement
+from services.build.quality_text import quality_lines
 from services.io.sources import load_manifest, locate, read_geo, read_table
 
 pytestmark = pytest.mark.mirror
@@ -85,7 +87,7 @@ def icb_agreement(lsoas: pd.DataFrame, lsoa_polygons: gpd.GeoDataFrame) -> IcbAg
 
 def test_e01027305_is_found_with_the_right_labels(council_check: CouncilCheck) -> None:
     print("\n" + "\n".join(quality_lines(
-        {"council_disagreements": council_check.to_meta()})))
+        {COUNCIL_KEY: council_check.to_meta()})))
     rows = council_check.disagreements.set_index("lsoa21_code")
     row = rows.loc["E01027305"]
     assert row["lsoa21_name"] == "West Northamptonshire 048E"
@@ -120,7 +122,7 @@ def test_recodes_and_reorganisations_are_not_disagreements(council_check: Counci
 
 def test_icbs_built_from_lsoas_agree_with_the_official_polygons(
         icb_agreement: IcbAgreement) -> None:
-    print("\n" + "\n".join(quality_lines({"icb_polygon_agreement": icb_agreement.to_meta()})))
+    print("\n" + "\n".join(quality_lines({ICB_KEY: icb_agreement.to_meta()})))
     counts = icb_agreement.counts
     assert (counts["icbs_built"], counts["icbs_official"]) == (36, 36)
     assert counts["only_built"] == [] and counts["only_official"] == []
@@ -130,6 +132,6 @@ def test_icbs_built_from_lsoas_agree_with_the_official_polygons(
 
 
 def test_meta_parts_are_json(council_check: CouncilCheck, icb_agreement: IcbAgreement) -> None:
-    meta_part = {"council_disagreements": council_check.to_meta(),
-                 "icb_polygon_agreement": icb_agreement.to_meta()}
+    meta_part = {COUNCIL_KEY: council_check.to_meta(),
+                 ICB_KEY: icb_agreement.to_meta()}
     assert json.loads(json.dumps(meta_part, allow_nan=False)) == meta_part
