@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.io.store import Store
 from services.build.pcn import APPROXIMATE, NEAREST_PRACTICE
+from services.io.store import Store
 
 pytestmark = pytest.mark.mirror
 
