@@ -3,6 +3,7 @@ here from the April 2026 LSOA lookup, Census 2021 and the population-weighted ce
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -93,6 +94,8 @@ def test_footprints_follow_the_august_2026_lists(footprints: PcnFootprints) -> N
     assert 0.98 <= footprint["median_ratio"] <= 1.02
     assert len(quality[APPROXIMATE]["by_icb"]) == 36
     assert quality["list_scaling"]["residents"] == ENGLAND_POPULATION
+    text = json.dumps({"quality": quality, "bad_input": footprints.bad_input})  # meta-ready
+    assert "exact" not in text.lower()
 
 
 def test_pcns_across_sub_icbs_and_icbs_are_listed(footprints: PcnFootprints) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from layers import MODELLED
 from services.build.pcn_2026 import pcn_footprints_2026
 from services.build.pcn_voronoi import (
     APPROXIMATE,
@@ -216,6 +217,7 @@ def pcn_footprints(spine: pd.DataFrame, lookup: pd.DataFrame, members: pd.DataFr
     icb_of_area = spine.drop_duplicates("sub_icb_code").set_index("sub_icb_code")["icb_code"]
     pcns["icb_code"] = pcns["sub_icb_code"].map(icb_of_area)
     quality = {
+        "population_method": MODELLED,
         APPROXIMATE: footprint_quality(approximate, pcns["list_size"], spine, pcns["icb_code"]),
         NEAREST_PRACTICE: footprint_quality(baseline, pcns["list_size"], spine, pcns["icb_code"]),
     }
