@@ -17,7 +17,7 @@ from services.build.pcn import (
     pcn_footprints_2026,
     piece_quality,
 )
-from services.io.sources import load_manifest, locate, read_geo, read_table
+from tests.pcn_mirror_spine import mirror_geo, mirror_spine, mirror_table
 
 pytestmark = pytest.mark.mirror
 
@@ -25,34 +25,21 @@ ENGLAND_POPULATION = 56_490_108
 PCNS_2026 = 1_298  # PCN codes of the August 2026 practice map, besides U (no PCN)
 
 
-def _table(dataset_id: str) -> pd.DataFrame:
-    dataset = load_manifest()[dataset_id]
-    return read_table(dataset, locate(dataset))
-
-
 @pytest.fixture(scope="module")
 def spine(mirror_dir: Path) -> pd.DataFrame:
-    lookup = _table("lsoa21_sicbl26_icb26_nhser26")
-    census = _table("census21_population").set_index("geography code")
-    dataset = load_manifest()["lsoa21_centroids"]
-    centroids = read_geo(dataset, locate(dataset))[0].set_index("LSOA21CD")
-    codes = lookup["LSOA21CD"]
-    return pd.DataFrame({
-        "lsoa21_code": codes, "sub_icb_code": lookup["SICBL26CD"], "icb_code": lookup["ICB26CD"],
-        "population": codes.map(census["Total: All usual residents"]).astype("int64"),
-        "centroid_easting_m": codes.map(centroids["BNG_E"]).astype(float),
-        "centroid_northing_m": codes.map(centroids["BNG_N"]).astype(float)})
+    return mirror_spine("26")
 
 
 @pytest.fixture(scope="module")
 def practice_map(mirror_dir: Path) -> pd.DataFrame:
-    return _table("gp_practice_mapping_2026")
+    return mirror_table("gp_practice_mapping_2026")
 
 
 @pytest.fixture(scope="module")
 def footprints(spine: pd.DataFrame, practice_map: pd.DataFrame) -> PcnFootprints:
-    return pcn_footprints_2026(spine, _table("lsoa11_lsoa21"), practice_map,
-                               _table("practice_locations"), _table("gp_registered_lists_2026"))
+    return pcn_footprints_2026(spine, mirror_table("lsoa11_lsoa21"), practice_map,
+                               mirror_table("practice_locations"),
+                               mirror_table("gp_registered_lists_2026"))
 
 
 def _bad(footprints: PcnFootprints) -> dict[str, dict]:
@@ -118,8 +105,7 @@ def test_bad_input_is_counted_by_name(footprints: PcnFootprints) -> None:
 
 
 def test_footprint_pieces_on_the_lsoa_polygons(footprints: PcnFootprints) -> None:
-    dataset = load_manifest()["lsoa21_boundaries"]
-    polygons = read_geo(dataset, locate(dataset))[0].to_crs(27700).set_index("LSOA21CD")
+    polygons = mirror_geo("lsoa21_boundaries").to_crs(27700).set_index("LSOA21CD")
     pieces = footprint_pieces(polygons.geometry, footprints.assignment)
     figures = piece_quality(pieces)
     print(f"\nPCN 2026 footprints in more than one piece: {figures}")
