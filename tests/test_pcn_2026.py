@@ -110,6 +110,7 @@ def test_straddling_pcn_and_bad_input_are_reported() -> None:
     assert straddler["list_share_by_sub_icb"] == pytest.approx({S1: 1000 / 2300,
                                                                 S2: 1300 / 2300})
     assert _rule(result, "practice_in_no_pcn")["examples"] == ["P5"]
+    assert _rule(result, "practice_in_no_pcn")["without_location"] == 0  # P5 is in L5
     assert _rule(result, "patients_in_no_pcn")["patients"] == 100
     assert _rule(result, "practice_without_location")["examples"] == ["P4"]
     assert _rule(result, "pcn_part_without_located_practice")["examples"] == [f"C in {S2}"]

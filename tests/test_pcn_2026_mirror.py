@@ -95,7 +95,9 @@ def test_pcns_across_sub_icbs_and_icbs_are_listed(footprints: PcnFootprints) -> 
 
 def test_bad_input_is_counted_by_name(footprints: PcnFootprints) -> None:
     bad = _bad(footprints)
+    # 5 practices of the map are not in the cross-boundary file: 3 in no PCN, 2 in a PCN.
     assert bad["practice_in_no_pcn"]["count"] == 52
+    assert bad["practice_in_no_pcn"]["without_location"] == 3
     assert bad["patients_in_no_pcn"]["patients"] == 219_236
     assert bad["practice_without_location"]["examples"] == ["Y08371", "Y08411"]
     for clean in ("pcn_in_lists_not_in_map", "pcn_in_map_not_in_lists", "unreadable_list_size",
