@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from layers import MODELLED
 from services.build.pcn import (
     APPROXIMATE,
     NEAREST_PRACTICE,
@@ -139,7 +140,8 @@ def test_approximate_footprints_follow_list_sizes_and_report_bad_input() -> None
     assert result.assignment.to_dict() == {A: "U00001", B: "U00002", C: "U00001", D: "U00002"}
     assert result.pcns.loc["U00002", "list_size"] == 2000
     assert set(result.pcns["method"]) == {APPROXIMATE}
-    assert set(result.quality) == {APPROXIMATE, NEAREST_PRACTICE}
+    assert set(result.quality) == {"population_method", APPROXIMATE, NEAREST_PRACTICE}
+    assert result.quality["population_method"] == MODELLED
     bad = result.bad_input
     assert _rule(bad, "practice_without_pcn")["examples"] == ["P4"]
     assert _rule(bad, "unknown_lsoa_code")["examples"] == ["E01999999"]
@@ -155,7 +157,8 @@ def test_registrations_method_is_used_when_registrations_are_given() -> None:
     assert result.assignment.to_dict() == {A: "U00001", B: "U00002", C: "U00001", D: "U00001"}
     assert result.pcns["list_size"].to_dict() == pytest.approx({"U00001": 210, "U00002": 290})
     assert list(result.pcns["name"]) == ["ONE PCN", "TWO PCN"]
-    assert set(result.quality) == {REGISTRATIONS, APPROXIMATE, NEAREST_PRACTICE}
+    assert set(result.quality) == {"population_method", REGISTRATIONS, APPROXIMATE,
+                                   NEAREST_PRACTICE}
     assert _rule(result.bad_input, "lsoa_without_registrations")["count"] == 0
     assert _rule(result.bad_input, "pcn_without_footprint")["count"] == 0
     sources = {(line["rule"], line["source"]) for line in result.bad_input}

@@ -1,11 +1,14 @@
-"""Acceptance of the PCN layer built from the mirror (no registrations file: approximate method)."""
+"""Acceptance of the January 2023 PCN layer built from the mirror (no registrations file:
+approximate method): in the store, and straight from the mirror files on a 2024 spine (so the
+figures are guarded whatever the store build does)."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.build.pcn import APPROXIMATE, NEAREST_PRACTICE
+from services.build.pcn import APPROXIMATE, NEAREST_PRACTICE, pcn_footprints
 from services.io.store import Store
+from tests.pcn_mirror_spine import mirror_spine, mirror_table
 
 pytestmark = pytest.mark.mirror
 
@@ -49,3 +52,18 @@ def test_bad_input_is_counted(store: Store) -> None:
     assert bad["pcn_without_located_practice"] == 0
     assert bad["unknown_lsoa_code"] == 0
     assert bad["pcn_without_footprint"] == 0
+
+
+def test_2023_footprints_from_the_mirror_files(mirror_dir: object) -> None:
+    spine = mirror_spine("24")
+    result = pcn_footprints(spine, mirror_table("lsoa11_lsoa21"), mirror_table("epcn_members"),
+                            mirror_table("epcn_details"), mirror_table("practice_locations"))
+    assert len(result.pcns) == OPEN_PCNS
+    assert set(result.assignment.index) == set(spine["lsoa21_code"])
+    assert result.assignment.index.is_unique
+    home = result.assignment.map(result.pcns["sub_icb_code"])
+    assert (home.reindex(spine["lsoa21_code"]).to_numpy() == spine["sub_icb_code"]).all()
+    england = result.quality[APPROXIMATE]["england"]
+    # The figures of the store built before the engine was shared by both vintages.
+    assert england["correlation"] == pytest.approx(0.97353, abs=1e-5)
+    assert england["median_ratio"] == pytest.approx(1.01001, abs=1e-5)

@@ -1,6 +1,8 @@
-"""Primary care network (PCN) footprints: PCNs have no official boundary, so we draw one from LSOAs.
+"""Primary care network (PCN) footprints of the January 2023 ePCN vintage: PCNs have no official
+boundary, so we draw one from LSOAs (the August 2026 vintage: :mod:`services.build.pcn_2026`).
+Footprint populations are modelled ("approximate (modelled footprint)"), never exact.
 
-Two methods, both assigning every LSOA 2021 of the spine to exactly one PCN:
+Two methods, both giving every LSOA 2021 of the spine one PCN, once:
 
 - ``registrations`` (the proper method, when NHS 'patients registered at a GP practice by LSOA' is
   available): a PCN's registered patients by LSOA are the sum over its member practices; its
@@ -8,9 +10,9 @@ Two methods, both assigning every LSOA 2021 of the spine to exactly one PCN:
   footprint rule is **each LSOA goes to the PCN with the largest share** (ties: lowest PCN code),
   the rule of the Surrey-i lookup and Beaney et al. (BJGP Open 2022).
 - ``approximate`` (offline fallback): practices are placed at the population-weighted centroid of
-  the LSOA they sit in and every LSOA goes to a PCN of its own sub-ICB location by a
-  capacity-aware multiplicatively weighted Voronoi assignment, so that footprint populations follow
-  the PCNs' list sizes. It shows where a PCN's patients probably live, not where they do.
+  the LSOA they sit in and every LSOA goes to a PCN of its own sub-ICB location by the
+  capacity-weighted Voronoi of :mod:`services.build.pcn_voronoi`, so that footprint populations
+  follow the PCNs' list sizes. It shows where a PCN's patients probably live, not where they do.
 
 Practice → PCN is the **current** ePCN relationship (empty end date) of a PCN open in the same ePCN
 release, so both methods describe the same set of PCNs (the layer's vintage). Registrations of a
@@ -29,66 +31,33 @@ Bad input is never dropped silently: each problem is a named, counted line of ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
 
+from layers import MODELLED
+from services.build.pcn_2026 import pcn_footprints_2026
+from services.build.pcn_voronoi import (
+    APPROXIMATE,
+    NEAREST_PRACTICE,
+    PcnFootprints,
+    capacity_voronoi,
+    footprint_pieces,
+    footprint_quality,
+    lsoa21_parts,
+    parse_count,
+    piece_quality,
+    place_at_lsoa,
+    report,
+    scaled_to_residents,
+    with_names,
+)
+
+__all__ = ["APPROXIMATE", "NEAREST_PRACTICE", "REGISTRATIONS", "PcnFootprints",
+           "footprint_pieces", "pcn_footprints", "pcn_footprints_2026", "piece_quality"]
+
 REGISTRATIONS = "registrations"
-APPROXIMATE = "approximate"
-NEAREST_PRACTICE = "nearest_practice"
 
 #: Areas the coverage of a PCN's list is reported over (spine columns), plus ``place`` if given.
 COVERAGE_AREAS = ("lad_code", "hwb_code", "icb_code")
-#: Practices at the same centroid as an LSOA are still this far away (metres): keeps log(d) finite.
-MIN_DISTANCE_M = 200.0
-#: Weight updates of the approximate method: first log-weight step (decaying linearly to 0, which
-#: damps the oscillation of whole LSOAs flipping between PCNs) and number of rounds.
-WEIGHT_STEP = 0.2
-WEIGHT_ROUNDS = 100
-
-
-@dataclass
-class PcnFootprints:
-    """``assignment``: spine LSOA 2021 code → PCN code (every spine LSOA, once).
-    ``pcns``: one row per PCN with a footprint, indexed by code: name, method, sub_icb_code,
-    icb_code, list_size. ``quality``: per method, see :func:`footprint_quality`.
-    ``shares``/``coverage``: registrations method only (see :func:`registration_footprints`)."""
-
-    method: str
-    assignment: pd.Series
-    pcns: pd.DataFrame
-    quality: dict
-    bad_input: list[dict]
-    shares: pd.DataFrame | None = None
-    coverage: pd.DataFrame | None = None
-
-
-def _report(rule: str, items: pd.Series | list, **extra: object) -> dict:
-    """A bad-input line: the rule, how many items broke it, a few examples."""
-    items = sorted(set(items))
-    return {"rule": rule, "count": len(items), "examples": [str(item) for item in items[:5]],
-            **extra}
-
-
-def lsoa21_parts(lookup: pd.DataFrame, spine: pd.DataFrame) -> pd.DataFrame:
-    """Each LSOA code (2011 or 2021) → its LSOA 2021 part(s) with ``population_weight``.
-
-    A 2021 code maps to itself (weight 1). A 2011 code maps to the 2021 LSOAs the ONS lookup gives
-    it, weight = Census 2021 population of the part / population of all its parts (U and M: 1).
-    """
-    population = spine.set_index("lsoa21_code")["population"]
-    own = pd.DataFrame({"lsoa_code": spine["lsoa21_code"], "lsoa21_code": spine["lsoa21_code"],
-                        "population_weight": 1.0})
-    old = lookup.loc[lookup["LSOA11CD"].str.startswith("E")
-                     & ~lookup["LSOA11CD"].isin(population.index), ["LSOA11CD", "LSOA21CD"]]
-    old = old.rename(columns={"LSOA11CD": "lsoa_code", "LSOA21CD": "lsoa21_code"})
-    old = old[old["lsoa21_code"].isin(population.index)].drop_duplicates()
-    part_population = old["lsoa21_code"].map(population).astype(float)
-    total = part_population.groupby(old["lsoa_code"]).transform("sum")
-    old["population_weight"] = (part_population / total.where(total > 0)).fillna(
-        1.0 / old.groupby("lsoa_code")["lsoa21_code"].transform("size"))
-    return pd.concat([own, old], ignore_index=True)
 
 
 def practice_pcn(members: pd.DataFrame, details: pd.DataFrame,
@@ -113,11 +82,6 @@ def _pcn_names(details: pd.DataFrame) -> pd.Series:
     return details.drop_duplicates("PCN Code").set_index("PCN Code")["PCN Name"]
 
 
-def _parse_count(values: pd.Series) -> pd.Series:
-    """Counts as published: digits with optional thousands commas; anything else → NaN."""
-    return pd.to_numeric(values.astype(str).str.replace(",", "").str.strip(), errors="coerce")
-
-
 def registration_footprints(registrations: pd.DataFrame, pcn_of_practice: pd.Series,
                             parts: pd.DataFrame, spine: pd.DataFrame,
                             place_of_lsoa: pd.Series | None = None
@@ -139,21 +103,21 @@ def registration_footprints(registrations: pd.DataFrame, pcn_of_practice: pd.Ser
     """
     table = registrations.rename(columns={"PRACTICE_CODE": "practice_code",
                                           "LSOA_CODE": "lsoa_code"})
-    table = table.assign(patients=_parse_count(table["NUMBER_OF_PATIENTS"]))
+    table = table.assign(patients=parse_count(table["NUMBER_OF_PATIENTS"]))
     unreadable = table["patients"].isna()
     negative = table["patients"] < 0
     unknown_lsoa = ~table["lsoa_code"].isin(parts["lsoa_code"])
     valid = table[~unreadable & ~negative & ~unknown_lsoa]
     without_pcn = ~valid["practice_code"].isin(pcn_of_practice.index)
     bad_input = [
-        _report("unreadable_patient_count", table.loc[unreadable, "practice_code"],
+        report("unreadable_patient_count", table.loc[unreadable, "practice_code"],
                 rows=int(unreadable.sum())),
-        _report("negative_patient_count", table.loc[negative, "practice_code"],
+        report("negative_patient_count", table.loc[negative, "practice_code"],
                 rows=int(negative.sum()), patients=float(table.loc[negative, "patients"].sum())),
-        _report("unknown_lsoa_code", table.loc[unknown_lsoa & ~unreadable & ~negative,
+        report("unknown_lsoa_code", table.loc[unknown_lsoa & ~unreadable & ~negative,
                                                "lsoa_code"],
                 patients=float(table.loc[unknown_lsoa & ~negative, "patients"].sum())),
-        _report("practice_without_pcn", valid.loc[without_pcn, "practice_code"],
+        report("practice_without_pcn", valid.loc[without_pcn, "practice_code"],
                 patients=float(valid.loc[without_pcn, "patients"].sum())),
     ]
 
@@ -186,48 +150,33 @@ def registration_footprints(registrations: pd.DataFrame, pcn_of_practice: pd.Ser
 def locate_practices(practices: pd.DataFrame, pcn_of_practice: pd.Series, parts: pd.DataFrame,
                      spine: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     """Practices (columns Practice, Average = list size, LSOA11 = where the practice is) placed at
-    an LSOA 2021 population-weighted centroid. A split 2011 LSOA gives the practice its 2021 part
-    with the most population (the likeliest place of one point). Returns practice_code, pcn_code,
-    list_size, lsoa21_code, x, y, sub_icb_code and the bad-input lines."""
+    an LSOA 2021 population-weighted centroid (:func:`place_at_lsoa`). Returns practice_code,
+    pcn_code, list_size, lsoa21_code, x, y, sub_icb_code and the bad-input lines."""
     table = pd.DataFrame({"practice_code": practices["Practice"].str.strip(),
                           "lsoa_code": practices["LSOA11"].str.strip(),
-                          "list_size": _parse_count(practices["Average"])})
+                          "list_size": parse_count(practices["Average"])})
     invalid = table["list_size"].isna() | (table["list_size"] < 0)
     unknown_lsoa = ~table["lsoa_code"].isin(parts["lsoa_code"])
     table["pcn_code"] = table["practice_code"].map(pcn_of_practice)
     without_pcn = table["pcn_code"].isna()
     bad_input = [
-        _report("negative_or_unreadable_list_size", table.loc[invalid, "practice_code"]),
-        _report("unknown_lsoa_code", table.loc[unknown_lsoa, "lsoa_code"]),
-        _report("practice_without_pcn", table.loc[without_pcn, "practice_code"],
-                patients=float(table.loc[without_pcn & ~invalid, "list_size"].sum())),
+        report("negative_or_unreadable_list_size", table.loc[invalid, "practice_code"]),
+        report("unknown_lsoa_code", table.loc[unknown_lsoa, "lsoa_code"]),
+        report("practice_without_pcn", table.loc[without_pcn, "practice_code"],
+               patients=float(table.loc[without_pcn & ~invalid, "list_size"].sum())),
     ]
     table = table[~invalid & ~unknown_lsoa & ~without_pcn]
-    main_part = parts.sort_values("population_weight", ascending=False).drop_duplicates(
-        "lsoa_code").set_index("lsoa_code")["lsoa21_code"]
-    table["lsoa21_code"] = table["lsoa_code"].map(main_part)
-    where = spine.set_index("lsoa21_code")
-    table["x"] = table["lsoa21_code"].map(where["centroid_easting_m"])
-    table["y"] = table["lsoa21_code"].map(where["centroid_northing_m"])
-    table["sub_icb_code"] = table["lsoa21_code"].map(where["sub_icb_code"])
+    table = table.join(place_at_lsoa(table["lsoa_code"], parts, spine))
     return table.drop(columns="lsoa_code").reset_index(drop=True), bad_input
 
 
 def approximate_footprints(located: pd.DataFrame, spine: pd.DataFrame
                            ) -> tuple[pd.Series, pd.Series, pd.DataFrame, list]:
-    """Assign every spine LSOA to a PCN of its own sub-ICB location, populations following lists.
+    """Every spine LSOA to a PCN of its own sub-ICB location (:func:`capacity_voronoi`).
 
     A PCN's sub-ICB is the one holding most of its list (by practice location); its seeds are its
-    practices there. Its target population is its list size rescaled so the targets of each
-    sub-ICB sum to the sub-ICB's population: ``target = list_size × pop(sub-ICB) / Σ list_size``.
-    An LSOA goes to the candidate PCN minimising ``log(d) − v_pcn`` (multiplicatively weighted
-    Voronoi; d = distance from its population-weighted centroid to the PCN's nearest seed, at least
-    ``MIN_DISTANCE_M``), with ``v += step × log((target + s) / (population + s))`` repeated
-    ``WEIGHT_ROUNDS`` times, step falling linearly from ``WEIGHT_STEP`` to 0 (s = mean LSOA
-    population, so an empty PCN still grows). With v = 0 it
-    is the plain nearest-practice baseline, returned too. LSOAs of a sub-ICB that holds no PCN go to
-    the nearest practice's PCN anywhere (counted).
-
+    practices there; its target is its list scaled per sub-ICB (:func:`scaled_to_residents`).
+    LSOAs of a sub-ICB that holds no PCN go to the nearest seed's PCN anywhere (counted).
     Returns ``(assignment, baseline, pcns, bad_input)``; pcns: code → sub_icb_code, list_size,
     target_population.
     """
@@ -237,97 +186,13 @@ def approximate_footprints(located: pd.DataFrame, spine: pd.DataFrame
             .drop_duplicates("pcn_code").set_index("pcn_code")["sub_icb_code"])
     pcns = pd.DataFrame({"sub_icb_code": home,
                          "list_size": located.groupby("pcn_code")["list_size"].sum()})
-    area_population = spine.groupby("sub_icb_code")["population"].sum()
-    area_list = pcns.groupby("sub_icb_code")["list_size"].transform("sum")
-    pcns["target_population"] = (pcns["list_size"] * pcns["sub_icb_code"].map(area_population)
-                                 / area_list.where(area_list > 0))
-    pcns["target_population"] = pcns["target_population"].fillna(
-        pcns["sub_icb_code"].map(area_population) / pcns.groupby("sub_icb_code")["list_size"]
-        .transform("size"))
-    pcn_index = pd.Series(np.arange(len(pcns)), index=pcns.index)
+    pcns["target_population"] = scaled_to_residents(pcns["list_size"], pcns["sub_icb_code"], spine)
     seeds = located[located["sub_icb_code"].to_numpy() == located["pcn_code"].map(home).to_numpy()]
-    seeds = seeds.assign(pcn=seeds["pcn_code"].map(pcn_index)).sort_values("pcn")
-
-    log_distance, candidate, orphan_areas = _candidate_distances(spine, seeds, pcns, pcn_index)
-    orphans = np.isinf(log_distance).all(axis=1)
-    if orphans.any():
-        fallback = _nearest_seed_pcn(spine[orphans], located.assign(
-            pcn=located["pcn_code"].map(pcn_index)))
-        log_distance[orphans, 0], candidate[orphans, 0] = 0.0, fallback
-    rows = np.arange(len(spine))
-    population = spine["population"].to_numpy(dtype=float)
-    target = pcns["target_population"].to_numpy()
-    smoothing = population.mean()
-    log_weight = np.zeros(len(pcns))
-    baseline = candidate[rows, np.argmin(log_distance, axis=1)]
-    for step in np.linspace(WEIGHT_STEP, 0, WEIGHT_ROUNDS, endpoint=False):
-        chosen = candidate[rows, np.argmin(log_distance - log_weight[candidate], axis=1)]
-        actual = np.bincount(chosen, weights=population, minlength=len(pcns))
-        log_weight += step * np.log((target + smoothing) / (actual + smoothing))
-    chosen = candidate[rows, np.argmin(log_distance - log_weight[candidate], axis=1)]
-    codes = pcns.index.to_numpy()
-    lsoa = spine["lsoa21_code"].to_numpy()
-    bad_input = [_report("lsoa_in_sub_icb_without_pcn", spine.loc[orphans, "lsoa21_code"],
-                         sub_icbs=orphan_areas)]
-    return (pd.Series(codes[chosen], index=lsoa, name="pcn_code"),
-            pd.Series(codes[baseline], index=lsoa, name="pcn_code"), pcns, bad_input)
-
-
-def _candidate_distances(spine: pd.DataFrame, seeds: pd.DataFrame, pcns: pd.DataFrame,
-                         pcn_index: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Per LSOA, its sub-ICB's PCNs (padded to the largest count) and log distance to each PCN's
-    nearest seed (inf in padding). Done per sub-ICB: a few hundred LSOAs × tens of seeds."""
-    width = int(pcns.groupby("sub_icb_code").size().max())
-    log_distance = np.full((len(spine), width), np.inf)
-    candidate = np.zeros((len(spine), width), dtype=np.int64)
-    xy = spine[["centroid_easting_m", "centroid_northing_m"]].to_numpy()
-    seeds_by_area = dict(list(seeds.groupby("sub_icb_code")))
-    orphan_areas = []
-    for area, lsoa_rows in spine.groupby("sub_icb_code").indices.items():
-        area_seeds = seeds_by_area.get(area)
-        if area_seeds is None:
-            orphan_areas.append(area)
-            continue
-        seed_pcn = area_seeds["pcn"].to_numpy()
-        starts = np.flatnonzero(np.r_[True, seed_pcn[1:] != seed_pcn[:-1]])
-        distance = np.hypot(xy[lsoa_rows, None, 0] - area_seeds["x"].to_numpy()[None, :],
-                            xy[lsoa_rows, None, 1] - area_seeds["y"].to_numpy()[None, :])
-        nearest = np.minimum.reduceat(distance, starts, axis=1)
-        log_distance[lsoa_rows, :len(starts)] = np.log(np.maximum(nearest, MIN_DISTANCE_M))
-        candidate[lsoa_rows, :len(starts)] = seed_pcn[starts]
-    return log_distance, candidate, sorted(orphan_areas)
-
-
-def _nearest_seed_pcn(lsoas: pd.DataFrame, located: pd.DataFrame) -> np.ndarray:
-    xy = lsoas[["centroid_easting_m", "centroid_northing_m"]].to_numpy()
-    distance = np.hypot(xy[:, None, 0] - located["x"].to_numpy()[None, :],
-                        xy[:, None, 1] - located["y"].to_numpy()[None, :])
-    return located["pcn"].to_numpy()[np.argmin(distance, axis=1)]
-
-
-def footprint_quality(assignment: pd.Series, list_size: pd.Series, spine: pd.DataFrame,
-                      icb_of_pcn: pd.Series) -> dict:
-    """How well footprint populations follow list sizes, England-wide and per ICB.
-
-    ``correlation``: Pearson r between footprint population and list size over PCNs.
-    ``median_ratio``: median of footprint population / (list size × England population / England
-    list total): lists run about 8% above residents (list inflation), so lists are rescaled first.
-    PCNs with no footprint count with population 0.
-    """
-    population = spine.groupby(assignment.reindex(spine["lsoa21_code"]).to_numpy())[
-        "population"].sum().reindex(list_size.index, fill_value=0)
-    rescaled = list_size * spine["population"].sum() / list_size.sum()
-    ratio = population / rescaled
-
-    def figures(codes: pd.Index) -> dict:
-        correlation = (float(np.corrcoef(population[codes], list_size[codes])[0, 1])
-                       if len(codes) > 2 else None)
-        return {"pcns": len(codes), "correlation": correlation,
-                "median_ratio": float(ratio[codes].median())}
-
-    by_icb = {icb: figures(codes) for icb, codes in
-              list_size.index.groupby(icb_of_pcn.reindex(list_size.index)).items()}
-    return {"england": figures(list_size.index), "by_icb": dict(sorted(by_icb.items()))}
+    voronoi = capacity_voronoi(spine, pcns, seeds.rename(columns={"pcn_code": "unit"}))
+    bad_input = [report("lsoa_in_sub_icb_without_pcn", voronoi.orphans,
+                        sub_icbs=voronoi.orphan_areas)]
+    return (voronoi.assignment.rename("pcn_code"), voronoi.baseline.rename("pcn_code"), pcns,
+            bad_input)
 
 
 def pcn_footprints(spine: pd.DataFrame, lookup: pd.DataFrame, members: pd.DataFrame,
@@ -344,14 +209,15 @@ def pcn_footprints(spine: pd.DataFrame, lookup: pd.DataFrame, members: pd.DataFr
     pcn_of_practice, in_closed = practice_pcn(members, details, practice_mapping)
     open_pcns = details.loc[details["Close Date"].str.strip() == "", "PCN Code"]
     located, bad_input = locate_practices(practices, pcn_of_practice, parts, spine)
-    bad_input.append(_report("practice_only_in_closed_pcn", in_closed))
-    bad_input.append(_report("pcn_without_located_practice",
+    bad_input.append(report("practice_only_in_closed_pcn", in_closed))
+    bad_input.append(report("pcn_without_located_practice",
                              sorted(set(open_pcns) - set(located["pcn_code"]))))
     approximate, baseline, pcns, area_bad = approximate_footprints(located, spine)
     bad_input = [{**line, "source": "practice_locations"} for line in bad_input + area_bad]
     icb_of_area = spine.drop_duplicates("sub_icb_code").set_index("sub_icb_code")["icb_code"]
     pcns["icb_code"] = pcns["sub_icb_code"].map(icb_of_area)
     quality = {
+        "population_method": MODELLED,
         APPROXIMATE: footprint_quality(approximate, pcns["list_size"], spine, pcns["icb_code"]),
         NEAREST_PRACTICE: footprint_quality(baseline, pcns["list_size"], spine, pcns["icb_code"]),
     }
@@ -359,13 +225,9 @@ def pcn_footprints(spine: pd.DataFrame, lookup: pd.DataFrame, members: pd.DataFr
     if registrations is not None:
         result = _with_registrations(result, registrations, pcn_of_practice, parts, spine,
                                      place_of_lsoa, icb_of_area)
-    names = _pcn_names(details)
-    with_footprint = result.pcns.index.isin(result.assignment)
-    result.bad_input.append({**_report("pcn_without_footprint", result.pcns.index[~with_footprint]),
-                             "source": result.method})
-    result.pcns = result.pcns.loc[with_footprint].sort_index()
-    result.pcns = result.pcns.assign(name=result.pcns.index.map(names), method=result.method)[
-        ["name", "method", "sub_icb_code", "icb_code", "list_size"]]
+    result.pcns, without_footprint = with_names(result.pcns, result.assignment,
+                                                _pcn_names(details), result.method)
+    result.bad_input.append(without_footprint)
     return result
 
 
@@ -387,7 +249,7 @@ def _with_registrations(approximate: PcnFootprints, registrations: pd.DataFrame,
             .drop_duplicates("pcn_code").set_index("pcn_code")["sub_icb_code"])
     pcns = pd.DataFrame({"sub_icb_code": home, "list_size": list_size})
     pcns["icb_code"] = pcns["sub_icb_code"].map(icb_of_area)
-    bad_input.append(_report("lsoa_without_registrations", lsoa[unregistered]))
+    bad_input.append(report("lsoa_without_registrations", lsoa[unregistered]))
     quality = {REGISTRATIONS: footprint_quality(assignment, pcns["list_size"], spine,
                                                 pcns["icb_code"]), **approximate.quality}
     bad_input = [{**line, "source": "registrations"} for line in bad_input]
