@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from services.store_summary import pcn_lines, store_summary
+from services.store_summary import report_lines, store_summary
 from ui import context as ui
 
 store = ui.workspace().store
 st.title("Geography store")
 st.table(store_summary(store).set_index("layer"))
 st.caption("Population: Census 2021 usual residents, summed over LSOA 2021. 'exact' layers are "
-           "unions of whole LSOAs; wards are a best fit of whole LSOAs within their council.")
-for line in pcn_lines(store.meta.get("pcn")):
-    st.text(line)
+           "unions of whole LSOAs; wards are a best fit of whole LSOAs within their council; "
+           "PCN footprints are modelled. Each generation pairs the layer vintages below.")
+st.text("\n".join(report_lines(store)))
 with st.expander("Sources"):
     st.json(store.meta["sources"], expanded=False)
 ui.attribution()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from services.build.store import build_store
 from services.io.store import load_store, store_size_bytes
-from services.store_summary import pcn_lines, store_summary
+from services.store_summary import report_lines, store_summary
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -32,10 +32,6 @@ def _check(args: argparse.Namespace) -> int:
     print(summary.to_string(index=False))
     print(f"\nstore: {store.path} ({store_size_bytes(store.path) / 1e6:.1f} MB), "
           f"built {store.meta['built_at']} in {store.meta['build_seconds']} s")
-    for warning in store.meta.get("warnings", []):
-        print(f"warning: {warning}")
-    for key, value in store.meta.get("quirks", {}).items():
-        print(f"{key.replace('_', ' ')}: {value}")
-    for line in pcn_lines(store.meta.get("pcn")):
+    for line in report_lines(store):
         print(line)
     return 0

@@ -24,15 +24,13 @@ from shapely.geometry import box
 
 from services.build.quality import (
     BOUNDARY_CHANGE,
-    COUNCIL_KEY,
-    ICB_KEY,
     LOOKUP_DISAGREES,
     POLYGON_DISAGREES,
     council_disagreements,
     polygon_councils,
 )
 from services.build.quality_icb import icb_polygon_agreement
-from services.build.quality_text import quality_lines
+from services.quality_text import COUNCIL_KEY, ICB_KEY, quality_lines
 
 KM = 1000
 PEOPLE = {"P1": 100, "P2": 50, "P3": 300, "P4": 200, "P5": 10}

@@ -13,15 +13,13 @@ import pandas as pd
 import pytest
 
 from services.build.quality import (
-    COUNCIL_KEY,
-    ICB_KEY,
     LOOKUP_DISAGREES,
     CouncilCheck,
     council_disagreements,
 )
 from services.build.quality_icb import IcbAgreement, icb_polygon_agreement
-from services.build.quality_text import quality_lines
 from services.io.sources import load_manifest, locate, read_geo, read_table
+from services.quality_text import COUNCIL_KEY, ICB_KEY, quality_lines
 
 pytestmark = pytest.mark.mirror
 

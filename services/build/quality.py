@@ -13,7 +13,7 @@ every disagreement is reported LSOA by LSOA, never "corrected".
   official ICB polygons.
 
 Both return dataclasses with a ``to_meta()`` dict ready for meta.json;
-``services.build.quality_text.quality_lines`` formats those dicts for ``placemap data check``.
+``services.quality_text.quality_lines`` formats those dicts for ``placemap data check``.
 """
 
 from __future__ import annotations
@@ -37,9 +37,6 @@ import shapely
 #: and holes make the answer unreliable, so the polygon gives no verdict (counted, not hidden).
 MAJORITY_AREA_SHARE = 0.5
 
-#: Keys of the two checks in the meta.json part that ``quality_lines`` reads.
-COUNCIL_KEY = "council_disagreements"
-ICB_KEY = "icb_polygon_agreement"
 
 BOUNDARY_CHANGE = "boundary change between vintages"
 LOOKUP_DISAGREES = "lookup disagrees"

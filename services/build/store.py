@@ -17,11 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 
-from layers import GENERATIONS, get_generation, layer_vintage, stored_keys
+from layers import GENERATIONS, layer_vintage, stored_keys
+from services.build.checks import add_piece_counts, build_pcns, quality_checks
 from services.build.layers import MAP_TOLERANCE_M, dissolve, lsoa_layer, map_copy, parent_keys
-from services.build.pcn import pcn_footprints
 from services.build.sources import BuildSources
 from services.build.spine import build_spine, require_same_lsoas
 from services.build.wards import build_wards_2022
@@ -39,7 +38,7 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
     require_same_lsoas(spine["lsoa21_code"], polygons["LSOA21CD"],
                        "LSOA_2021_EW_BSC_V4.geojson")
     lsoa = lsoa_layer(spine, polygons)
-    pcn_meta = {"2023": _build_pcn_2023(sources, spine, names)}
+    pcn_meta = build_pcns(sources, spine, names)
 
     layers: dict[str, gpd.GeoDataFrame] = {"lsoa": lsoa}
     for generation in GENERATIONS.values():
@@ -52,6 +51,7 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
     layers["ward_2022"] = wards
     layers = {key: layers[key] for key in stored_keys() if key in layers}
     spine = spine.drop(columns=["ward24_code"])
+    add_piece_counts(pcn_meta, layers)
     repairs = {"lsoa": lsoa_repaired, "ward_2022": ward_meta.pop("repaired")}
 
     map_layers = {key: map_copy(gdf, MAP_TOLERANCE_M[layer_vintage(key).id])
@@ -67,6 +67,7 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
                        for key, gdf in layers.items()},
         "quirks": ward_meta,
         "pcn": pcn_meta,
+        "quality": quality_checks(sources, spine, layers),
     }
     write_store(path or store_path(), meta, spine, layers, map_layers)
     log(f"store written to {path or store_path()} in {time.perf_counter() - started:.1f} s")
@@ -88,21 +89,3 @@ def _generations_meta(layers: dict[str, gpd.GeoDataFrame]) -> dict:
                             "layers": {layer.id: layer.key for layer in generation.stored_layers()
                                        if layer.key in layers}}
             for generation in GENERATIONS.values()}
-
-
-def _build_pcn_2023(sources: BuildSources, spine: pd.DataFrame,
-                    names: dict[str, pd.DataFrame]) -> dict:
-    """Each LSOA's PCN of January 2023 (``spine["pcn_2023_code"]``, over the 2024 generation's
-    sub-ICB locations and councils), the PCN table for :func:`dissolve` and the meta."""
-    registrations = sources.optional_table("gp_registrations_lsoa")
-    plain = spine.rename(columns=get_generation("2024").spine_columns())
-    footprints = pcn_footprints(
-        plain, sources.table("lsoa11_lsoa21"), sources.table("epcn_members"),
-        sources.table("epcn_details"), sources.table("practice_locations"), registrations,
-        sources.table("gp_practice_mapping") if registrations is not None else None,
-    )
-    spine["pcn_2023_code"] = footprints.assignment.reindex(spine["lsoa21_code"]).to_numpy()
-    names["pcn_2023"] = footprints.pcns.assign(
-        list_size=footprints.pcns["list_size"].round().astype("int64"))
-    return {"method": footprints.method, "quality": footprints.quality,
-            "bad_input": footprints.bad_input}

@@ -3,7 +3,9 @@ part (so a store's recorded figures print without recomputing them)."""
 
 from __future__ import annotations
 
-from services.build.quality import COUNCIL_KEY, ICB_KEY
+#: Keys of the two checks in the store meta's ``quality`` part (written by the build).
+COUNCIL_KEY = "council_disagreements"
+ICB_KEY = "icb_polygon_agreement"
 
 
 def quality_lines(meta_part: dict) -> list[str]:
