@@ -18,10 +18,10 @@ def _load_workspace() -> None:
     import folium  # noqa: F401  (imported now, not by the first session's run)
 
     from services.io.store import StoreMissingError
-    from ui.shared import shared_workspace
+    from ui.shared import warm_up
 
     with suppress(StoreMissingError):  # the first session shows it and says what to do
-        shared_workspace()
+        warm_up()
 
 
 def main(port: str = "8501") -> None:

@@ -1,15 +1,28 @@
-"""The one workspace per server process, in a module light enough to load before any session:
-``python -m ui.serve`` starts loading it while the server starts (importing the map widget
-there would register it outside Streamlit's runtime)."""
+"""One store and one workspace per generation per server process, in a module light enough to
+load before any session: ``python -m ui.serve`` starts loading them while the server starts
+(importing the map widget there would register it outside Streamlit's runtime)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from services.io.store import load_store
+from layers import GENERATIONS, LATEST
+from services.io.store import Store, load_store
 from services.workspace import Workspace
 
 
 @st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
-def shared_workspace() -> Workspace:
-    return Workspace(load_store())
+def shared_store() -> Store:
+    return load_store()
+
+
+@st.cache_resource(show_spinner=False)
+def shared_workspace(generation: str = LATEST) -> Workspace:
+    """The engine over one generation; every session viewing that generation shares it."""
+    return Workspace(shared_store(), generation)
+
+
+def warm_up() -> None:
+    """Every generation's workspace, as the launcher loads them before the first visitor."""
+    for generation in GENERATIONS:
+        shared_workspace(generation)
