@@ -75,8 +75,9 @@ def england_flags(ws: Workspace, places: PlaceConfig | str = DEFAULT_SCHEME,
     place_geography = ws.places(places, None)
     flags, slivers = misalignment_flags(ws, place_geography, None, threshold=threshold,
                                         sliver=sliver)
-    return {"generation": _generation(ws), "scope": "England", "places": {"name": place_geography.title.removeprefix(
-        "Places: "), "vintage": place_geography.vintage}, "threshold": threshold,
+    return {"generation": _generation(ws), "scope": "England", "places": {
+        "name": place_geography.title.removeprefix("Places: "),
+        "vintage": place_geography.vintage}, "threshold": threshold,
         "sliver": sliver, "flags": _records(flags), "slivers": _records(slivers)}
 
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from layers import get_generation
+from layers import BEST_FIT, MODELLED, get_generation
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     DEFAULT_SLIVER,
@@ -27,6 +27,16 @@ from services.overlap import Overlaps
 from services.places import PlaceConfig, load_config, resolve
 
 T = TypeVar("T")
+
+
+def pair_method(a: Geography, b: Geography) -> str:
+    """How exact a pair's population figures are: the weaker of the two layers' methods (a
+    modelled PCN footprint is approximate whatever it is compared with)."""
+    methods = {a.population_method, b.population_method}
+    for weaker in (MODELLED, BEST_FIT):
+        if weaker in methods:
+            return "best fit" if weaker == BEST_FIT else weaker
+    return "exact"
 
 
 class Workspace:
@@ -125,7 +135,7 @@ class Workspace:
         result.insert(3, "best_b_name", b.names().reindex(result["best_b_code"]).to_numpy())
         result.insert(4, "population", self.totals(a)["population"].reindex(
             result["a_code"]).to_numpy())
-        result["population_method"] = "exact" if a.lsoa_built and b.lsoa_built else "best fit"
+        result["population_method"] = pair_method(a, b)
         return result
 
     def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:

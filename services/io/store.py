@@ -64,6 +64,8 @@ class Store:
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     map_layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     generation_id: str | None = None
+    #: For a generation's view, the store as loaded (every generation); None for that store.
+    base: Store | None = field(default=None, repr=False, compare=False)
     _views: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
 
     def generation(self, generation_id: str | None = None) -> Store:
@@ -86,7 +88,7 @@ class Store:
                 layers={layer_id: self.layers[key] for layer_id, key in keys.items()},
                 map_layers={layer_id: self.map_layers[key] for layer_id, key in keys.items()
                             if key in self.map_layers},
-                generation_id=generation.id)
+                generation_id=generation.id, base=self)
         return self._views[generation.id]
 
     def layer(self, layer_id: str) -> gpd.GeoDataFrame:
