@@ -283,6 +283,8 @@ def presentation_frame() -> None:
 
 
 def attribution() -> None:
+    """Every page ends with the vintage of what it showed and the data's attribution."""
+    st.caption(_vintages(workspace()))
     st.caption(" ".join(load_manifest().attribution.values()))
 
 
