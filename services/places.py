@@ -48,13 +48,16 @@ class PlaceConfig:
     name: str
     source: str
     blocks: pd.DataFrame
+    #: The generation whose codes the file says it uses (``# vintage: 2024``), if it says.
+    vintage: str | None = None
 
     @property
     def place_count(self) -> int:
         return self.blocks["place"].nunique()
 
     def facts(self) -> dict[str, str]:
-        return {"name": self.name, "source": self.source}
+        return {"name": self.name, "source": self.source,
+                **({"vintage": self.vintage} if self.vintage else {})}
 
 
 def scheme_config(store: Store, scheme: str = DEFAULT_SCHEME) -> PlaceConfig:
@@ -109,7 +112,8 @@ def load_config(store: Store, name: str, *, files: bool = False) -> PlaceConfig:
         if not path.is_file():
             raise KeyError(f"No place configuration {name!r}: give a CSV file or one of {known}.")
     facts, blocks = read_place_csv(path)
-    return PlaceConfig(facts.get("name", path.stem), facts.get("source", str(path)), blocks)
+    return PlaceConfig(facts.get("name", path.stem), facts.get("source", str(path)), blocks,
+                       facts.get("vintage"))
 
 
 def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> Geography:

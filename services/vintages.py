@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from layers import GENERATIONS, get_generation, store_spine_column
+from services.io.place_files import PlaceFileError, problems_frame
 from services.io.store import Store
 
 
@@ -62,3 +63,27 @@ def code_elsewhere(store: Store, layer_id: str, code: str) -> str:
         return (f": {code} ({name}) is a {layer.vintage.label} code of the {generation.label} "
                 f"boundaries{then}")
     return ""
+
+
+def configuration_vintage(store: Store, name: str, blocks: pd.DataFrame,
+                          stated: str | None) -> dict:
+    """Which generation a configuration's codes are of: as its file states (``# vintage:``),
+    checked, and as its codes show (the generations in which every code is known), said beside
+    it. A stated vintage that is no generation is refused, like any bad row."""
+    if stated is not None and stated not in GENERATIONS:
+        raise PlaceFileError(name, problems_frame([{
+            "line": 1, "problem": f"'# vintage: {stated}' is not a generation: write one of "
+            f"{', '.join(GENERATIONS)} (the boundaries its codes are of), or leave the line out"}]))
+    valid = set(GENERATIONS)
+    for block_type, codes in blocks.groupby("block_type")["code"]:
+        if block_type in get_generation(None).vintages:
+            valid &= set(generations_with(store, str(block_type), codes))
+    labels = [GENERATIONS[g].label for g in GENERATIONS if g in valid]
+    here = get_generation(store.generation_id)
+    if stated:
+        said = f"codes of the {GENERATIONS[stated].label} boundaries (stated in the file)"
+    else:
+        said = ("codes valid as at " + " and ".join(labels) + " (inferred from its codes)"
+                if labels else "codes of no single generation (inferred from its codes)")
+    return {"stated": stated, "codes_valid_in": [g for g in GENERATIONS if g in valid],
+            "used_with": here.id, "note": f"{said}; used with the {here.label} boundaries"}

@@ -25,6 +25,7 @@ from services.geography import Geography, store_geography
 from services.io.store import Store
 from services.overlap import Overlaps
 from services.places import PlaceConfig, load_config, resolve
+from services.vintages import configuration_vintage
 
 T = TypeVar("T")
 
@@ -80,7 +81,18 @@ class Workspace:
             config = self.config(config)
         key = (config.name, icb_code, pd.util.hash_pandas_object(
             config.blocks[["place", "block_type", "code"]], index=False).sum())
-        return self._places.get_or_make(key, lambda: resolve(config, self.store, icb_code))
+        return self._places.get_or_make(key, lambda: self._resolve(config, icb_code))
+
+    def _resolve(self, config: PlaceConfig, icb_code: str | None) -> Geography:
+        """A stated vintage that is no generation is refused before its codes are looked up."""
+        configuration_vintage(self.store, config.name, config.blocks, config.vintage)
+        return resolve(config, self.store, icb_code)
+
+    def configuration_vintage(self, config: PlaceConfig | str) -> dict:
+        """Which generation the configuration's codes are of, stated or inferred."""
+        if isinstance(config, str):
+            config = self.config(config)
+        return configuration_vintage(self.store, config.name, config.blocks, config.vintage)
 
     def totals(self, geography: Geography) -> pd.DataFrame:
         """P(a) and S(a) per area: sums over the spine for areas made of LSOAs, the polygon area
