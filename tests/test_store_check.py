@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from placemap_cli import main
-from services.io.store import StoreMissingError, load_store
+from services.io.store import STORE_FORMAT, StoreMissingError, load_store
 from tests.tiny_store import write_tiny
 
 
@@ -55,7 +55,8 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
     "format a string": (lambda f: _meta(f, _edit("format", "2")),
                         "meta.json 'format' is '2', expected an integer"),
     "older format": (lambda f: _meta(f, _drop("format")), "meta.json has no 'format'"),
-    "newer format": (lambda f: _meta(f, _edit("format", 3)), "this Placemap reads format 2"),
+    "newer format": (lambda f: _meta(f, _edit("format", STORE_FORMAT + 1)),
+                     f"this Placemap reads format {STORE_FORMAT}"),
     "layers not a list": (lambda f: _meta(f, _edit("layers", "square")),
                           "'layers' is 'square', expected a list of layer ids"),
     "layer_info missing a layer": (
