@@ -52,7 +52,7 @@ def build_lock(path: Path, wait: bool = True) -> Iterator[bool]:
 
 def new_version(path: Path) -> Path:
     """A fresh partial version folder to write into (call under :func:`build_lock`)."""
-    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}{PARTIAL_SUFFIX}"
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S.%f}-{uuid.uuid4().hex[:8]}{PARTIAL_SUFFIX}"
     partial = versions_dir(path) / name
     partial.mkdir()
     return partial
@@ -115,7 +115,7 @@ def tidy(path: Path) -> None:
 
 
 def complete_versions(path: Path) -> list[Path]:
-    """Complete versions, oldest first (names start with their UTC build time)."""
+    """Complete versions, oldest first (names start with their UTC build time, to the µs)."""
     versions = versions_dir(path)
     if not versions.is_dir():
         return []
@@ -124,9 +124,13 @@ def complete_versions(path: Path) -> list[Path]:
 
 
 def _prune(path: Path, keep: set[str]) -> None:
+    """Remove the other versions, each first renamed partial: a kill mid-way leaves no
+    half-deleted folder that looks complete."""
     for version in complete_versions(path):
         if version.name not in keep:
-            shutil.rmtree(version, ignore_errors=True)
+            discarded = version.with_name(f"{version.name}{PARTIAL_SUFFIX}")
+            os.rename(version, discarded)
+            shutil.rmtree(discarded, ignore_errors=True)
 
 
 def _point(path: Path, version: Path) -> None:
