@@ -83,7 +83,7 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
     "population as text": (lambda f: _spine(f, lambda s: s.astype({"population": str})),
                            "spine.parquet column population is str, expected integer"),
     "spine code not in its layer": (lambda f: _spine(f, lambda s: s.assign(square_code="T")),
-                                    "square_code has 2 codes not in square.parquet, e.g. T"),
+                                    "square_code has 1 code(s) not in square.parquet, e.g. T"),
 }
 
 
