@@ -53,7 +53,7 @@ def _far_centroid(path: Path) -> None:
     ("LSOA21_SICBL24_ICB24_EN_LU.csv", _duplicate_codes, "duplicate LSOA21CD"),
     ("LSOA_PopCentroids_EN_2021_V3.geojson", _wrong_crs, "EPSG:27700, expected WGS84"),
     ("LSOA_PopCentroids_EN_2021_V3.geojson", _far_centroid,
-     "row 1 (LSOA21CD E01000001): BNG_E=9999999 is not a number from 0 to 700,000"),
+     "row 1 (LSOA21CD E01000001): BNG_E=9999999.0 is not a number from 0 to 700,000"),
 ])
 def test_bad_file_stops_build_and_keeps_last_store(
     tmp_path: Path, mirror_dir: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch,
