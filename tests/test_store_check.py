@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -32,6 +33,11 @@ def _drop(key: str) -> Callable[[dict], dict]:
 
 def _spine(folder: Path, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
     change(pd.read_parquet(folder / "spine.parquet")).to_parquet(folder / "spine.parquet")
+
+
+def _layer(folder: Path, file_name: str,
+           change: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]) -> None:
+    change(gpd.read_parquet(folder / file_name)).to_parquet(folder / file_name)
 
 
 def _truncate(file: Path) -> None:
@@ -82,6 +88,11 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
         columns="square_code")), "spine.parquet has no column square_code"),
     "population as text": (lambda f: _spine(f, lambda s: s.astype({"population": str})),
                            "spine.parquet column population is str, expected integer"),
+    "map copy without geometry": (
+        lambda f: _layer(f, "square.map.parquet", lambda g: g.set_geometry([None], crs=4326)),
+        "square.map.parquet has 1 rows without geometry"),
+    "layer in another CRS": (lambda f: _layer(f, "square.parquet", lambda g: g.to_crs(3857)),
+                             "square.parquet is in EPSG:3857, expected EPSG:27700"),
     "spine code not in its layer": (lambda f: _spine(f, lambda s: s.assign(square_code="T")),
                                     "square_code has 1 code(s) not in square.parquet, e.g. T"),
 }

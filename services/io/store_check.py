@@ -150,15 +150,19 @@ def check_spine(path: Path, spine: pd.DataFrame, meta: dict) -> None:
 
 def check_layer(path: Path, layer_id: str, layer: gpd.GeoDataFrame, map_layer: gpd.GeoDataFrame,
                 store_meta: dict, spine: pd.DataFrame) -> None:
-    """A layer and its map copy: columns, CRS, the row count in ``meta.json``, the same codes
-    in the same order, and every spine code of the layer among them."""
+    """A layer and its map copy: columns, CRS, geometry, the row count in ``meta.json``, the same
+    codes in the same order, and every spine code of the layer among them."""
     rows = store_meta["layer_info"][layer_id]["rows"]
     for file_name, frame, columns, epsg in (
             (f"{layer_id}.parquet", layer, LAYER_COLUMNS, LAYER_EPSG),
             (f"{layer_id}{MAP_SUFFIX}", map_layer, MAP_COLUMNS, MAP_EPSG)):
         _check_columns(path, file_name, frame, columns)
         if frame.crs is None or frame.crs.to_epsg() != epsg:
-            raise unreadable(path, f"{file_name} is in {frame.crs}, expected EPSG:{epsg}")
+            crs = frame.crs.to_string() if frame.crs is not None else "no CRS"
+            raise unreadable(path, f"{file_name} is in {crs}, expected EPSG:{epsg}")
+        if frame.geometry.isna().any():
+            raise unreadable(path, f"{file_name} has {int(frame.geometry.isna().sum())} rows "
+                                   "without geometry")
         if len(frame) != rows:
             raise unreadable(path, f"{file_name} has {len(frame):,} rows, meta.json says {rows:,}")
     codes = layer["code"]
