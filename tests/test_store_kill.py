@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from services.io.store import load_store
-from tests.tiny_store import write_tiny
+from services.io.store import load_store, write_store
+from tests.tiny_store import tiny_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,10 +24,10 @@ def test_a_killed_write_leaves_a_loadable_store(tmp_path: Path, scenario: str) -
     assert run.returncode == 0, run.stderr
     states = sorted(tmp_path.glob("kill-*"))
     assert len(states) == int(run.stdout) >= 12
-    loaded = []
+    loaded, following = [], tiny_store("next")
     for state in states:
         loaded.append(load_store(state / "store").meta["built_at"])
-        write_tiny(state / "store", "next")
+        write_store(state / "store", **following)
         assert json.loads((state / "store" / "meta.json").read_text())["built_at"] == "next"
         assert sorted(path.name for path in state.iterdir()) == ["store", "store.versions"]
         assert (state / "store").is_symlink()
