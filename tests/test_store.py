@@ -10,8 +10,8 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from services.build.store import map_copy
-from services.io.store import StoreMissingError, load_store
-from tests.tiny_store import lsoa_squares, write_tiny
+from services.io.store import StoreMissingError, load_store, write_store
+from tests.tiny_store import lsoa_squares, tiny_store, write_tiny
 
 
 def test_map_copy_keeps_the_shared_border() -> None:
@@ -27,10 +27,18 @@ def test_store_round_trip(tmp_path: Path) -> None:
     write_tiny(tmp_path / "store", "7")
     store = load_store(tmp_path / "store")
     assert_geodataframe_equal(store.layers["lsoa"], lsoa_squares(7))
-    assert store.meta["layers"] == ["square", "lsoa"]
-    assert store.meta["layer_info"]["square"] == {"rows": 1, "population": 14, "vintage": "2021",
-                                                  "repaired_geometries": 0}
+    assert store.meta["layers"] == ["icb_2024", "lsoa"]
+    assert store.meta["layer_info"]["icb_2024"] == {"rows": 1, "population": 14, "vintage": "2024",
+                                                    "repaired_geometries": 0}
     assert store.meta["spine_rows"] == 2
+
+
+def test_any_layer_id_meta_lists_is_loaded_and_checked(tmp_path: Path) -> None:
+    """Nothing in loading names a layer: a store of other generations loads the same way."""
+    write_store(tmp_path / "store", **tiny_store("7", area="pct_2002"))
+    store = load_store(tmp_path / "store")
+    assert sorted(store.layers) == ["lsoa", "pct_2002"]
+    assert list(store.spine["pct_2002_code"]) == ["I", "I"]
 
 
 def test_failed_write_leaves_the_last_store(tmp_path: Path,

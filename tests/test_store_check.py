@@ -47,7 +47,7 @@ def _truncate(file: Path) -> None:
 #: (damage done to a good store folder, what the message must say)
 DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
     "spine replaced by a layer": (
-        lambda f: shutil.copy(f / "square.parquet", f / "spine.parquet"),
+        lambda f: shutil.copy(f / "icb_2024.parquet", f / "spine.parquet"),
         "spine.parquet has no column lsoa21_code"),
     "meta is a list": (lambda f: (f / "meta.json").write_text("[]"),
                        "meta.json holds list [], expected an object"),
@@ -58,6 +58,9 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
     "no built_at": (lambda f: _meta(f, _drop("built_at")), "meta.json has no 'built_at'"),
     "built_at a number": (lambda f: _meta(f, _edit("built_at", 7)),
                           "meta.json 'built_at' is 7, expected a string"),
+    "no generations": (lambda f: _meta(f, _drop("generations")), "meta.json has no 'generations'"),
+    "sources a list": (lambda f: _meta(f, _edit("sources", [])),
+                       "meta.json 'sources' is [], expected an object keyed by dataset id"),
     "format a string": (lambda f: _meta(f, _edit("format", "2")),
                         "meta.json 'format' is '2', expected an integer"),
     "older format": (lambda f: _meta(f, _drop("format")), "meta.json has no 'format'"),
@@ -67,34 +70,34 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
                           "'layers' is 'square', expected a list of layer ids"),
     "layer_info missing a layer": (
         lambda f: _meta(f, lambda m: {**m, "layer_info": {"lsoa": m["layer_info"]["lsoa"]}}),
-        "layer_info['square'] is None, expected an object"),
+        "layer_info['icb_2024'] is None, expected an object"),
     "rows not an integer": (
         lambda f: _meta(f, lambda m: {**m, "layer_info": {
-            **m["layer_info"], "square": {**m["layer_info"]["square"], "rows": True}}}),
-        "layer_info['square'] 'rows' is True, expected an integer"),
+            **m["layer_info"], "icb_2024": {**m["layer_info"]["icb_2024"], "rows": True}}}),
+        "layer_info['icb_2024'] 'rows' is True, expected an integer"),
     "rows differ from meta": (
         lambda f: _meta(f, lambda m: {**m, "layer_info": {
-            **m["layer_info"], "square": {**m["layer_info"]["square"], "rows": 2}}}),
-        "square.parquet has 1 rows, meta.json says 2"),
+            **m["layer_info"], "icb_2024": {**m["layer_info"]["icb_2024"], "rows": 2}}}),
+        "icb_2024.parquet has 1 rows, meta.json says 2"),
     "spine rows differ from meta": (lambda f: _meta(f, _edit("spine_rows", 3)),
                                     "spine.parquet has 2 rows, meta.json says 3"),
-    "truncated layer": (lambda f: _truncate(f / "square.parquet"), "ArrowInvalid"),
+    "truncated layer": (lambda f: _truncate(f / "icb_2024.parquet"), "ArrowInvalid"),
     "truncated spine": (lambda f: _truncate(f / "spine.parquet"), "ArrowInvalid"),
-    "missing layer file": (lambda f: (f / "square.parquet").unlink(), "square.parquet"),
+    "missing layer file": (lambda f: (f / "icb_2024.parquet").unlink(), "icb_2024.parquet"),
     "missing map file": (lambda f: (f / "lsoa.map.parquet").unlink(), "lsoa.map.parquet"),
     "spine unsorted": (lambda f: _spine(f, lambda s: s.iloc[::-1]),
                        "lsoa21_code is not sorted, unique and complete"),
     "spine column of a layer missing": (lambda f: _spine(f, lambda s: s.drop(
-        columns="square_code")), "spine.parquet has no column square_code"),
+        columns="icb_2024_code")), "spine.parquet has no column icb_2024_code"),
     "population as text": (lambda f: _spine(f, lambda s: s.astype({"population": str})),
                            "spine.parquet column population is str, expected integer"),
     "map copy without geometry": (
-        lambda f: _layer(f, "square.map.parquet", lambda g: g.set_geometry([None], crs=4326)),
-        "square.map.parquet has 1 rows without geometry"),
-    "layer in another CRS": (lambda f: _layer(f, "square.parquet", lambda g: g.to_crs(3857)),
-                             "square.parquet is in EPSG:3857, expected EPSG:27700"),
-    "spine code not in its layer": (lambda f: _spine(f, lambda s: s.assign(square_code="T")),
-                                    "square_code has 1 code(s) not in square.parquet, e.g. T"),
+        lambda f: _layer(f, "icb_2024.map.parquet", lambda g: g.set_geometry([None], crs=4326)),
+        "icb_2024.map.parquet has 1 rows without geometry"),
+    "layer in another CRS": (lambda f: _layer(f, "icb_2024.parquet", lambda g: g.to_crs(3857)),
+                             "icb_2024.parquet is in EPSG:3857, expected EPSG:27700"),
+    "spine code not in its layer": (lambda f: _spine(f, lambda s: s.assign(icb_2024_code="T")),
+                                    "icb_2024_code has 1 code(s) not in icb_2024.parquet, e.g. T"),
 }
 
 

@@ -48,18 +48,25 @@ def _is_str_list(value: object) -> bool:
 
 
 #: meta.json keys loading and ``placemap data check`` read, with the test each value must pass.
+def _is_object(value: object) -> bool:
+    return isinstance(value, dict)
+
+
 META_REQUIRED: dict[str, tuple[str, Callable[[object], bool]]] = {
     "format": ("an integer", _is_int),
     "built_at": ("a string", lambda value: isinstance(value, str)),
+    "build_seconds": ("a number", _is_number),
     "layers": ("a list of layer ids", _is_str_list),
-    "layer_info": ("an object keyed by layer id", lambda value: isinstance(value, dict)),
+    "layer_info": ("an object keyed by layer id", _is_object),
+    "generations": ("an object keyed by generation id", _is_object),
+    "sources": ("an object keyed by dataset id", _is_object),
 }
 META_OPTIONAL: dict[str, tuple[str, Callable[[object], bool]]] = {
-    "build_seconds": ("a number", _is_number),
     "spine_rows": ("an integer", _is_int),
     "warnings": ("a list of strings", _is_str_list),
-    "quirks": ("an object", lambda value: isinstance(value, dict)),
-    "pcn": ("an object", lambda value: value is None or isinstance(value, dict)),
+    "quirks": ("an object", _is_object),
+    "pcn": ("an object", _is_object),
+    "quality": ("an object", _is_object),
 }
 LAYER_INFO: dict[str, tuple[str, Callable[[object], bool]]] = {
     "rows": ("an integer", _is_int),

@@ -27,7 +27,7 @@ def test_dashboard_says_to_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         if damage == "meta is a list":
             (folder / "meta.json").write_text("[]")
         else:
-            (folder / "spine.parquet").write_bytes((folder / "square.parquet").read_bytes())
+            (folder / "spine.parquet").write_bytes((folder / "icb_2024.parquet").read_bytes())
     monkeypatch.setenv("PLACEMAP_STORE", str(store))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.run()
