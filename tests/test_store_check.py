@@ -66,6 +66,9 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
     "older format": (lambda f: _meta(f, _drop("format")), "meta.json has no 'format'"),
     "newer format": (lambda f: _meta(f, _edit("format", STORE_FORMAT + 1)),
                      f"this Placemap reads format {STORE_FORMAT}"),
+    "format 2, before generations": (
+        lambda f: _meta(f, lambda m: {**_drop("generations")(m), "format": 2}),
+        f"it is format 2, this Placemap reads format {STORE_FORMAT}"),
     "layers not a list": (lambda f: _meta(f, _edit("layers", "square")),
                           "'layers' is 'square', expected a list of layer ids"),
     "layer_info missing a layer": (

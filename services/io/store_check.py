@@ -114,11 +114,11 @@ def read_meta(folder: Path, path: Path) -> dict:
     if not isinstance(meta, dict):
         raise unreadable(path, f"meta.json holds {type(meta).__name__} {meta!r:.40}, "
                                "expected an object")
+    if _is_int(meta.get("format")) and meta["format"] != STORE_FORMAT:  # said first: the cause
+        raise unreadable(path, f"it is format {meta['format']}, this Placemap reads format "
+                               f"{STORE_FORMAT}")
     problems = (_check_fields("meta.json", meta, META_REQUIRED, True)
                 + _check_fields("meta.json", meta, META_OPTIONAL, False))
-    if not problems and meta["format"] != STORE_FORMAT:
-        problems.append(f"it is format {meta['format']}, this Placemap reads format "
-                        f"{STORE_FORMAT}")
     for layer_id in [] if problems else meta["layers"]:
         info = meta["layer_info"].get(layer_id)
         where = f"meta.json layer_info[{layer_id!r}]"
