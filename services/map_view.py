@@ -54,6 +54,7 @@ def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tup
         frame["class"] = _classes(ws, geography, places, layer_id, codes, threshold, sliver)
         frame["flagged"] = ["yes" if c in flagged else "" for c in codes]
         frame["vintage"] = _vintage_label(ws, geography)
+        frame["population_method"] = geography.population_method
         features[layer_id] = frame
     return features
 
@@ -124,7 +125,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
             highlight_function=lambda _: {"weight": 5},
             tooltip=folium.GeoJsonTooltip(
                 fields=["name", "code", "vintage", "population_text", "class"],
-                aliases=[LAYERS[layer_id].title, "Code", "Vintage", "Population (Census 2021)",
+                aliases=[LAYERS[layer_id].title, "Code", "Vintage",
+                         f"Population (Census 2021, {frame['population_method'].iloc[0]})",
                          "Class"],
                 localize=False, labels=True),
         ).add_to(fmap)
