@@ -17,6 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+#: The uses a layer can be declared for: ``block``, a building block of place configurations;
+#: ``search``, found by the sidebar's search; ``council``, a council geography that places and
+#: PCNs are measured against; ``examined``, compared with the councils on the Coterminosity page;
+#: ``covered``, an area whose people the Coverage page breaks down; ``covering``, a layer the
+#: Coverage page breaks them down by.
+ROLES = frozenset({"block", "search", "council", "examined", "covered", "covering"})
+
 EXACT = "exact (sum of whole LSOAs)"
 BEST_FIT = "best fit (whole LSOAs, by centroid)"
 MODELLED = "approximate (modelled footprint)"
@@ -50,6 +57,8 @@ class Layer:
     stored: bool = True  # places are configurations, built on demand, never stored
     #: Position in the map's draw order, bottom (0) to top; None: not offered on the map.
     draw_rank: int | None = None
+    #: What the layer is used for (see :data:`ROLES`), so no page or module lists layers again.
+    roles: frozenset[str] = frozenset()
 
     def vintage(self, vintage_id: str) -> Vintage:
         for vintage in self.vintages:
@@ -119,10 +128,24 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
                 note="ONS regions, not NHS England regions."),)),
     Layer("icb", "Integrated care board (ICB)", None, "#1d3557", 3.5, (
         Vintage("2024", "April 2024", "ICB24CD", "ICB24NM"),
-        Vintage("2026", "April 2026", "ICB26CD", "ICB26NM")), draw_rank=7),
+        Vintage("2026", "April 2026", "ICB26CD", "ICB26NM")), draw_rank=7,
+          roles=frozenset({"search", "covered"})),
     Layer("sub_icb", "Sub-ICB location", "icb", "#457b9d", 2.5, (
         Vintage("2024", "April 2024", "SICBL24CD", "SICBL24NM"),
-        Vintage("2026", "April 2026", "SICBL26CD", "SICBL26NM")), draw_rank=6),
+        Vintage("2026", "April 2026", "SICBL26CD", "SICBL26NM")), draw_rank=6,
+          roles=frozenset({"block", "search", "examined"})),
+    Layer("place", "Place", "icb", "#c2187a", 3.0, (
+        Vintage("configuration", "configuration", "place", "place",
+                note="No official boundary: a place configuration (scheme, published file or "
+                     "upload) of building blocks resolved to whole LSOAs; built on demand."),),
+          stored=False, draw_rank=0,
+          roles=frozenset({"examined", "covered", "covering"})),
+    Layer("lad", "Lower-tier council (LAD)", "hwb", "#f4a261", 2.0, (
+        Vintage("2024", "2024", "LAD24CD", "LAD24NM"),
+        Vintage("2025", "2025", "LAD25CD", "LAD25NM",
+                note="LAD25 recodes Barnsley (E08000038) and Sheffield (E08000039).")),
+          draw_rank=4,
+          roles=frozenset({"block", "search", "council", "examined", "covered", "covering"})),
     Layer("hwb", "Upper-tier council / HWB area", "region", "#e63946", 3.0, (
         Vintage("2024", "2024", "UTLA23CD", "UTLA23NM",
                 note="Upper tier from the LTLA23→UTLA23 lookup; LAD23 codes equal LAD24 codes "
@@ -130,22 +153,14 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         Vintage("2025", "2025", "UTLA25CD", "UTLA25NM",
                 note="Single-tier councils (E06, E08, E09) are their own upper tier; two-tier "
                      "districts (E07) keep their county from the LTLA23→UTLA23 lookup (checked "
-                     "at build to cover every LAD25).")), draw_rank=5),
+                     "at build to cover every LAD25).")), draw_rank=5,
+          roles=frozenset({"block", "search", "council", "covered", "covering"})),
     Layer("pcn", "Primary care network (PCN)", "sub_icb", "#6a4c93", 1.5, (
         Vintage("2023-01", "January 2023", "PCN Code", "PCN Name", population_method=MODELLED,
                 note=_PCN_NOTE + " ePCN January 2023."),
         Vintage("2026-08", "August 2026", "PCN_CODE", "PCN_NAME", population_method=MODELLED,
-                note=_PCN_NOTE + " Membership and list sizes of August 2026.")), draw_rank=2),
-    Layer("place", "Place", "icb", "#c2187a", 3.0, (
-        Vintage("configuration", "configuration", "place", "place",
-                note="No official boundary: a place configuration (scheme, published file or "
-                     "upload) of building blocks resolved to whole LSOAs; built on demand."),),
-          stored=False, draw_rank=0),
-    Layer("lad", "Lower-tier council (LAD)", "hwb", "#f4a261", 2.0, (
-        Vintage("2024", "2024", "LAD24CD", "LAD24NM"),
-        Vintage("2025", "2025", "LAD25CD", "LAD25NM",
-                note="LAD25 recodes Barnsley (E08000038) and Sheffield (E08000039).")),
-          draw_rank=4),
+                note=_PCN_NOTE + " Membership and list sizes of August 2026.")), draw_rank=2,
+          roles=frozenset({"search", "examined", "covered", "covering"})),
     Layer("ward", "Electoral ward", "lad", "#2a9d8f", 1.0, (
         Vintage("2022", "December 2022", "WD22CD", "WD22NM", lsoa_built=False,
                 population_method=BEST_FIT,
@@ -155,9 +170,11 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         Vintage("2025", "2025", "WD25CD", "WD25NM", population_method=BEST_FIT,
                 note="No 2025 ward polygons are published offline: a 2025 ward is drawn as the "
                      "union of its ONS best-fit LSOAs (an approximation of the real ward).")),
-          draw_rank=1),
+          draw_rank=1,
+          roles=frozenset({"block", "search", "covering"})),
     Layer("lsoa", "LSOA 2021", "lad", "#999999", 0.5, (
-        Vintage("2021", "2021", "LSOA21CD", "LSOA21NM"),)),
+        Vintage("2021", "2021", "LSOA21CD", "LSOA21NM"),),
+          roles=frozenset({"block"})),
 )}
 
 
@@ -225,6 +242,13 @@ def get_generation(generation_id: str | None) -> Generation:
     except KeyError:
         known = ", ".join(GENERATIONS)
         raise KeyError(f"Unknown generation {generation_id!r}: choose one of {known}.") from None
+
+
+def layers_with(role: str) -> tuple[str, ...]:
+    """The layers declared for a role, in declaration order."""
+    if role not in ROLES:
+        raise KeyError(f"Unknown layer role {role!r}: choose one of {', '.join(sorted(ROLES))}.")
+    return tuple(layer.id for layer in LAYERS.values() if role in layer.roles)
 
 
 def get_layer(layer_id: str) -> Layer:

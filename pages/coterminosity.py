@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from layers import LAYERS
+from layers import LAYERS, layers_with
 from services.coterminosity import layer_summary
 from ui import context as ui
 from ui.tables import class_styled, coterminosity_for, coterminosity_rows, matrix_for
@@ -17,10 +17,10 @@ MEASURES = """
 """
 
 st.title(f"Coterminosity: {ui.icb_name(ui.icb_code())}")
-subject = ui.subject_control("Compare", ("place", "pcn", "sub_icb", "lad"))
+subject = ui.subject_control("Compare", layers_with("examined"))
 with st.expander("What the measures mean"):
     st.markdown(MEASURES)
-for other in ("lad", "hwb"):
+for other in layers_with("council"):
     if other == subject:
         continue
     st.subheader(f"{LAYERS[subject].title} vs {LAYERS[other].title}")

@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from layers import LAYERS
+from layers import LAYERS, layers_with
 from ui import context as ui
 from ui.tables import coverage_bars, coverage_for, subject_codes
 
 st.title(f"Coverage: {ui.icb_name(ui.icb_code())}")
-layer = ui.subject_control("Area type", ("place", "hwb", "lad", "icb", "pcn"),
-                           holding=ui.view().area)
+layer = ui.subject_control("Area type", layers_with("covered"), holding=ui.view().area)
 geography = ui.geography(layer)
 codes = [ui.icb_code()] if layer == "icb" else list(subject_codes(layer))
 if not codes:  # no st.stop(): the frame still has to write the link after the page
@@ -21,7 +20,7 @@ else:
     if code != codes[start]:  # a pick, kept so the link reopens it (and the map highlights it)
         ui.update(area=code)
     st.caption("Population-based: Census 2021 summed over LSOA 2021.")
-for other in ("lad", "hwb", "place", "pcn", "ward") if codes else ():
+for other in layers_with("covering") if codes else ():
     if other == layer or not ui.workspace().has(other):
         continue
     cover = coverage_for(layer, code, other)

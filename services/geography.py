@@ -42,13 +42,16 @@ class Geography:
     #: How its population figures are made, when not implied by ``lsoa_built`` (a 2025 ward
     #: drawn from its best-fit LSOAs, a modelled PCN footprint).
     method: str | None = None
+    #: The generation whose spine columns built it: part of its identity, so nothing cached for
+    #: one generation is served for another (an LSOA-only place is the same in both).
+    generation: str | None = None
 
     @cached_property
     def key(self) -> str:
         """Identity of the membership, so cached overlap tables follow edits."""
         digest = hashlib.sha1(self.id.encode())
         digest.update(pd.util.hash_pandas_object(self.membership, index=False).to_numpy())
-        return f"{self.id}:{self.vintage}:{digest.hexdigest()[:16]}"
+        return f"{self.id}:{self.generation}:{self.vintage}:{digest.hexdigest()[:16]}"
 
     @cached_property
     def one_code_per_lsoa(self) -> bool:
@@ -107,6 +110,7 @@ def store_geography(store: Store, layer_id: str) -> Geography:
         areas=areas,
         geometry_factory=lambda: frame.set_index("code").geometry,
         method=layer.population_method,
+        generation=store.generation_id,
     )
 
 

@@ -10,12 +10,15 @@ import math
 
 import pandas as pd
 
+from layers import layers_with
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, layer_summary
 from services.flags import misalignment_flags
 from services.places import DEFAULT_SCHEME, PlaceConfig
 from services.workspace import Workspace
 
-COMPARED_WITH = {"place": ("lad", "hwb"), "pcn": ("lad", "hwb", "place")}
+#: What each reportable layer is compared with: the council geographies, and PCNs also with
+#: the places.
+COMPARED_WITH = {"place": layers_with("council"), "pcn": (*layers_with("council"), "place")}
 COTERMINOSITY_FIELDS = ["a_code", "a_name", "population", "best_b_code", "best_b_name",
                         "population_share_of_a", "population_share_of_b", "population_jaccard",
                         "population_class", "partners", "area_share_of_a", "area_share_of_b",

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from layers import BEST_FIT, MODELLED, get_generation
+from layers import BEST_FIT, MODELLED, get_generation, layers_with
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     DEFAULT_SLIVER,
@@ -176,8 +176,8 @@ class Workspace:
         if len(needle) < 2:
             return pd.DataFrame(columns=["layer", "code", "name", "icb_code"])
         hits = []
-        for geography in [places, *(self.geography(i) for i in ("icb", "hwb", "lad", "ward",
-                                                                 "pcn") if self.has(i))]:
+        searched = (self.geography(i) for i in layers_with("search") if self.has(i))
+        for geography in [places, *searched]:
             names = geography.names()
             found = names[names.str.lower().str.contains(needle, regex=False)
                           | names.index.str.lower().str.contains(needle, regex=False)]

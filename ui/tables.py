@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from layers import layers_with
 from services.coverage import Coverage
 from services.geography import Geography, lsoa_geometry_union
 from ui import context as ui
@@ -94,7 +95,7 @@ def _labels(rows: pd.DataFrame, side: str) -> pd.Series:
 def partner(layer_id: str) -> str:
     """What a layer is measured against on export: councils against places, others against
     HWB areas."""
-    return "place" if layer_id in ("hwb", "lad") else "hwb"
+    return "place" if layer_id in layers_with("council") else "hwb"
 
 
 def export_layer(layer_id: str) -> gpd.GeoDataFrame:

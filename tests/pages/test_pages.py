@@ -93,7 +93,7 @@ def test_coverage_page_says_when_the_icb_has_no_such_area(maps) -> None:
 def test_coverage_page_opens_on_an_area_picked_elsewhere(maps) -> None:
     app = _app("coverage", area="E08000001")  # Bolton, e.g. found by the sidebar search
     assert app.main.selectbox[0].value == "E08000001"
-    assert app.query_params["subject"] == "hwb" and app.query_params["area"] == "E08000001"
+    assert app.query_params["subject"] == "lad" and app.query_params["area"] == "E08000001"
     assert "area=E08000001" in app.sidebar.code[0].value  # the copied link is not a step behind
 
 
