@@ -4,26 +4,29 @@ import streamlit as st
 
 from services.io.store import StoreMissingError
 from ui import context as ui
+from ui import text
 
 st.set_page_config(page_title="Placemap", page_icon=":material/map:", layout="wide")
+PAGE_TABLE = (
+    ("map", "Map", "map"),
+    ("coterminosity", "Coterminosity", "join_inner"),
+    ("coverage", "Coverage", "bar_chart"),
+    ("flags", "Flags", "flag"),
+    ("places", "Places", "edit_location_alt"),
+    ("export", "Export", "download"),
+    ("data", "Data", "database"),
+)
 PAGES = [
     st.Page(f"pages/{path}.py", title=title, icon=f":material/{icon}:", url_path=path,
             default=path == "map")
-    for path, title, icon in (
-        ("map", "Map", "map"),
-        ("coterminosity", "Coterminosity", "join_inner"),
-        ("coverage", "Coverage", "bar_chart"),
-        ("flags", "Flags", "flag"),
-        ("places", "Places", "edit_location_alt"),
-        ("export", "Export", "download"),
-        ("data", "Data", "database"),
-    )
+    for path, title, icon in PAGE_TABLE
 ]
 try:
     ui.workspace()
 except StoreMissingError as exc:
-    st.error(str(exc))
+    text.error("{}", exc)
     st.stop()
+ui.open_link(pages=("", *(path for path, _, _ in PAGE_TABLE)))
 view = ui.view()
 page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
 if view.present:
