@@ -305,8 +305,9 @@ def sidebar() -> None:
         if chosen != v.icb:
             changes.update(icb=chosen, area="", lat=None, lon=None, zoom=None)
         names = config_names()
+        labels = {name: config_label(name) for name in names}  # read the session now
         name = st.selectbox("Places", names, index=names.index(v.places) if v.places in names
-                            else 0, format_func=config_label)
+                            else 0, format_func=labels.__getitem__)
         if name != v.places:
             changes.update(places=name, area="")
         available = [i for i in MAP_LAYERS if ws.has(i)]
