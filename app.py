@@ -5,6 +5,7 @@ import streamlit as st
 from services.io.store import StoreMissingError
 from ui import context as ui
 from ui import text
+from ui.admission import admitted
 
 st.set_page_config(page_title="Placemap", page_icon=":material/map:", layout="wide")
 PAGE_TABLE = (
@@ -21,18 +22,19 @@ PAGES = [
             default=path == "map")
     for path, title, icon in PAGE_TABLE
 ]
-try:
-    ui.workspace()
-except StoreMissingError as exc:
-    text.error("{}", exc)
-    st.stop()
-ui.open_link(pages=("", *(path for path, _, _ in PAGE_TABLE)))
-view = ui.view()
-page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
-if view.present:
-    ui.presentation_frame()
-else:
-    ui.sidebar()
-ui.link_problems()
-page.run()  # pages never call st.stop(): the frame must always finish
-ui.finish_run(page.title)
+with admitted():  # a few page runs at a time per server; the rest queue (ui/admission.py)
+    try:
+        ui.workspace()
+    except StoreMissingError as exc:
+        text.error("{}", exc)
+        st.stop()
+    ui.open_link(pages=("", *(path for path, _, _ in PAGE_TABLE)))
+    view = ui.view()
+    page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
+    if view.present:
+        ui.presentation_frame()
+    else:
+        ui.sidebar()
+    ui.link_problems()
+    page.run()  # pages never call st.stop(): the frame must always finish
+    ui.finish_run(page.title)
