@@ -46,7 +46,14 @@ def _inside_the_frame() -> None:
     (an ``st.Page``'s hash is its URL path) brings the frame back."""
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        st.session_state["link_page"] = _requested_page()  # the rerun names no page
         st.rerun()
+
+
+def _requested_page() -> str:
+    """The page path the browser asked for ("" for the app's root)."""
+    ctx = get_script_run_ctx()
+    return (ctx.pages_manager.intended_page_name or "") if ctx else ""
 
 
 def view() -> ViewState:
@@ -65,7 +72,7 @@ def open_link(pages: Collection[str] | None = None) -> None:
     if "view" in st.session_state:
         return
     ctx = get_script_run_ctx()
-    page = (ctx.pages_manager.intended_page_name or "") if ctx and pages else ""
+    page = st.session_state.pop("link_page", None) or _requested_page() if pages else ""
     state, problems = read_link(ctx.query_string if ctx else "", page, pages or ("",))
     if state.places not in config_names():
         problems.append(fill("place configuration {} is not known here (uploads stay in the "
