@@ -22,19 +22,19 @@ PAGES = [
             default=path == "map")
     for path, title, icon in PAGE_TABLE
 ]
-with admitted():  # a few page runs at a time per server; the rest queue (ui/admission.py)
-    try:
-        ui.workspace()
-    except StoreMissingError as exc:
-        text.error("{}", exc)
-        st.stop()
-    ui.open_link(pages=("", *(path for path, _, _ in PAGE_TABLE)))
-    view = ui.view()
-    page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
-    if view.present:
-        ui.presentation_frame()
-    else:
-        ui.sidebar()
-    ui.link_problems()
+try:
+    ui.workspace()
+except StoreMissingError as exc:
+    text.error("{}", exc)
+    st.stop()
+ui.open_link(pages=("", *(path for path, _, _ in PAGE_TABLE)))
+view = ui.view()
+page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
+if view.present:
+    ui.presentation_frame()
+else:
+    ui.sidebar()
+ui.link_problems()
+with admitted():  # a few page runs at a time per server, the rest queued (ui/admission.py)
     page.run()  # pages never call st.stop(): the frame must always finish
-    ui.finish_run(page.title)
+ui.finish_run(page.title)
