@@ -1,8 +1,10 @@
 """The one way the dashboard shows text holding anything from a user, a file or a link (a
-configuration's ``# name:`` line, a file name, a link value, a problem message). Each function
-takes our Markdown ``template`` and the foreign ``values`` for its ``{}`` slots; the values are
-made inert by :func:`services.text.fill`. A template without values must be ours alone, or
-Markdown already filled by ``fill`` (e.g. the link problems of :mod:`services.view_state`)."""
+configuration's ``# name:`` line, a file name, a link value, a problem message) in warnings,
+errors, captions and spinners (st.info or st.toast would be added here the same way). Each
+function takes our Markdown ``template`` and the foreign ``values`` for its ``{}`` slots; the
+values are made inert by :func:`services.text.fill`. A template without values must be ours
+alone, or Markdown already filled by ``fill`` (e.g. the link problems of
+:mod:`services.view_state`)."""
 
 from __future__ import annotations
 
@@ -25,16 +27,8 @@ def error(template: str, *values: object) -> None:
     st.error(_markdown(template, values))
 
 
-def info(template: str, *values: object) -> None:
-    st.info(_markdown(template, values))
-
-
 def caption(template: str, *values: object) -> None:
     st.caption(_markdown(template, values))
-
-
-def toast(template: str, *values: object) -> None:
-    st.toast(_markdown(template, values))
 
 
 def spinner(template: str, *values: object) -> AbstractContextManager:
