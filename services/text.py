@@ -30,6 +30,12 @@ def visible(text: str) -> str:
                    for char in text)
 
 
+def printable(text: str) -> str:
+    """``text`` for a terminal (the CLI's tables): line breaks kept, every other invisible
+    character shown, so a name holding an ANSI escape (``\\x1b[2J``) cannot drive the terminal."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def shorten(text: str, max_chars: int = SHOWN_MAX_CHARS) -> str:
     """At most ``max_chars`` characters of ``text``, saying how long it was when cut."""
     if len(text) <= max_chars:

@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from services.text import SHOWN_MAX_CHARS, WORD_JOINER, fill, inert, shorten, visible
+from services.text import (
+    SHOWN_MAX_CHARS,
+    WORD_JOINER,
+    fill,
+    inert,
+    printable,
+    shorten,
+    visible,
+)
 from tests.hostile import CORPUS
 
 
@@ -62,3 +70,8 @@ def test_empty_and_non_string_values() -> None:
 def test_fill_refuses_a_template_that_does_not_match_its_values() -> None:
     with pytest.raises(ValueError, match="2 slots for 1 values"):
         fill("{} and {}", "x")
+
+
+def test_terminal_text_keeps_its_lines_and_shows_escapes() -> None:
+    """The CLI's table: a name holding ESC [2J would clear the reviewer's terminal."""
+    assert printable("\x1b[2JBolton\nBury\u202e") == "\\u001b[2JBolton\nBury\\u202e"
