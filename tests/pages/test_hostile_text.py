@@ -116,3 +116,21 @@ def test_an_upload_with_bad_rows_names_the_file_and_configuration_as_typed(
     assert inert(" ".join(group)) in errors or inert(f"{group[0]}.csv") in errors, errors
     _assert_inert(app, group)
     assert app.query_params["places"] == "dorset"  # nothing was applied
+
+
+def test_a_link_of_repeated_keys_1001_parameters_and_a_100_kb_value(maps) -> None:
+    """Capped before any widget or the share box sees it: the page shows the linked ICB, one
+    warning names each ignored part, and the share box holds only what was used."""
+    query = {"icb": ["E54000050", GM], "area": "A" * 100_000,
+             **{f"k{i}": "1" for i in range(1001 - 3)}}
+    app = _open("map", query)
+    assert app.title[0].value == "NHS Greater Manchester Integrated Care Board"
+    warning = app.warning[0].value
+    for part in ("` icb ` was given 2 times: the last, ` E54000057 `, was used and "
+                 "` E54000050 ` ignored",
+                 "the value of ` area ` is longer than 2,000 characters and was ignored",
+                 "a link holds at most 50 parameters: the 951 after them were ignored"):
+        assert part in warning
+    assert len(warning) < 2_000
+    assert app.sidebar.code[0].value.endswith("?icb=E54000057")
+    assert dict(app.query_params) == {"icb": GM}
