@@ -249,6 +249,10 @@ def main(sessions: int = SESSIONS) -> None:
           "unless said)")
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+    alone = {page: statistics.median(o.seconds for o in queued.sequential if o.page == page)
+             for page in dict.fromkeys(o.page for o in queued.sequential)}
+    print("one page alone (warm), p50: " + ", ".join(f"{page} {seconds:.2f} s"
+                                                     for page, seconds in alone.items()))
     for o in [o for o in queued.concurrent + naive.concurrent if o.error][:5]:
         print(f"error: {o.page} {o.icb}: {o.error[:200]}")
     p95, naive_p95 = _p95(queued.concurrent), _p95(naive.concurrent)
