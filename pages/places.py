@@ -4,13 +4,13 @@ import streamlit as st
 
 from services.io.place_files import BLOCK_TYPES, place_csv_text
 from ui import context as ui
-from ui import editing
+from ui import editing, text
 
 view = ui.view()
 icb = ui.icb_code()
 st.title(f"Places in {ui.icb_name(icb)}")
-st.caption(f"Configuration: {ui.config_label(view.places)}. Blocks are ONS codes: lad (LAD24), "
-           "hwb (upper tier), sub_icb (SICBL24), ward (WD22, best fit) or lsoa (LSOA21).")
+text.caption("Configuration: {}. Blocks are ONS codes: lad (LAD24), hwb (upper tier), sub_icb "
+             "(SICBL24), ward (WD22, best fit) or lsoa (LSOA21).", ui.config_label(view.places))
 upload = st.file_uploader("Upload a configuration: CSV (place,block_type,code) or GeoJSON "
                           "polygons with a 'place' property", type=["csv", "geojson", "json"])
 if upload is not None:

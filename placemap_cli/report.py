@@ -18,6 +18,7 @@ from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.io.store import load_store
 from services.places import DEFAULT_SCHEME, load_config
 from services.report import england_flags, icb_report
+from services.text import printable
 from services.workspace import Workspace
 
 CSV_FIELDS = ["section", "subject_code", "subject_name", "other_code", "other_name", "population",
@@ -85,7 +86,7 @@ def _emit(report: dict, form: str) -> None:
         generation = report["generation"]["label"]
         writer.writerows({**row, "generation": generation} for row in _csv_rows(report))
     else:
-        print(_table(report))
+        print(printable(_table(report)))  # names come from files: no terminal escapes
 
 
 def _csv_rows(report: dict) -> list[dict]:

@@ -5,17 +5,24 @@ nowhere else: ICB, the layer the tables examine and the selected area, layers, t
 configuration, map centre and zoom, basemap and presentation mode, and the generation the
 boundaries are drawn as at (``vintage``). The page is the link's path
 (``/coverage?icb=...``). Query values are strings; anything unreadable falls back to the default
-and is reported, never kept.
+and is reported, never kept. :func:`read_link` reads the raw query string itself, bounded in
+count and length before any value reaches a widget, because Streamlit's own parsing keeps the
+last of repeated keys and drops a query of more than 1,000 parameters whole, silently. Problems
+are Markdown with every value from the link made inert (:mod:`services.text`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields, replace
+from urllib.parse import unquote_plus
 
 from layers import GENERATIONS, LATEST, MAP_ORDER
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.limits import LINK_PARAMS_MAX, LINK_VALUE_MAX_CHARS
 from services.places import DEFAULT_SCHEME
+from services.text import fill, inert
 
 #: The layers a view may show, top of the map first (as the sidebar lists them).
 MAP_LAYERS = MAP_ORDER[::-1]
@@ -23,6 +30,11 @@ MAP_LAYERS = MAP_ORDER[::-1]
 THRESHOLD_RANGE = (0.80, 1.0)
 SLIVER_RANGE = (0.0, 0.05)
 DEFAULT_LAYERS = ("icb", "hwb", "lad", "place")
+#: Streamlit's own link keys (embedding), read by Streamlit and never reported.
+STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
+_EMPTY_FIELDS = re.compile("&{2,}")
+#: Ignored keys or values named one by one in a message; the rest are counted.
+NAMED_MAX = 10
 
 
 @dataclass(frozen=True)
@@ -63,19 +75,68 @@ class ViewState:
         return replace(self, **changes)
 
 
+def read_link(query_string: str, page: str = "", pages: Collection[str] = ("",),
+              default_page: str = "Map") -> tuple[ViewState, list[str]]:
+    """(view, problems) from a link's raw query string and page path: every part left out is
+    named (a page that does not exist, parameters beyond :data:`LINK_PARAMS_MAX`, values longer
+    than :data:`LINK_VALUE_MAX_CHARS`, repeated keys, unknown keys, unreadable values)."""
+    problems = [] if page in pages else [fill(f"page {{}} does not exist; showing the "
+                                              f"{default_page} page", page)]
+    fields_ = _EMPTY_FIELDS.sub("&", query_string).strip("&").split("&", LINK_PARAMS_MAX)
+    if len(fields_) > LINK_PARAMS_MAX:
+        problems.append(_too_many(fields_.pop()))
+    values: dict[str, list[str]] = {}
+    for field in filter(None, fields_):
+        key, _, raw = field.partition("=")
+        key = unquote_plus(key)
+        if len(raw) > 3 * LINK_VALUE_MAX_CHARS or len(value := unquote_plus(raw)) > \
+                LINK_VALUE_MAX_CHARS:  # checked before decoding too: %XX is 3 characters
+            problems.append(fill(f"the value of {{}} is longer than {LINK_VALUE_MAX_CHARS:,} "
+                                 "characters and was ignored", key))
+            continue
+        values.setdefault(key, []).append(value)
+    query = {}
+    for key, given in values.items():
+        if len(given) > 1 and key in _PARSERS:
+            used = fill(f"{{}} was given {len(given)} times: the last, {{}}, was used",
+                        key, given[-1])
+            problems.append(f"{used} and {_named(given[:-1])} ignored")
+        query[key] = given[-1]
+    view, setting_problems = from_query(query)
+    return view, problems + setting_problems
+
+
+def _too_many(extra: str) -> str:
+    """The parameters after the first :data:`LINK_PARAMS_MAX`, counted and the first named."""
+    count = extra.count("&") + 1
+    keys = [unquote_plus(field.partition("=")[0]) for field in extra.split("&", NAMED_MAX)]
+    return (f"a link holds at most {LINK_PARAMS_MAX} parameters: the {count:,} after them "
+            f"were ignored ({_named(keys[:NAMED_MAX], count)})")
+
+
+def _named(items: list[str], total: int | None = None) -> str:
+    """Up to :data:`NAMED_MAX` foreign items, inert, and how many more there were."""
+    total = len(items) if total is None else total
+    shown = ", ".join(inert(item, 60) for item in items[:NAMED_MAX])
+    return shown + (f" and {total - NAMED_MAX:,} more" if total > NAMED_MAX else "")
+
+
 def from_query(query: dict[str, str]) -> tuple[ViewState, list[str]]:
-    """(view, problems): each unreadable value is named and replaced by its default."""
+    """(view, problems): each unknown key or unreadable value is named and left out (the
+    default is used)."""
     values: dict = {}
     problems: list[str] = []
+    unknown = [name for name in query if name not in _PARSERS and name not in STREAMLIT_KEYS]
+    if unknown:
+        problems.append(f"ignored {len(unknown):,} unknown setting(s): {_named(unknown)}")
     for name, raw in query.items():
         parser = _PARSERS.get(name)
         if parser is None:
-            problems.append(f"ignored unknown link setting '{name}'")
             continue
         try:
             values[name] = parser(raw)
         except (ValueError, OverflowError) as exc:  # e.g. zoom=1e400
-            problems.append(f"link setting {name}={raw!r} ignored: {exc}")
+            problems.append(fill(f"link setting {name}={{}} ignored: {{}}", raw, exc))
     return ViewState(**values), problems
 
 

@@ -6,7 +6,7 @@ Heavy work lives in ``services``; this module only decides what is cached and fo
 
 from __future__ import annotations
 
-import re
+from collections.abc import Collection
 from urllib.parse import urlencode
 
 import folium
@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_folium import st_folium
 
 from layers import GENERATIONS, LATEST, LAYERS
@@ -24,9 +25,11 @@ from services.io.place_files import PlaceFileError, published_configurations
 from services.io.sources import load_manifest
 from services.map_view import SELECTED_COLOUR, legend_rows, map_features
 from services.places import SCHEMES, PlaceConfig
-from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState, from_query
+from services.text import fill
+from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState, read_link
 from services.vintages import successors
 from services.workspace import Workspace
+from ui import text
 from ui.shared import shared_workspace
 
 
@@ -49,32 +52,51 @@ def _inside_the_frame() -> None:
     (an ``st.Page``'s hash is its URL path) brings the frame back."""
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        st.session_state["link_page"] = _requested_page()  # the rerun names no page
         st.rerun()
+
+
+def _requested_page() -> str:
+    """The page path the browser asked for ("" for the app's root)."""
+    ctx = get_script_run_ctx()
+    return (ctx.pages_manager.intended_page_name or "") if ctx else ""
 
 
 def view() -> ViewState:
     """This session's view, read once from the link it was opened with."""
     _inside_the_frame()
     if "view" not in st.session_state:
-        state, problems = from_query(st.query_params.to_dict())
-        if state.places not in config_names():
-            problems.append(f"place configuration {state.places!r} is not known here (uploads "
-                            "stay in the session that made them); showing the default scheme")
-            state = state.with_(places=ViewState().places)
-        if state.icb and state.icb not in set(workspace().store.layer("icb")["code"]):
-            problems.append(f"ICB {state.icb!r} is not an ICB as at "
-                            f"{workspace().generation.label}; showing the first ICB by name "
-                            "instead")
-            state = state.with_(icb="")
-        if state.area and not any(state.area in geography(i).names() for i in MAP_LAYERS
-                                  if workspace().has(i) and i != "place") \
-                and state.area not in _place_names(state.places):
-            problems.append(f"area {state.area!r} is not a code of any layer here, nor a place "
-                            f"of {state.places!r}; nothing is selected")
-            state = state.with_(area="")
-        st.session_state["view"] = state
-        st.session_state["link_problems"] = problems
+        open_link()
     return st.session_state["view"]
+
+
+def open_link(pages: Collection[str] | None = None) -> None:
+    """Read the link this session was opened with (once), naming every part of it that is not
+    used. ``pages``: the URL paths of the app's pages ("" for the default), when known. The raw
+    query string is read because ``st.query_params`` keeps only the last of repeated keys and
+    is empty for a query of more than 1,000 parameters."""
+    if "view" in st.session_state:
+        return
+    ctx = get_script_run_ctx()
+    page = st.session_state.pop("link_page", None) or _requested_page() if pages else ""
+    state, problems = read_link(ctx.query_string if ctx else "", page, pages or ("",))
+    if state.places not in config_names():
+        problems.append(fill("place configuration {} is not known here (uploads stay in the "
+                             "session that made them); showing the default scheme",
+                             state.places))
+        state = state.with_(places=ViewState().places)
+    if state.icb and state.icb not in set(workspace().store.layer("icb")["code"]):
+        problems.append(fill("ICB {} is not an ICB as at {}; showing the first ICB by name "
+                             "instead", state.icb, workspace().generation.label))
+        state = state.with_(icb="")
+    if state.area and not any(state.area in geography(i).names() for i in MAP_LAYERS
+                              if workspace().has(i) and i != "place") \
+            and state.area not in _place_names(state.places):
+        problems.append(fill("area {} is not a code of any layer here, nor a place of {}; "
+                             "nothing is selected", state.area, state.places))
+        state = state.with_(area="")
+    st.session_state["view"] = state
+    st.session_state["link_problems"] = problems
 
 
 def _place_names(config_name: str) -> pd.Series:
@@ -88,8 +110,10 @@ def _place_names(config_name: str) -> pd.Series:
 
 def link_problems() -> None:
     """What could not be restored from the link this session was opened with."""
-    for problem in st.session_state.get("link_problems", []):
-        st.warning(plain(f"Link: {problem}."))
+    problems = st.session_state.get("link_problems", [])
+    if problems:  # one warning, each problem already inert (services.text.fill)
+        text.warning("The link was not used in full:\n" + "".join(f"\n- {problem}."
+                                                                for problem in problems))
 
 
 def update(**changes) -> None:
@@ -117,11 +141,6 @@ def share_link() -> str:
     return f"{base}?{query}" if query else base
 
 
-def plain(text: str) -> str:
-    """Text from a link or a file, escaped so Markdown shows it as typed (no links, no HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)
-
-
 def custom_configs() -> dict[str, PlaceConfig]:
     return st.session_state.setdefault("custom_places", {})
 
@@ -145,8 +164,8 @@ def places() -> Geography:
     try:
         return workspace().places(config)
     except (KeyError, PlaceFileError) as exc:
-        st.warning(plain(f"Place configuration '{name}' cannot be used ({exc}); showing the "
-                         "default scheme instead."))
+        text.warning("Place configuration {} cannot be used ({}); showing the default scheme "
+                     "instead.", name, exc)
         update(places=ViewState().places)
         return workspace().places(ViewState().places)
 
@@ -302,8 +321,9 @@ def sidebar() -> None:
         if chosen != v.icb:
             changes.update(icb=chosen, area="", lat=None, lon=None, zoom=None)
         names = config_names()
+        labels = {name: config_label(name) for name in names}  # read the session now
         name = st.selectbox("Places", names, index=names.index(v.places) if v.places in names
-                            else 0, format_func=config_label)
+                            else 0, format_func=labels.__getitem__)
         if name != v.places:
             changes.update(places=name, area="")
         available = [i for i in MAP_LAYERS if ws.has(i)]

@@ -13,7 +13,9 @@ from services.io.place_files import (
     read_place_geojson,
 )
 from services.places import PlaceConfig, config_from_polygons
+from services.text import fill
 from ui import context as ui
+from ui import text
 from ui.tables import class_styled, coterminosity_for
 
 
@@ -36,8 +38,8 @@ def _use(config: PlaceConfig) -> None:
     try:
         ui.workspace().places(config)
     except PlaceFileError as exc:
-        _show_problems(exc, f"{config.name}: {len(exc.problems)} row(s) need fixing; nothing "
-                            "was applied.")
+        _show_problems(exc, fill(f"{{}}: {len(exc.problems)} row(s) need fixing; nothing was "
+                                 "applied.", config.name))
         st.session_state.pop("last_upload", None)  # keep showing this until the file changes
         return
     ui.custom_configs()[config.name] = config
@@ -68,16 +70,16 @@ def load_upload(upload) -> None:
     if st.session_state.get("last_upload") == upload.file_id:
         cut = st.session_state.get("upload_cut_lsoas")
         if cut is not None and len(cut):
-            st.warning(f"{upload.name}: {len(cut)} LSOAs are cut by a polygon edge; each went "
-                       "wholly to the place holding its population-weighted centroid.")
+            text.warning(f"{{}}: {len(cut)} LSOAs are cut by a polygon edge; each went wholly "
+                         "to the place holding its population-weighted centroid.", upload.name)
             st.dataframe(cut, hide_index=True)
         return
     try:
-        with st.spinner(f"Reading and checking {upload.name}…"):
+        with text.spinner("Reading and checking {}…", upload.name):
             config, cut = _read_upload(upload)
     except PlaceFileError as exc:
-        _show_problems(exc, f"{upload.name}: {len(exc.problems)} problem(s), nothing loaded; "
-                            "fix these rows and upload the file again.")
+        _show_problems(exc, fill(f"{{}}: {len(exc.problems)} problem(s), nothing loaded; fix "
+                                 "these rows and upload the file again.", upload.name))
         return
     st.session_state["last_upload"] = upload.file_id
     st.session_state["upload_cut_lsoas"] = cut
@@ -85,7 +87,8 @@ def load_upload(upload) -> None:
 
 
 def _show_problems(exc: PlaceFileError, message: str) -> None:
-    st.error(message)
+    """``message``: Markdown already filled by :func:`services.text.fill`."""
+    text.error(message)
     st.dataframe(exc.problems, hide_index=True, width="stretch")
 
 

@@ -24,7 +24,24 @@ def _load_workspace() -> None:
         warm_up()
 
 
+def _keep_queries_of_many_parameters() -> None:
+    """Streamlit drops a query of more than 1,000 parameters whole before the app sees it (the
+    link's ICB lost, nothing said). The app bounds and names them itself
+    (:func:`services.view_state.read_link`, linear in the query's length), so only Streamlit's
+    cap on characters is kept: a longer query is cut at its last ``&`` within the cap."""
+    from streamlit.runtime import app_session
+    from streamlit.runtime.state.query_params import CLIENT_STATE_QUERY_STRING_MAX_LENGTH
+
+    def bounded(query: str) -> str:
+        if len(query) <= CLIENT_STATE_QUERY_STRING_MAX_LENGTH:
+            return query
+        return query[:max(query.rfind("&", 0, CLIENT_STATE_QUERY_STRING_MAX_LENGTH), 0)]
+
+    app_session.sanitize_query_string = bounded
+
+
 def main(port: str = "8501") -> None:
+    _keep_queries_of_many_parameters()
     threading.Thread(target=_load_workspace, daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), "--server.address", "127.0.0.1",
                 "--server.port", port, "--server.headless", "true",

@@ -1,5 +1,4 @@
-"""Page tests run the app on the store built from the mirror, with the map widget (a custom
-component) replaced by a recorder; the real browser tests cover it."""
+"""Page AppTests run on the store built from the mirror, with the map widget recorded."""
 
 from __future__ import annotations
 
