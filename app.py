@@ -3,8 +3,8 @@
 import streamlit as st
 
 from services.io.store import StoreMissingError
+from services.text import inert
 from ui import context as ui
-from ui import text
 from ui.admission import admitted
 
 st.set_page_config(page_title="Placemap", page_icon=":material/map:", layout="wide")
@@ -24,8 +24,8 @@ PAGES = [
 ]
 try:
     ui.workspace()
-except StoreMissingError as exc:
-    text.error("{}", exc)
+except StoreMissingError as exc:  # our message, holding a path: shown inert but whole
+    st.error(inert(exc, max_chars=len(str(exc))))
     st.stop()
 ui.open_link(pages=("", *(path for path, _, _ in PAGE_TABLE)))
 view = ui.view()
