@@ -7,13 +7,13 @@ Output is deterministic (sorted by the services) in three forms: ``table`` for r
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 
 import pandas as pd
 
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.export import csv_line
 from services.io.store import load_store
 from services.places import DEFAULT_SCHEME, load_config
 from services.report import england_flags, icb_report
@@ -69,10 +69,10 @@ def _emit(report: dict, form: str) -> None:
     if form == "json":
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
-    elif form == "csv":
-        writer = csv.DictWriter(sys.stdout, CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_csv_rows(report))
+    elif form == "csv":  # one writer for every CSV: formula cells neutralised (OWASP)
+        sys.stdout.write(csv_line(CSV_FIELDS))
+        sys.stdout.writelines(csv_line([row.get(field) for field in CSV_FIELDS])
+                              for row in _csv_rows(report))
     else:
         print(_table(report))
 

@@ -28,8 +28,10 @@ from services.io.place_files import (
     problems_frame,
     published_configurations,
     read_place_csv,
+    too_many_rows,
 )
 from services.io.store import Store
+from services.limits import CONFIG_ROWS_MAX
 
 #: Spine column each block type is looked up in.
 BLOCK_COLUMNS = {"lad": "lad_code", "hwb": "hwb_code", "sub_icb": "sub_icb_code",
@@ -39,6 +41,11 @@ SCHEMES = {
     "sub_icb": "Sub-ICB locations",
 }
 DEFAULT_SCHEME = "hwb_within_icb"
+#: Configurations made in a session (uploads, edits) are kept under keys ``"<kind>: <name>"``,
+#: a namespace no scheme or published configuration (identifiers, file stems) can be in, so a
+#: file named ``hwb_within_icb`` or ``greater_manchester`` never replaces the real one. Values:
+#: how the dashboard labels each kind.
+SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,18 @@ class PlaceConfig:
 
     def facts(self) -> dict[str, str]:
         return {"name": self.name, "source": self.source}
+
+
+def session_key(kind: str, name: str) -> str:
+    """The session key of an upload or edit named ``name`` (one line, spaces collapsed)."""
+    if kind not in SESSION_KINDS:
+        raise KeyError(f"Unknown session configuration kind {kind!r}")
+    return f"{kind}: {' '.join(name.split())}"
+
+
+def session_label(key: str, name: str) -> str:
+    """How the dashboard names a session configuration: its kind, then its own name."""
+    return f"{SESSION_KINDS[key.partition(':')[0]]}: {name}"
 
 
 def scheme_config(store: Store, scheme: str = DEFAULT_SCHEME) -> PlaceConfig:
@@ -115,25 +134,29 @@ def load_config(store: Store, name: str, *, files: bool = False) -> PlaceConfig:
 
 def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> Geography:
     """The configuration as a geography over the spine, or :class:`PlaceFileError` listing every
-    unknown code, block wholly outside its place's ICB and block named twice."""
+    unknown code, block wholly outside its place's ICB and block named twice. Linear in the rows
+    (repeated blocks are grouped, never rescanned): 100,000 rows take well under 2 s."""
     spine = store.spine
     blocks = config.blocks.copy()
     if blocks.empty:
         raise PlaceFileError(config.name, problems_frame([{
             "line": None, "problem": "the configuration has no building blocks: add at least one "
             "row place,block_type,code (e.g. Bolton,lad,E08000001)"}]))
+    if len(blocks) > CONFIG_ROWS_MAX:
+        raise too_many_rows(config.name)
     if "line" not in blocks:
         blocks["line"] = np.arange(2, len(blocks) + 2)
+    blocks = blocks.reset_index(drop=True)
     blocks["row"] = np.arange(len(blocks))
-    problems = []
-    repeated = blocks.duplicated(["block_type", "code"], keep="first")
-    for row in blocks[repeated].itertuples():
-        first = blocks[(blocks["block_type"] == row.block_type) & (blocks["code"] == row.code)]
-        problems.append(_problem(row, f"{row.block_type} {row.code} is already used on line "
-                                      f"{first['line'].iloc[0]} ({first['place'].iloc[0]})"))
-    for row in blocks[~blocks["block_type"].isin(BLOCK_TYPES)].itertuples():
-        problems.append(_problem(row, f"block_type {row.block_type!r} is not one of "
-                                      f"{', '.join(BLOCK_TYPES)}"))
+    first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
+    repeated = (first != blocks["row"]).to_numpy()
+    again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
+    problems = [_problems(again, again["block_type"] + " " + again["code"]
+                          + " is already used on line " + earlier["line"].astype(str).to_numpy()
+                          + " (" + earlier["place"].astype(str).to_numpy() + ")")]
+    unknown_type = blocks[~blocks["block_type"].isin(BLOCK_TYPES)]
+    problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
+                              + f"' is not one of {', '.join(BLOCK_TYPES)}"))
     parts = []
     for block_type in BLOCK_TYPES:
         chosen = blocks[(blocks["block_type"] == block_type) & ~repeated]
@@ -142,15 +165,14 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         column = BLOCK_COLUMNS[block_type]
         lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
         matched = chosen.merge(lsoas, on="code", how="left")
-        known = store.layer(block_type)["code"] if block_type != "lsoa" else spine[column]
-        for row in chosen[~chosen["code"].isin(known)].itertuples():
-            problems.append(_problem(row, f"unknown {block_type} code {row.code}"
-                                          f"{_vintage_hint(block_type)}"))
-        for row in chosen[chosen["code"].isin(known)
-                          & ~chosen["code"].isin(spine[column].unique())].itertuples():
-            problems.append(_problem(row, f"{block_type} {row.code} holds no LSOA by best fit "
-                                          "(population 0), so it adds nobody: remove it or "
-                                          "name the LSOAs you mean"))
+        known = chosen["code"].isin(
+            store.layer(block_type)["code"] if block_type != "lsoa" else spine[column])
+        problems.append(_problems(chosen[~known], f"unknown {block_type} code "
+                                  + chosen["code"] + _vintage_hint(block_type)))
+        empty = chosen[known & ~chosen["code"].isin(spine[column].unique())]
+        problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no LSOA by "
+                                  "best fit (population 0), so it adds nobody: remove it or "
+                                  "name the LSOAs you mean"))
         parts.append(matched.dropna(subset=["lsoa"]))
     members = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=[*blocks.columns, "lsoa"])
@@ -161,12 +183,14 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     members["place_icb"] = members["place"].map(place_icb)
     inside = members["icb_code"] == members["place_icb"]
     block_inside = inside.groupby(members["row"]).any()
-    for position in block_inside.index[~block_inside.to_numpy()]:
-        row = blocks.iloc[position]
-        problems.append(_problem(row, f"{row['block_type']} {row['code']} lies wholly outside "
-                                      f"{row['place']}'s ICB {place_icb[row['place']]}"))
-    if problems:
-        raise PlaceFileError(config.name, problems_frame(problems).sort_values("line"))
+    outside = blocks.iloc[block_inside.index[~block_inside.to_numpy()]]
+    problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
+                              + " lies wholly outside " + outside["place"] + "'s ICB "
+                              + outside["place"].map(place_icb).astype(str)))
+    problems = pd.concat([frame for frame in problems if len(frame)] or [problems_frame([])],
+                         ignore_index=True)
+    if len(problems):
+        raise PlaceFileError(config.name, problems.sort_values("line", kind="stable"))
     membership = (members[["lsoa", "place"]].rename(columns={"place": "code"})
                   .drop_duplicates().sort_values(["code", "lsoa"], ignore_index=True))
     areas = _place_areas(members, place_icb)
@@ -179,10 +203,12 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     )
 
 
-def _problem(row, problem: str) -> dict:
-    get = row.get if isinstance(row, pd.Series) else row._asdict().get
-    return {"line": get("line"), "place": get("place"), "block_type": get("block_type"),
-            "code": get("code"), "problem": problem}
+def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:
+    """One problem row per row of ``rows`` (``problem`` indexed like them, or one text)."""
+    frame = rows.reindex(columns=["line", "place", "block_type", "code"])
+    if isinstance(problem, pd.Series):  # only the rows' own texts (an empty frame would
+        problem = problem.reindex(rows.index).to_numpy()  # adopt the whole series' index)
+    return frame.assign(problem=problem).reset_index(drop=True)
 
 
 def _vintage_hint(block_type: str) -> str:
@@ -212,9 +238,9 @@ def _place_areas(members: pd.DataFrame, place_icb: pd.Series) -> pd.DataFrame:
     areas["population"] = by_place["population"].sum().reindex(areas.index).to_numpy()
     areas["lsoa_count"] = by_place.size().reindex(areas.index).to_numpy()
     blocks = members.drop_duplicates(["place", "block_type", "code"])
-    areas["blocks"] = blocks.groupby("place").apply(
-        lambda g: ", ".join(f"{t}:{c}" for t, c in zip(g["block_type"], g["code"], strict=True)),
-        include_groups=False).reindex(areas.index).to_numpy()
+    labels = blocks["block_type"] + ":" + blocks["code"]
+    areas["blocks"] = labels.groupby(blocks["place"]).agg(", ".join).reindex(
+        areas.index).to_numpy()
     return areas
 
 

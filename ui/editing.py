@@ -6,15 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from layers import LAYERS
+from services.export import to_csv
 from services.io.place_files import (
     HEADER,
     PlaceFileError,
     read_place_csv,
     read_place_geojson,
 )
-from services.places import PlaceConfig, config_from_polygons
+from services.limits import CONFIG_ROWS_MAX, PROBLEMS_SHOWN_MAX, UPLOAD_MAX_MB
+from services.places import PlaceConfig, config_from_polygons, session_key
 from ui import context as ui
 from ui.tables import class_styled, coterminosity_for
+
+UPLOAD_LABEL = (f"Upload a configuration (up to {UPLOAD_MAX_MB} MB and {CONFIG_ROWS_MAX:,} "
+                "rows): CSV (place,block_type,code) or GeoJSON polygons with a 'place' property")
+UPLOAD_HELP = ("An upload is kept in this session as 'Your upload: <name>', beside the "
+               "built-in and published configurations, never in their place. Zip, gzip, "
+               "spreadsheet and other binary files are refused: save as CSV UTF-8 or GeoJSON.")
 
 
 def current_config() -> PlaceConfig:
@@ -30,9 +38,10 @@ def icb_blocks(config: PlaceConfig, icb: str) -> pd.DataFrame:
     return blocks[HEADER].reset_index(drop=True)
 
 
-def _use(config: PlaceConfig) -> None:
-    """Adopt the configuration and rerun, so every widget shows it; if it does not resolve, list
-    every bad row and keep the last one."""
+def _use(config: PlaceConfig, kind: str) -> None:
+    """Adopt the configuration, under its own session key (an upload never replaces a built-in
+    or published configuration of the same name), and rerun, so every widget shows it; if it
+    does not resolve, list every bad row and keep the last one."""
     try:
         ui.workspace().places(config)
     except PlaceFileError as exc:
@@ -40,8 +49,9 @@ def _use(config: PlaceConfig) -> None:
                             "was applied.")
         st.session_state.pop("last_upload", None)  # keep showing this until the file changes
         return
-    ui.custom_configs()[config.name] = config
-    ui.update(places=config.name, area="")
+    key = session_key(kind, config.name)
+    ui.custom_configs()[key] = config
+    ui.update(places=key, area="")
     st.rerun()
 
 
@@ -58,7 +68,7 @@ def save_edit(config: PlaceConfig, icb: str, edited: pd.DataFrame) -> None:
     name = config.name if config.name.endswith("(edited)") else f"{config.name} (edited)"
     merged = pd.concat([others[["line", *HEADER]], edited[["line", *HEADER]]],
                        ignore_index=True)
-    _use(PlaceConfig(name, f"edited from {config.source}", merged))
+    _use(PlaceConfig(name, f"edited from {config.source}", merged), "edit")
 
 
 def load_upload(upload) -> None:
@@ -81,12 +91,18 @@ def load_upload(upload) -> None:
         return
     st.session_state["last_upload"] = upload.file_id
     st.session_state["upload_cut_lsoas"] = cut
-    _use(config)
+    _use(config, "upload")
 
 
 def _show_problems(exc: PlaceFileError, message: str) -> None:
+    """The message, the first ``PROBLEMS_SHOWN_MAX`` problem rows, and all of them to download."""
     st.error(message)
-    st.dataframe(exc.problems, hide_index=True, width="stretch")
+    st.dataframe(exc.problems.head(PROBLEMS_SHOWN_MAX), hide_index=True, width="stretch")
+    if len(exc.problems) > PROBLEMS_SHOWN_MAX:
+        st.caption(f"The first {PROBLEMS_SHOWN_MAX} of {len(exc.problems):,} problems are "
+                   "shown; download them all below.")
+        st.download_button("Download all problems (CSV)", to_csv(exc.problems),
+                           file_name="problems.csv", mime="text/csv")
 
 
 def _read_upload(upload) -> tuple[PlaceConfig, pd.DataFrame | None]:
