@@ -206,8 +206,6 @@ def read_place_geojson(data: bytes, source: str = "uploaded GeoJSON") -> gpd.Geo
         raise PlaceFileError(source, problems_frame([{
             "line": 1, "problem": "the file has no features; add one polygon per place with a "
                                   "'place' property"}]))
-    if len(frame) > CONFIG_ROWS_MAX:
-        raise too_many_rows(source)
     column = next((c for c in ("place", "name", "Place", "Name") if c in frame.columns), None)
     problems = []
     if column is None:
@@ -226,6 +224,9 @@ def read_place_geojson(data: bytes, source: str = "uploaded GeoJSON") -> gpd.Geo
             if name is None or (isinstance(name, float) and name != name) or not str(name).strip():
                 problems.append({"line": position, "problem": f"feature {position} has no "
                                  "place name"})
+            elif "\x00" in str(name):  # a configuration file holding it would be refused
+                problems.append({"line": position, "problem": f"feature {position}'s place "
+                                 "name holds a NUL character (\\u0000); remove it"})
     if problems:
         raise PlaceFileError(source, problems_frame(problems))
     frame = frame.rename(columns={column: "place"})[["place", "geometry"]].to_crs(27700)
