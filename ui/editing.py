@@ -45,7 +45,7 @@ def _use(config: PlaceConfig, kind: str) -> None:
     try:
         ui.workspace().places(config)
     except PlaceFileError as exc:
-        _show_problems(exc, f"{config.name}: {len(exc.problems)} row(s) need fixing; nothing "
+        _show_problems(exc, f"{config.name}: {len(exc.problems):,} row(s) need fixing; nothing "
                             "was applied.")
         st.session_state.pop("last_upload", None)  # keep showing this until the file changes
         return
@@ -86,7 +86,7 @@ def load_upload(upload) -> None:
         with st.spinner(f"Reading and checking {upload.name}…"):
             config, cut = _read_upload(upload)
     except PlaceFileError as exc:
-        _show_problems(exc, f"{upload.name}: {len(exc.problems)} problem(s), nothing loaded; "
+        _show_problems(exc, f"{upload.name}: {len(exc.problems):,} problem(s), nothing loaded; "
                             "fix these rows and upload the file again.")
         return
     st.session_state["last_upload"] = upload.file_id
