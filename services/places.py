@@ -165,11 +165,11 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         column = BLOCK_COLUMNS[block_type]
         lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
         matched = chosen.merge(lsoas, on="code", how="left")
-        known = chosen["code"].isin(
-            store.layer(block_type)["code"] if block_type != "lsoa" else spine[column])
+        known = _among(chosen["code"], store.layer(block_type)["code"]
+                       if block_type != "lsoa" else spine[column])
         problems.append(_problems(chosen[~known], f"unknown {block_type} code "
                                   + chosen["code"] + _vintage_hint(block_type)))
-        empty = chosen[known & ~chosen["code"].isin(spine[column].unique())]
+        empty = chosen[known & ~_among(chosen["code"], spine[column])]
         problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no LSOA by "
                                   "best fit (population 0), so it adds nobody: remove it or "
                                   "name the LSOAs you mean"))
@@ -201,6 +201,12 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         lsoa_built=True, membership=membership, areas=areas,
         geometry_factory=lambda: lsoa_geometry_union(store, membership),
     )
+
+
+def _among(codes: pd.Series, known: pd.Series) -> np.ndarray:
+    """``codes.isin(known)`` by one hash lookup (Series.isin on Arrow strings loops in Python:
+    ~0.4 s per 100,000 codes)."""
+    return pd.Index(known.unique()).get_indexer(codes) >= 0
 
 
 def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:

@@ -145,33 +145,38 @@ def _read_rows(body: str, body_start: int, source: str) -> pd.DataFrame:
             "problem": f"header is {','.join(header) or '(empty)'}; it must be "
                        f"{','.join(HEADER)}",
         }]))
-    rows, problems = [], []
-    for cells in reader:
-        offset = body_start + reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(rows) + len(problems) >= CONFIG_ROWS_MAX:
+    lines, records, problems = [], [], []
+    for cells in reader:  # one light pass; the checks below work on whole columns
+        if len(lines) + len(problems) >= CONFIG_ROWS_MAX:
             raise too_many_rows(source)
-        if len(cells) != 3:
-            problems.append({"line": offset, "problem": f"{len(cells)} values; expected 3 "
-                             "(place, block_type, code)"})
-            continue
-        place, block_type, code = (restore_cell(cell.strip()) for cell in cells)
-        row = {"line": offset, "place": place, "block_type": block_type.lower(),
-               "code": code.upper()}
-        if not place:
-            problems.append({**row, "problem": "empty place name"})
-        elif row["block_type"] not in BLOCK_TYPES:
-            problems.append({**row, "problem": f"block_type {block_type!r} is not one of "
-                             f"{', '.join(BLOCK_TYPES)}"})
-        else:
-            rows.append(row)
+        if len(cells) == 3:
+            lines.append(body_start + reader.line_num)
+            records.append([restore_cell(cell.strip()) for cell in cells])
+        elif any(cell.strip() for cell in cells):
+            problems.append({"line": body_start + reader.line_num, "problem": f"{len(cells)} "
+                             "values; expected 3 (place, block_type, code)"})
+    rows = pd.DataFrame(records, columns=HEADER, dtype=object)
+    rows.insert(0, "line", lines)
+    rows = rows[(rows[HEADER] != "").any(axis=1)]  # blank rows are skipped
+    as_typed = rows["block_type"]
+    rows = rows.assign(block_type=[block_type.lower() for block_type in as_typed],
+                       code=[code.upper() for code in rows["code"]])
+    empty, unknown = rows["place"] == "", ~rows["block_type"].isin(BLOCK_TYPES)
+    problems += [{"line": line, "place": "", "block_type": block_type, "code": code,
+                  "problem": "empty place name"}
+                 for line, block_type, code in rows.loc[empty, ["line", "block_type", "code"]]
+                 .itertuples(index=False)]
+    problems += [{"line": row.line, "place": row.place, "block_type": row.block_type,
+                  "code": row.code, "problem": f"block_type {raw!r} is not one of "
+                  f"{', '.join(BLOCK_TYPES)}"}
+                 for row, raw in zip(rows[unknown & ~empty].itertuples(index=False),
+                                     as_typed[unknown & ~empty], strict=True)]
     if problems:
-        raise PlaceFileError(source, problems_frame(problems))
-    if not rows:
+        raise PlaceFileError(source, problems_frame(problems).sort_values("line", kind="stable"))
+    if rows.empty:
         raise PlaceFileError(source, problems_frame([{"line": body_start + 2,
                                                       "problem": "no places in the file"}]))
-    return pd.DataFrame(rows, columns=["line", *HEADER])
+    return rows.astype({column: str for column in HEADER}).reset_index(drop=True)
 
 
 def place_csv_text(blocks: pd.DataFrame, facts: dict[str, str] | None = None) -> str:
