@@ -1,6 +1,7 @@
 """Hostile uploads to a running server (issue 14): an over-limit file, a zip renamed .geojson and
 100,000 repeated rows are each refused with a message naming what they are or the limit, the
-session keeps its configuration, and the server answers ``/_stcore/health`` at once after each."""
+session keeps its configuration, the server itself refuses an over-limit body sent past the
+browser, and it answers ``/_stcore/health`` at once after each."""
 
 from __future__ import annotations
 
@@ -60,7 +61,9 @@ def test_hostile_uploads_are_named_and_the_server_stays_responsive(
     expect(problem).to_contain_text("this is a zip archive", timeout=TIMEOUT_MS)
     assert _healthy(app_url) < HEALTH_WITHIN_S
 
-    dropzone.set_input_files(str(tmp_path / "repeated.csv"))
+    with page.expect_request(lambda r: "/_stcore/upload_file/" in r.url
+                             and r.method == "PUT") as sent:
+        dropzone.set_input_files(str(tmp_path / "repeated.csv"))
     expect(page.get_by_text("99,999 row(s) need fixing; nothing was applied")).to_be_visible(
         timeout=TIMEOUT_MS)
     expect(page.get_by_text("The first 100 of 99,999 problems are shown")).to_be_visible()
@@ -69,4 +72,12 @@ def test_hostile_uploads_are_named_and_the_server_stays_responsive(
 
     expect(page.get_by_role("combobox", name="Places")).to_have_value(
         "Scheme: Upper-tier council (HWB area) within ICB")
+
+    # The same upload request, sent straight to the server with the over-limit file: the
+    # server itself refuses it (server.maxUploadSize), not only the browser.
+    token = {k: v for k, v in sent.value.headers.items() if k.lower() == "x-xsrftoken"}
+    answer = page.request.put(sent.value.url, headers=token, multipart={"file": {
+        "name": "over_limit.csv", "mimeType": "text/csv", "buffer": files["over_limit.csv"]}})
+    assert answer.status == 413
+    assert _healthy(app_url) < HEALTH_WITHIN_S
     assert "places=" not in page.url  # the session kept the default configuration
