@@ -137,45 +137,9 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     unknown code, block wholly outside its place's ICB and block named twice. Linear in the rows
     (repeated blocks are grouped, never rescanned): 100,000 rows take well under 2 s."""
     spine = store.spine
-    blocks = config.blocks.copy()
-    if blocks.empty:
-        raise PlaceFileError(config.name, problems_frame([{
-            "line": None, "problem": "the configuration has no building blocks: add at least one "
-            "row place,block_type,code (e.g. Bolton,lad,E08000001)"}]))
-    if len(blocks) > CONFIG_ROWS_MAX:
-        raise too_many_rows(config.name)
-    if "line" not in blocks:
-        blocks["line"] = np.arange(2, len(blocks) + 2)
-    blocks = blocks.reset_index(drop=True)
-    blocks["row"] = np.arange(len(blocks))
-    first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
-    repeated = (first != blocks["row"]).to_numpy()
-    again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
-    problems = [_problems(again, again["block_type"] + " " + again["code"]
-                          + " is already used on line " + earlier["line"].astype(str).to_numpy()
-                          + " (" + earlier["place"].astype(str).to_numpy() + ")")]
-    unknown_type = blocks[~blocks["block_type"].isin(BLOCK_TYPES)]
-    problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
-                              + f"' is not one of {', '.join(BLOCK_TYPES)}"))
-    parts = []
-    for block_type in BLOCK_TYPES:
-        chosen = blocks[(blocks["block_type"] == block_type) & ~repeated]
-        if chosen.empty:
-            continue
-        column = BLOCK_COLUMNS[block_type]
-        lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
-        matched = chosen.merge(lsoas, on="code", how="left")
-        known = _among(chosen["code"], store.layer(block_type)["code"]
-                       if block_type != "lsoa" else spine[column])
-        problems.append(_problems(chosen[~known], f"unknown {block_type} code "
-                                  + chosen["code"] + _vintage_hint(block_type)))
-        empty = chosen[known & ~_among(chosen["code"], spine[column])]
-        problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no LSOA by "
-                                  "best fit (population 0), so it adds nobody: remove it or "
-                                  "name the LSOAs you mean"))
-        parts.append(matched.dropna(subset=["lsoa"]))
-    members = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=[*blocks.columns, "lsoa"])
+    blocks = _numbered(config)
+    repeated, problems = _repeats(blocks)
+    members = _members(blocks[~repeated], store, problems)
     members["lsoa"] = members["lsoa"].astype(np.int64)
     members["icb_code"] = spine["icb_code"].to_numpy()[members["lsoa"].to_numpy()]
     members["population"] = spine["population"].to_numpy()[members["lsoa"].to_numpy()]
@@ -201,6 +165,59 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         lsoa_built=True, membership=membership, areas=areas,
         geometry_factory=lambda: lsoa_geometry_union(store, membership),
     )
+
+
+def _numbered(config: PlaceConfig) -> pd.DataFrame:
+    """The blocks with their file ``line`` (as in a CSV when none is given) and ``row``
+    position; none, or more than the row limit, is an error."""
+    if config.blocks.empty:
+        raise PlaceFileError(config.name, problems_frame([{
+            "line": None, "problem": "the configuration has no building blocks: add at least one "
+            "row place,block_type,code (e.g. Bolton,lad,E08000001)"}]))
+    if len(config.blocks) > CONFIG_ROWS_MAX:
+        raise too_many_rows(config.name)
+    blocks = config.blocks.reset_index(drop=True)
+    if "line" not in blocks:
+        blocks["line"] = np.arange(2, len(blocks) + 2)
+    return blocks.assign(row=np.arange(len(blocks)))
+
+
+def _repeats(blocks: pd.DataFrame) -> tuple[np.ndarray, list[pd.DataFrame]]:
+    """(rows naming a block an earlier row named, problems: those rows and unknown block
+    types), found by one grouping of the table."""
+    first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
+    repeated = (first != blocks["row"]).to_numpy()
+    again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
+    problems = [_problems(again, again["block_type"] + " " + again["code"]
+                          + " is already used on line " + earlier["line"].astype(str).to_numpy()
+                          + " (" + earlier["place"].astype(str).to_numpy() + ")")]
+    unknown_type = blocks[~blocks["block_type"].isin(BLOCK_TYPES)]
+    problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
+                              + f"' is not one of {', '.join(BLOCK_TYPES)}"))
+    return repeated, problems
+
+
+def _members(blocks: pd.DataFrame, store: Store, problems: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per (block, LSOA) it holds; unknown codes and blocks holding no LSOA are added
+    to ``problems``."""
+    spine, parts = store.spine, []
+    for block_type in BLOCK_TYPES:
+        chosen = blocks[blocks["block_type"] == block_type]
+        if chosen.empty:
+            continue
+        column = BLOCK_COLUMNS[block_type]
+        lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
+        known = _among(chosen["code"], store.layer(block_type)["code"]
+                       if block_type != "lsoa" else spine[column])
+        problems.append(_problems(chosen[~known], f"unknown {block_type} code "
+                                  + chosen["code"] + _vintage_hint(block_type)))
+        empty = chosen[known & ~_among(chosen["code"], spine[column])]
+        problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no LSOA by "
+                                  "best fit (population 0), so it adds nobody: remove it or "
+                                  "name the LSOAs you mean"))
+        parts.append(chosen.merge(lsoas, on="code", how="left").dropna(subset=["lsoa"]))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=[*blocks.columns, "lsoa"])
 
 
 def _among(codes: pd.Series, known: pd.Series) -> np.ndarray:
