@@ -16,6 +16,7 @@ upload = st.file_uploader(editing.UPLOAD_LABEL, type=["csv", "geojson", "json"],
                           max_upload_size=UPLOAD_MAX_MB, help=editing.UPLOAD_HELP)
 if upload is not None:
     editing.load_upload(upload)
+editing.show_notice()
 config = editing.current_config()
 blocks = editing.icb_blocks(config, icb)
 st.text("Places here: " + ", ".join(sorted(blocks["place"].unique())))

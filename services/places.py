@@ -31,7 +31,7 @@ from services.io.place_files import (
     too_many_rows,
 )
 from services.io.store import Store
-from services.limits import CONFIG_ROWS_MAX
+from services.limits import CONFIG_ROWS_MAX, SESSION_CONFIGS_MAX
 
 #: Spine column each block type is looked up in.
 BLOCK_COLUMNS = {"lad": "lad_code", "hwb": "hwb_code", "sub_icb": "sub_icb_code",
@@ -75,6 +75,16 @@ def session_key(kind: str, name: str) -> str:
 def session_label(key: str, name: str) -> str:
     """How the dashboard names a session configuration: its kind, then its own name."""
     return f"{SESSION_KINDS[key.partition(':')[0]]}: {name}"
+
+
+def keep_session_config(configs: dict[str, PlaceConfig], key: str,
+                        config: PlaceConfig) -> list[str]:
+    """Keep ``config`` under ``key`` as the newest of a session's configurations; the oldest
+    beyond ``SESSION_CONFIGS_MAX`` are removed and their labels returned, to be said."""
+    configs.pop(key, None)
+    configs[key] = config
+    dropped = list(configs)[:max(len(configs) - SESSION_CONFIGS_MAX, 0)]
+    return [session_label(old, configs.pop(old).name) for old in dropped]
 
 
 def scheme_config(store: Store, scheme: str = DEFAULT_SCHEME) -> PlaceConfig:

@@ -30,8 +30,20 @@ from services.io.place_files import (
     read_place_csv,
     read_place_geojson,
 )
-from services.limits import CONFIG_ROWS_MAX, PROBLEMS_SHOWN_MAX, UPLOAD_MAX_MB
-from services.places import SCHEMES, PlaceConfig, resolve, session_key, session_label
+from services.limits import (
+    CONFIG_ROWS_MAX,
+    PROBLEMS_SHOWN_MAX,
+    SESSION_CONFIGS_MAX,
+    UPLOAD_MAX_MB,
+)
+from services.places import (
+    SCHEMES,
+    PlaceConfig,
+    keep_session_config,
+    resolve,
+    session_key,
+    session_label,
+)
 from tests.squares import squares_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,3 +242,16 @@ def test_session_configurations_cannot_take_a_built_in_name() -> None:
     assert session_label("upload: greater_manchester", "greater_manchester") == \
         "Your upload: greater_manchester"
     assert session_key("edit", "a\nb  c") == "edit: a b c"
+
+
+def test_a_session_keeps_its_latest_configurations_and_names_what_it_removes() -> None:
+    configs: dict[str, PlaceConfig] = {}
+    blocks = pd.DataFrame([("A", "lad", "L")], columns=HEADER)
+    for number in range(SESSION_CONFIGS_MAX):
+        assert keep_session_config(configs, f"upload: c{number}",
+                                   PlaceConfig(f"c{number}", "test", blocks)) == []
+    assert keep_session_config(configs, "upload: c0", PlaceConfig("c0", "again", blocks)) == []
+    assert keep_session_config(configs, "edit: new", PlaceConfig("new", "test", blocks)) == [
+        "Your upload: c1"]  # c0 was used again, so c1 is now the oldest
+    assert len(configs) == SESSION_CONFIGS_MAX and list(configs)[-2:] == ["upload: c0",
+                                                                          "edit: new"]

@@ -13,8 +13,13 @@ from services.io.place_files import (
     read_place_csv,
     read_place_geojson,
 )
-from services.limits import CONFIG_ROWS_MAX, PROBLEMS_SHOWN_MAX, UPLOAD_MAX_MB
-from services.places import PlaceConfig, config_from_polygons, session_key
+from services.limits import (
+    CONFIG_ROWS_MAX,
+    PROBLEMS_SHOWN_MAX,
+    SESSION_CONFIGS_MAX,
+    UPLOAD_MAX_MB,
+)
+from services.places import PlaceConfig, config_from_polygons, keep_session_config, session_key
 from ui import context as ui
 from ui.tables import class_styled, coterminosity_for
 
@@ -50,9 +55,20 @@ def _use(config: PlaceConfig, kind: str) -> None:
         st.session_state.pop("last_upload", None)  # keep showing this until the file changes
         return
     key = session_key(kind, config.name)
-    ui.custom_configs()[key] = config
+    dropped = keep_session_config(ui.custom_configs(), key, config)
+    if dropped:
+        st.session_state["places_notice"] = (
+            f"A session keeps its {SESSION_CONFIGS_MAX} latest uploads and edits; removed: "
+            f"{'; '.join(dropped)}. Upload it again to use it.")
     ui.update(places=key, area="")
     st.rerun()
+
+
+def show_notice() -> None:
+    """What the last adoption removed from the session, said once."""
+    notice = st.session_state.pop("places_notice", None)
+    if notice:
+        st.info(notice)
 
 
 def save_edit(config: PlaceConfig, icb: str, edited: pd.DataFrame) -> None:

@@ -9,9 +9,13 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from services.io.place_files import HEADER
+from services.limits import SESSION_CONFIGS_MAX
+from services.places import PlaceConfig
 from ui import context
 
 pytestmark = pytest.mark.mirror
@@ -98,3 +102,16 @@ def test_an_upload_never_replaces_a_built_in(places_page: AppTest, file_name: st
     assert f"Configuration: {built_in}." in app.caption[0].value
     assert "Bolton only" not in app.text[0].value and "Bolton" in app.text[0].value
     assert list(app.session_state["custom_places"]) == [f"upload: {name}"]
+
+
+def test_a_session_keeps_its_latest_uploads_and_says_what_it_removed(
+        places_page: AppTest) -> None:
+    blocks = pd.DataFrame([("Bolton only", "lad", "E08000001")], columns=HEADER)
+    places_page.session_state["custom_places"] = {
+        f"upload: c{number}": PlaceConfig(f"c{number}", "test", blocks)
+        for number in range(SESSION_CONFIGS_MAX)}
+    app = _upload(places_page, "newest.csv", BOLTON_ROWS)
+    assert app.info[0].value == (f"A session keeps its {SESSION_CONFIGS_MAX} latest uploads "
+                                 "and edits; removed: Your upload: c0. Upload it again to use it.")
+    assert list(app.session_state["custom_places"]) == [
+        *(f"upload: c{number}" for number in range(1, SESSION_CONFIGS_MAX)), "upload: newest"]
