@@ -17,7 +17,13 @@ Measured on the England store (loaded once, untimed):
    that has loaded the store, so nothing earlier is reused (tracemalloc misses pandas' Arrow
    string buffers). Baseline, same run: ``pandas.read_csv`` of the same bytes (the least any
    reader pays), measured the same way.
-3. A zip renamed ``.geojson`` (a GeoJSON padded to 100 MB inside, ~100 KB packed): refused by
+3. The largest accepted GeoJSON: one place outlined by ~85,000 vertices (a wavy ring over the
+   Midlands, just under the size limit). Timed: ``read_place_geojson`` then
+   ``config_from_polygons`` (LSOAs by centroid, cut LSOAs' area shares). Baseline, same run:
+   the previous share computation (each intersecting LSOA overlaid with the whole polygon),
+   timed on 200 of the intersecting LSOAs and scaled to all of them (each overlay is
+   independent).
+4. A zip renamed ``.geojson`` (a GeoJSON padded to 100 MB inside, ~100 KB packed): refused by
    its first bytes. Baseline, same run: handing the same bytes to ``pyogrio.read_dataframe``,
    as before issue 14 (it unpacks them; the issue's 2 GB bomb took 10-12 s).
 
@@ -29,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import json
 import os
 import subprocess
 import sys
@@ -44,7 +51,7 @@ from common import print_table, store_or_build, timed
 from services.io.place_files import PlaceFileError, read_place_csv, read_place_geojson
 from services.io.store import Store
 from services.limits import CONFIG_ROWS_MAX, UPLOAD_MAX_BYTES
-from services.places import PlaceConfig, resolve
+from services.places import PlaceConfig, config_from_polygons, resolve
 
 REPEATED_ROWS = 100_000
 RESOLVE_TARGET_S = 2.0
@@ -137,6 +144,31 @@ def _work(case: str, store: Store, data: bytes):
     return lambda: pd.read_csv(io.BytesIO(data))
 
 
+def _wavy_outline(vertices: int = 85_000) -> bytes:
+    angle = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
+    radius = 0.3 + 0.02 * np.sin(angle * 500)
+    ring = np.c_[-1.5 + 1.6 * radius * np.cos(angle), 52.5 + radius * np.sin(angle)]
+    ring = np.vstack([ring, ring[:1]]).round(6).tolist()
+    feature = {"type": "Feature", "properties": {"place": "Wavy"},
+               "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]},
+                      separators=(",", ":")).encode()
+    assert len(data) <= UPLOAD_MAX_BYTES, len(data)
+    return data
+
+
+def _naive_shares_s(store: Store, data: bytes, sample: int = 200) -> tuple[float, int]:
+    """(seconds, pairs): the previous overlay of each intersecting LSOA with the whole polygon,
+    timed on ``sample`` pairs and scaled to all."""
+    polygons, lsoa = read_place_geojson(data), store.layer("lsoa")
+    lsoa_pos, polygon_pos = polygons.sindex.query(lsoa.geometry.to_numpy(),
+                                                  predicate="intersects")
+    chosen = np.linspace(0, len(lsoa_pos) - 1, sample).astype(int)
+    seconds = timed(lambda: lsoa.geometry.iloc[lsoa_pos[chosen]].intersection(
+        polygons.geometry.iloc[polygon_pos[chosen]], align=False).area)
+    return seconds * len(lsoa_pos) / sample, len(lsoa_pos)
+
+
 def _zip_bomb() -> bytes:
     feature = (b'{"type":"Feature","properties":{"place":"A"},"geometry":{"type":"Polygon",'
                b'"coordinates":[[[-2.4,53.5],[-2.3,53.5],[-2.3,53.6],[-2.4,53.5]]]}}')
@@ -169,6 +201,11 @@ def main() -> None:
     pandas_s = min(timed(_work("pandas", store, data)) for _ in range(3))
     upload_mb, pandas_mb = (_memory_in_fresh_process(case) for case in ("upload", "pandas"))
 
+    outline = _wavy_outline()
+    polygons_s = min(timed(lambda: config_from_polygons(read_place_geojson(outline), store))
+                     for _ in range(3))
+    naive_polygons_s, pairs = _naive_shares_s(store, outline)
+
     bomb = _zip_bomb()
     refuse_s = min(timed(lambda: _refused(lambda: read_place_geojson(bomb))) for _ in range(3))
     unpack_s = timed(lambda: _unpack(bomb))
@@ -179,7 +216,9 @@ def main() -> None:
         + f"; for {REPEATED_ROWS:,} rows: per-row cost x rows {_ms(naive)} (lower bound), "
         f"a*n + b*n^2 fit {_ms(fitted)}")
     print(f"largest accepted upload: {len(data):,} bytes, {CONFIG_ROWS_MAX:,} rows; zip: "
-          f"{len(bomb):,} bytes holding 100 MB\n")
+          f"{len(bomb):,} bytes holding 100 MB")
+    print(f"largest accepted GeoJSON: {len(outline):,} bytes, one polygon of 85,000 vertices "
+          f"touching {pairs:,} LSOAs\n")
     print_table([
         [f"resolve {REPEATED_ROWS:,} repeated rows", _ms(linear), f"< {_ms(RESOLVE_TARGET_S)}",
          f">= {_ms(naive)} (extrapolated)", f"{naive / linear:,.0f}x",
@@ -188,6 +227,9 @@ def main() -> None:
          f"{_ms(pandas_s)} (pandas.read_csv)", f"{upload_s / pandas_s:,.0f}x slower", "-"],
         ["largest accepted upload: peak memory", f"{upload_mb:,.0f} MB", "-",
          f"{pandas_mb:,.0f} MB (pandas.read_csv)", f"{upload_mb / pandas_mb:,.1f}x more", "-"],
+        ["largest accepted GeoJSON: read + LSOAs", _ms(polygons_s), "-",
+         f"{_ms(naive_polygons_s)} (whole-polygon overlays)",
+         f"{naive_polygons_s / polygons_s:,.0f}x", "-"],
         ["zip renamed .geojson refused", _ms(refuse_s), "-", f"{_ms(unpack_s)} (unpacked)",
          f"{unpack_s / refuse_s:,.0f}x", "-"],
     ])

@@ -19,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from services.geography import Geography, lsoa_geometry_union
 from services.io.place_files import (
@@ -307,11 +308,7 @@ def config_from_polygons(polygons: gpd.GeoDataFrame, store: Store,
                            "code": hits["lsoa21_code"].to_numpy()})
     blocks = blocks.sort_values(["place", "code"], ignore_index=True)
     lsoa = store.layer("lsoa")
-    lsoa_pos, polygon_pos = polygons.sindex.query(lsoa.geometry.to_numpy(),
-                                                  predicate="intersects")
-    inside = lsoa.geometry.iloc[lsoa_pos].intersection(
-        polygons.geometry.iloc[polygon_pos], align=False).area.to_numpy()
-    share = inside / lsoa["area_m2"].to_numpy()[lsoa_pos]
+    lsoa_pos, polygon_pos, share = _edge_shares(lsoa, polygons.geometry)
     cut = pd.DataFrame({"lsoa21_code": lsoa["code"].to_numpy()[lsoa_pos],
                         "place": polygons["place"].to_numpy()[polygon_pos],
                         "share_of_lsoa_area_inside": share.round(3)})
@@ -321,3 +318,23 @@ def config_from_polygons(polygons: gpd.GeoDataFrame, store: Store,
         hits.set_index("lsoa21_code")["place"]).to_numpy()
     cut = cut.sort_values(["place", "lsoa21_code"], ignore_index=True)
     return PlaceConfig(name, "uploaded polygons", blocks), cut
+
+
+def _edge_shares(lsoa: gpd.GeoDataFrame,
+                 polygons: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(LSOA positions, polygon positions, share of the LSOA's area inside) for each LSOA that a
+    polygon touches without holding it wholly. Work stays bounded for a polygon of many vertices
+    (a 2 MB upload holds ~85,000): each polygon is prepared once and queried against the LSOA
+    tree, LSOAs it holds wholly need no overlay, and a cut LSOA is overlaid only with the part
+    of the polygon inside its bounding box (an 85,000-vertex outline: ~1 s, not ~57 s)."""
+    shapes = polygons.to_numpy()
+    polygon_pos, lsoa_pos = lsoa.sindex.query(shapes, predicate="intersects")
+    held_polygon, held_lsoa = lsoa.sindex.query(shapes, predicate="contains_properly")
+    pairs = pd.MultiIndex.from_arrays([polygon_pos, lsoa_pos])
+    cut = ~pairs.isin(pd.MultiIndex.from_arrays([held_polygon, held_lsoa]))
+    polygon_pos, lsoa_pos = polygon_pos[cut], lsoa_pos[cut]
+    areas = lsoa.geometry.to_numpy()[lsoa_pos]
+    near = [shapely.make_valid(shapely.clip_by_rect(shapes[p], *bounds)) for p, bounds in
+            zip(polygon_pos, shapely.bounds(areas), strict=True)]
+    inside = shapely.area(shapely.intersection(areas, np.array(near, dtype=object)))
+    return lsoa_pos, polygon_pos, inside / lsoa["area_m2"].to_numpy()[lsoa_pos]

@@ -11,12 +11,15 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
+from shapely.geometry import box
 
 from placemap_cli import report as cli_report
 from services.export import csv_cell, neutralise_cell, restore_cell, to_csv
@@ -39,12 +42,13 @@ from services.limits import (
 from services.places import (
     SCHEMES,
     PlaceConfig,
+    config_from_polygons,
     keep_session_config,
     resolve,
     session_key,
     session_label,
 )
-from tests.squares import squares_store
+from tests.squares import ORIGIN_X, ORIGIN_Y, squares_store
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tX", "\rX"]
@@ -255,3 +259,15 @@ def test_a_session_keeps_its_latest_configurations_and_names_what_it_removes() -
         "Your upload: c1"]  # c0 was used again, so c1 is now the oldest
     assert len(configs) == SESSION_CONFIGS_MAX and list(configs)[-2:] == ["upload: c0",
                                                                           "edit: new"]
+
+
+def test_a_polygon_of_many_vertices_cuts_lsoas_as_a_plain_one() -> None:
+    """The edge shares are overlaid on the polygon clipped near each LSOA: same answer as the
+    whole polygon (X2 and X4 are 40% inside, X1 and X3 wholly, tests/squares.py)."""
+    west = box(ORIGIN_X, ORIGIN_Y, ORIGIN_X + 1400, ORIGIN_Y + 2000)
+    for shape in (west, shapely.segmentize(west, 0.5)):  # 4 or ~13,600 vertices
+        polygons = gpd.GeoDataFrame({"place": ["West"]}, geometry=[shape], crs=27700)
+        config, cut = config_from_polygons(polygons, STORE)
+        assert config.blocks["code"].tolist() == ["X1", "X3"]
+        assert cut[["lsoa21_code", "share_of_lsoa_area_inside"]].values.tolist() == [
+            ["X2", 0.4], ["X4", 0.4]]
