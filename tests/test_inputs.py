@@ -130,6 +130,8 @@ def test_a_row_over_the_limit_is_refused_naming_the_limit() -> None:
 def test_a_field_over_the_csv_field_limit_is_named() -> None:
     data = b'place,block_type,code\n"' + b"A" * 200_000 + b'",lad,L\n'
     assert "not readable as CSV (field larger than field limit" in _refusal(data)
+    header = b'"# name: ' + b"A" * 200_000 + b'"\nplace,block_type,code\nA,lad,L\n'
+    assert "not readable as CSV (field larger than field limit" in _refusal(header)
 
 
 def test_repeated_rows_are_each_reported_and_the_message_is_capped() -> None:

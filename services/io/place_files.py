@@ -84,8 +84,9 @@ def check_bytes(data: bytes, source: str, size_bytes: int | None = None) -> None
     if kind is None and b"\x00" in data:
         kind = "a binary file (it holds NUL bytes)"
     if kind is not None:
-        raise refusal(source, f"this is {kind}, not a text configuration; nothing was unpacked "
-                      "or read. Save the configuration as CSV UTF-8 or GeoJSON and upload that")
+        raise refusal(source, f"this is {kind}, which Placemap does not read; nothing was "
+                      "unpacked or read. Save the configuration as CSV UTF-8 or GeoJSON and "
+                      "upload that")
 
 
 def too_many_rows(source: str) -> PlaceFileError:
@@ -111,8 +112,8 @@ def read_place_csv(data: str | bytes | Path,
         except UnicodeDecodeError as exc:
             raise refusal(source, f"not UTF-8 text ({exc.reason}); save the file as CSV "
                           "UTF-8") from None
-    facts, body_start, body = _header_facts(data)
     try:
+        facts, body_start, body = _header_facts(data)
         return facts, _read_rows(body, body_start, source)
     except csv.Error as exc:  # e.g. a field over csv.field_size_limit()
         raise refusal(source, f"not readable as CSV ({exc}); save the file as CSV "
