@@ -3,18 +3,19 @@
 import streamlit as st
 
 from services.io.place_files import BLOCK_TYPES, place_csv_text
+from services.limits import UPLOAD_MAX_MB
 from ui import context as ui
 from ui import editing, text
 
 view = ui.view()
 icb = ui.icb_code()
 st.title(f"Places in {ui.icb_name(icb)}")
-text.caption("Configuration: {}. Blocks are ONS codes: lad (LAD24), hwb (upper tier), sub_icb "
-             "(SICBL24), ward (WD22, best fit) or lsoa (LSOA21).", ui.config_label(view.places))
-upload = st.file_uploader("Upload a configuration: CSV (place,block_type,code) or GeoJSON "
-                          "polygons with a 'place' property", type=["csv", "geojson", "json"])
+text.caption("Configuration: {}. " + editing.block_codes_note(), ui.config_label(view.places))
+upload = st.file_uploader(editing.UPLOAD_LABEL, type=["csv", "geojson", "json"],
+                          max_upload_size=UPLOAD_MAX_MB, help=editing.UPLOAD_HELP)
 if upload is not None:
     editing.load_upload(upload)
+editing.show_notice()
 config = editing.current_config()
 blocks = editing.icb_blocks(config, icb)
 st.text("Places here: " + ", ".join(sorted(blocks["place"].unique())))

@@ -7,7 +7,6 @@ Output is deterministic (sorted by the services) in three forms: ``table`` for r
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from layers import GENERATIONS, LATEST
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.export import csv_line
 from services.io.store import load_store
 from services.places import DEFAULT_SCHEME, load_config
 from services.report import england_flags, icb_report
@@ -80,11 +80,10 @@ def _emit(report: dict, form: str) -> None:
     if form == "json":
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
-    elif form == "csv":
-        writer = csv.DictWriter(sys.stdout, CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        generation = report["generation"]["label"]
-        writer.writerows({**row, "generation": generation} for row in _csv_rows(report))
+    elif form == "csv":  # one writer for every CSV: formula cells neutralised (OWASP)
+        rows = [{**row, "generation": report["generation"]["label"]} for row in _csv_rows(report)]
+        sys.stdout.write(csv_line(CSV_FIELDS))
+        sys.stdout.writelines(csv_line([row.get(field) for field in CSV_FIELDS]) for row in rows)
     else:
         print(printable(_table(report)))  # names come from files: no terminal escapes
 

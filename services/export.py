@@ -3,11 +3,20 @@
 RFC 7946: WGS84 longitude/latitude only (no ``crs`` member), polygon exterior rings
 counter-clockwise and holes clockwise, about 6 decimals (~0.1 m). Computed measures travel as
 feature properties, so an exported layer carries the numbers shown on screen.
+
+CSV: every writer (dashboard tables, configurations, the CLI) goes through :func:`csv_line`, so
+every text cell is neutralised against formula injection (OWASP: a cell starting with ``=``,
+``+``, ``-``, ``@``, tab or carriage return that is not a number gets a leading ``'``) and quoted
+whenever it holds a quote, comma or any character some reader splits lines on (``\r``, ``\x85``,
+U+2028, ``\f``...), so a row stays one row in every reader. :func:`restore_cell` undoes the
+neutralising exactly, which is how configuration files read back unchanged.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -48,5 +57,50 @@ def _rounded(geometry: dict) -> dict:
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
+#: Cells a spreadsheet would read as a formula (OWASP CSV injection), and numbers, which it would
+#: not. A cell that already starts with quotes then such a character gets one more quote, so that
+#: :func:`restore_cell` can always remove exactly one.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+#: Quote a cell holding these: the delimiter, the quote, and whatever str.splitlines,
+#: pandas or a spreadsheet might break a line on.
+_NEEDS_QUOTES = re.compile('[,"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|^\\s|\\s$')
+
+
+def neutralise_cell(text: str) -> str:
+    """``text`` made inert for spreadsheets: a leading ``'`` before a formula start."""
+    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def restore_cell(text: str) -> str:
+    """The inverse of :func:`neutralise_cell` (``restore_cell(neutralise_cell(t)) == t``)."""
+    if text.startswith("'") and _FORMULA.match(text) and not _NUMBER.fullmatch(text):
+        return text[1:]
+    return text
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: empty for a missing value, else its text neutralised and quoted if needed."""
+    if not isinstance(value, str):
+        value = value.item() if hasattr(value, "item") else value
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return ""
+    text = neutralise_cell(str(value))
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_line(cells: list) -> str:
+    """One CSV record ending in ``\n``."""
+    return ",".join(csv_cell(cell) for cell in cells) + "\n"
+
+
 def to_csv(frame: pd.DataFrame) -> str:
-    return pd.DataFrame(frame).to_csv(index=False, lineterminator="\n")
+    """A table as CSV text, header first (see the module notes on neutralising and quoting)."""
+    frame = pd.DataFrame(frame)
+    lines = [csv_line(list(frame.columns))]
+    lines += [csv_line(row) for row in frame.itertuples(index=False, name=None)]
+    return "".join(lines)

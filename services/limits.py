@@ -13,9 +13,13 @@ from __future__ import annotations
 #: Largest configuration upload (CSV or GeoJSON), in MB as Streamlit counts them (2**20 bytes).
 UPLOAD_MAX_MB = 2
 UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 2**20
-#: Rows of a configuration (CSV rows, edited rows, GeoJSON features): above England's 33,755
-#: LSOAs, since a block may be named only once.
-CONFIG_ROWS_MAX = 50_000
+#: Rows of a configuration (CSV rows, edited rows, GeoJSON features): three times England's
+#: 33,755 LSOAs (a block may be named only once), and few enough that the worst case resolves
+#: in well under 2 s (benchmarks/bench_inputs.py).
+CONFIG_ROWS_MAX = 100_000
+#: Uploads and edits one session keeps (the oldest goes first, named): a valid configuration
+#: names each block once, so each holds at most ~41,000 rows (every LSOA and ward).
+SESSION_CONFIGS_MAX = 10
 #: Problem rows shown on a page or in an error message; the total is always given beside them.
 PROBLEMS_SHOWN_MAX = 100
 #: Characters of one link value: a view's longest real value (a configuration or place name)

@@ -43,26 +43,33 @@ def generations_with(store: Store, layer_id: str, codes: pd.Series) -> list[str]
     return found
 
 
-def code_elsewhere(store: Store, layer_id: str, code: str) -> str:
-    """For a code unknown in ``store``'s generation: which other generation has it, and its
-    successor here, as a clause for an error message ("" when no generation knows it)."""
+def unknown_code_hints(store: Store, layer_id: str, codes: pd.Series) -> pd.Series:
+    """Why each of ``codes`` (unknown in ``store``'s generation) is unknown, as a clause for its
+    problem row: another generation's code and its successor here ("E08000016 (Barnsley) is a
+    2024 code of the April 2024 boundaries; as at April 2026 its area is E08000038
+    (Barnsley)"), or else the codes this generation expects, with an example. Vectorised: an
+    upload of 100,000 unknown codes costs one lookup per generation, not one per row."""
     here = get_generation(store.generation_id)
-    base = store.base or store
+    layer = here.layer(layer_id)
+    example = store.layer(layer_id)["code"].iloc[0]
+    hints = pd.Series(f" ({layer.title} codes of {layer.vintage.label}, e.g. {example})",
+                      index=codes.index, dtype=object)
+    base, names_here = store.base or store, store.layer(layer_id).set_index("code")["name"]
     for generation in GENERATIONS.values():
-        if generation.id == here.id or not generation.has(layer_id):
+        other = generation.layer(layer_id) if generation.has(layer_id) else None
+        if generation.id == here.id or other is None or other.key not in base.layers:
             continue
-        layer = generation.layer(layer_id)
-        frame = base.layers.get(layer.key)
-        if frame is None or code not in set(frame["code"]):
+        names = base.layers[other.key].set_index("code")["name"]
+        found = codes[pd.Index(names.index).get_indexer(codes) >= 0]
+        if found.empty:
             continue
-        name = frame.set_index("code")["name"][code]
-        successor = successors(store, layer_id, generation.id, here.id).get(code)
-        names = store.layers[layer_id].set_index("code")["name"]
-        then = (f"; as at {here.label} its area is {successor} ({names[successor]})"
-                if successor is not None else "")
-        return (f": {code} ({name}) is a {layer.vintage.label} code of the {generation.label} "
-                f"boundaries{then}")
-    return ""
+        successor = found.map(successors(store, layer_id, generation.id, here.id))
+        then = ("; as at " + here.label + " its area is " + successor + " ("
+                + successor.map(names_here) + ")").fillna("")
+        hints[found.index] = (": " + found + " (" + found.map(names) + ") is a "
+                              + other.vintage.label + " code of the " + generation.label
+                              + " boundaries" + then)
+    return hints
 
 
 def configuration_vintage(store: Store, name: str, blocks: pd.DataFrame,

@@ -24,7 +24,7 @@ from services.geography import Geography
 from services.io.place_files import PlaceFileError, published_configurations
 from services.io.sources import load_manifest
 from services.map_view import SELECTED_COLOUR, legend_rows, map_features
-from services.places import SCHEMES, PlaceConfig
+from services.places import SCHEMES, PlaceConfig, session_label
 from services.text import fill
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState, read_link
 from services.vintages import successors
@@ -153,7 +153,7 @@ def config_label(name: str) -> str:
     if name in SCHEMES:
         return f"Scheme: {SCHEMES[name]}"
     if name in custom_configs():
-        return f"Your configuration: {name}"
+        return session_label(name, custom_configs()[name].name)
     return f"Published: {name.replace('_', ' ').title()}"
 
 

@@ -6,17 +6,30 @@ import pandas as pd
 import streamlit as st
 
 from layers import LAYERS
+from services.export import to_csv
 from services.io.place_files import (
     HEADER,
     PlaceFileError,
     read_place_csv,
     read_place_geojson,
 )
-from services.places import PlaceConfig, config_from_polygons
+from services.limits import (
+    CONFIG_ROWS_MAX,
+    PROBLEMS_SHOWN_MAX,
+    SESSION_CONFIGS_MAX,
+    UPLOAD_MAX_MB,
+)
+from services.places import PlaceConfig, config_from_polygons, keep_session_config, session_key
 from services.text import fill
 from ui import context as ui
 from ui import text
 from ui.tables import class_styled, coterminosity_for
+
+UPLOAD_LABEL = (f"Upload a configuration (up to {UPLOAD_MAX_MB} MB and {CONFIG_ROWS_MAX:,} "
+                "rows): CSV (place,block_type,code) or GeoJSON polygons with a 'place' property")
+UPLOAD_HELP = ("An upload is kept in this session as 'Your upload: <name>', beside the "
+               "built-in and published configurations, never in their place. Zip, gzip, "
+               "spreadsheet and other binary files are refused: save as CSV UTF-8 or GeoJSON.")
 
 
 def current_config() -> PlaceConfig:
@@ -32,19 +45,32 @@ def icb_blocks(config: PlaceConfig, icb: str) -> pd.DataFrame:
     return blocks[HEADER].reset_index(drop=True)
 
 
-def _use(config: PlaceConfig) -> None:
-    """Adopt the configuration and rerun, so every widget shows it; if it does not resolve, list
-    every bad row and keep the last one."""
+def _use(config: PlaceConfig, kind: str) -> None:
+    """Adopt the configuration, under its own session key (an upload never replaces a built-in
+    or published configuration of the same name), and rerun, so every widget shows it; if it
+    does not resolve, list every bad row and keep the last one."""
     try:
         ui.workspace().places(config)
     except PlaceFileError as exc:
-        _show_problems(exc, fill(f"{{}}: {len(exc.problems)} row(s) need fixing; nothing was "
+        _show_problems(exc, fill(f"{{}}: {len(exc.problems):,} row(s) need fixing; nothing was "
                                  "applied.", config.name))
         st.session_state.pop("last_upload", None)  # keep showing this until the file changes
         return
-    ui.custom_configs()[config.name] = config
-    ui.update(places=config.name, area="")
+    key = session_key(kind, config.name)
+    dropped = keep_session_config(ui.custom_configs(), key, config)
+    if dropped:
+        st.session_state["places_notice"] = (
+            f"A session keeps its {SESSION_CONFIGS_MAX} latest uploads and edits; removed: "
+            f"{'; '.join(dropped)}. Upload it again to use it.")
+    ui.update(places=key, area="")
     st.rerun()
+
+
+def show_notice() -> None:
+    """What the last adoption removed from the session, said once."""
+    notice = st.session_state.pop("places_notice", None)
+    if notice:
+        st.info(notice)
 
 
 def save_edit(config: PlaceConfig, icb: str, edited: pd.DataFrame) -> None:
@@ -60,7 +86,7 @@ def save_edit(config: PlaceConfig, icb: str, edited: pd.DataFrame) -> None:
     name = config.name if config.name.endswith("(edited)") else f"{config.name} (edited)"
     merged = pd.concat([others[["line", *HEADER]], edited[["line", *HEADER]]],
                        ignore_index=True)
-    _use(PlaceConfig(name, f"edited from {config.source}", merged))
+    _use(PlaceConfig(name, f"edited from {config.source}", merged), "edit")
 
 
 def load_upload(upload) -> None:
@@ -78,18 +104,24 @@ def load_upload(upload) -> None:
         with text.spinner("Reading and checking {}…", upload.name):
             config, cut = _read_upload(upload)
     except PlaceFileError as exc:
-        _show_problems(exc, fill(f"{{}}: {len(exc.problems)} problem(s), nothing loaded; fix "
-                                 "these rows and upload the file again.", upload.name))
+        _show_problems(exc, fill(f"{{}}: {len(exc.problems):,} problem(s), nothing loaded; "
+                                 "fix these rows and upload the file again.", upload.name))
         return
     st.session_state["last_upload"] = upload.file_id
     st.session_state["upload_cut_lsoas"] = cut
-    _use(config)
+    _use(config, "upload")
 
 
 def _show_problems(exc: PlaceFileError, message: str) -> None:
-    """``message``: Markdown already filled by :func:`services.text.fill`."""
+    """The message (Markdown already filled by :func:`services.text.fill`), the first
+    ``PROBLEMS_SHOWN_MAX`` problem rows, and all of them to download."""
     text.error(message)
-    st.dataframe(exc.problems, hide_index=True, width="stretch")
+    st.dataframe(exc.problems.head(PROBLEMS_SHOWN_MAX), hide_index=True, width="stretch")
+    if len(exc.problems) > PROBLEMS_SHOWN_MAX:
+        st.caption(f"The first {PROBLEMS_SHOWN_MAX} of {len(exc.problems):,} problems are "
+                   "shown; download them all below.")
+        st.download_button("Download all problems (CSV)", to_csv(exc.problems),
+                           file_name="problems.csv", mime="text/csv")
 
 
 def _read_upload(upload) -> tuple[PlaceConfig, pd.DataFrame | None]:
@@ -110,3 +142,11 @@ def show_alignment() -> None:
                      width="stretch")
     flags, _ = ui.current_flags()
     st.caption(f"{len(flags)} flags in this ICB: see the Flags page.")
+
+
+def block_codes_note() -> str:
+    """Which codes each block type takes in the generation shown (ours: Markdown-safe)."""
+    generation = ui.workspace().generation
+    kinds = ", ".join(f"{layer.id} ({layer.title}, {layer.vintage.label})"
+                      for layer in map(generation.layer, layers_with("block")))
+    return f"Blocks are ONS codes as at {generation.label}: {kinds}."
