@@ -14,7 +14,7 @@ Columns name their vintage: ``icb_2024_code``, ``lad_2025_name``, ``people_2026`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,17 @@ from layers import LAYERS, Generation
 from services.changes_areas import council_splits, place_changes, transitions
 from services.places import DEFAULT_SCHEME
 from services.workspace import Workspace
+
+#: Each table's title, in reading order: the CLI, the JSON and the page all use these.
+TITLES = {
+    "icbs": "ICBs: continuing, created (merger, successor) and abolished (merged, succeeded, "
+            "divided)",
+    "flows": "People who changed ICB, per pair of ICBs",
+    "sub_icbs": "Sub-ICB locations re-parented, recoded, divided or created",
+    "lads": "Councils (LAD) whose split across ICBs appeared or disappeared",
+    "hwbs": "HWB areas (upper-tier councils) whose split across ICBs appeared or disappeared",
+    "places": "Places of the default scheme (HWB area within ICB) added, removed or changed",
+}
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,8 @@ class Changes:
     people_changed: int
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name, in reading order."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if isinstance(getattr(self, f.name), pd.DataFrame)}
+        """Every table by name, in reading order (:data:`TITLES`)."""
+        return {name: getattr(self, name) for name in TITLES}
 
     def summary(self) -> dict[str, int]:
         icbs = self.icbs
@@ -58,12 +68,8 @@ class Changes:
                                                  & (icbs["change"] != "unchanged")).sum()),
             "lsoas_changed_icb": self.lsoas_changed,
             "people_changed_icb": self.people_changed,
-            **{f"sub_icbs_{k.replace(' ', '_')}": int(v) for k, v in
-               self.sub_icbs["change"].value_counts().sort_index().items()},
-            **{f"{name}_{k.replace(' ', '_')}": int(v) for name in ("lads", "hwbs") for k, v in
-               getattr(self, name)["change"].value_counts().sort_index().items()},
-            **{f"places_{k.replace(' ', '_')}": int(v) for k, v in
-               self.places["change"].value_counts().sort_index().items()},
+            **{f"{name}_{kind}": count for name in ("sub_icbs", "lads", "hwbs", "places")
+               for kind, count in _counts(getattr(self, name)["change"]).items()},
         }
 
     def merged(self) -> pd.DataFrame:
@@ -81,6 +87,11 @@ class Changes:
 
     def _col(self, prefix: str, which: str, rest: str = "") -> str:
         return vintage_column(f"{prefix}_{which}{'_' + rest if rest else ''}", self.old, self.new)
+
+
+def _counts(column: pd.Series) -> dict[str, int]:
+    return {str(k).lower().replace(" ", "_"): int(v)
+            for k, v in column.value_counts().sort_index().items()}
 
 
 def changes(old: Workspace, new: Workspace, icb_code: str | None = None) -> Changes:
