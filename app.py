@@ -16,6 +16,7 @@ PAGES = [
         ("flags", "Flags", "flag"),
         ("places", "Places", "edit_location_alt"),
         ("export", "Export", "download"),
+        ("changes", "Changes", "compare_arrows"),
         ("data", "Data", "database"),
     )
 ]

@@ -17,23 +17,22 @@ import sys
 
 import pandas as pd
 
-from layers import GENERATIONS, LATEST, Generation
-from services.changes import TITLES, Changes, changes
+from layers import GENERATIONS, Generation
+from services.changes import DEFAULT_FROM, DEFAULT_TO, TITLES, Changes, changes
 from services.io.store import load_store
 from services.workspace import Workspace
 
 #: Text cells a spreadsheet would read as a formula (OWASP CSV injection) get a leading quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EARLIEST = min(GENERATIONS.values(), key=lambda g: g.effective).id
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     labels = ", ".join(f"{g.id} = {g.label}" for g in GENERATIONS.values())
     parser = commands.add_parser("changes", help="what changed between two boundary generations")
-    parser.add_argument("--from", dest="old", default=EARLIEST, choices=list(GENERATIONS),
-                        help=f"the earlier generation ({labels}; default {EARLIEST})")
-    parser.add_argument("--to", dest="new", default=LATEST, choices=list(GENERATIONS),
-                        help=f"the later generation (default {LATEST})")
+    parser.add_argument("--from", dest="old", default=DEFAULT_FROM, choices=list(GENERATIONS),
+                        help=f"the earlier generation ({labels}; default {DEFAULT_FROM})")
+    parser.add_argument("--to", dest="new", default=DEFAULT_TO, choices=list(GENERATIONS),
+                        help=f"the later generation (default {DEFAULT_TO})")
     parser.add_argument("--icb", help="only what touches this ICB's people: an ICB code of "
                                       "either generation (E54...), ODS code or name")
     parser.add_argument("--format", default="table", choices=["table", "csv", "json"])

@@ -19,11 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from layers import LAYERS, Generation
+from layers import GENERATIONS, LATEST, LAYERS, Generation
 from services.changes_areas import council_splits, place_changes, transitions
 from services.places import DEFAULT_SCHEME
 from services.workspace import Workspace
 
+#: What the Changes page and ``placemap changes`` compare unless told: the earliest generation
+#: with the latest.
+DEFAULT_FROM = min(GENERATIONS.values(), key=lambda g: g.effective).id
+DEFAULT_TO = LATEST
 #: Each table's title, in reading order: the CLI, the JSON and the page all use these.
 TITLES = {
     "icbs": "ICBs: continuing, created (merger, successor) and abolished (merged, succeeded, "
