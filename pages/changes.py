@@ -7,9 +7,9 @@ from services.changes import TITLES
 from ui import context as ui
 from ui import dual_map
 
+st.title(f"What changed: {dual_map.OLD.label} → {dual_map.NEW.label}")
 scope = dual_map.scope_control()
 result = dual_map.results(scope)
-st.title(f"What changed: {result.old.label} → {result.new.label}")
 st.caption("People are Census 2021 usual residents, exact (sums of whole LSOAs). Areas are "
            "compared through the LSOAs, never by joining codes across vintages.")
 dual_map.summary(result)

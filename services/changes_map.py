@@ -27,8 +27,9 @@ from services.map_view import LEAFLET_CSS, LEAFLET_JS
 from services.workspace import Workspace
 
 OUTLINE = {"color": "#1d3557", "weight": 2.5, "opacity": 0.9, "fill": False}
-CHANGED = {"color": "#d62828", "weight": 1, "opacity": 0.8, "fillColor": "#f77f00",
-           "fillOpacity": 0.45}
+CHANGED = {"color": "#d62828", "weight": 1, "opacity": 0.8, "fillOpacity": 0.45}
+#: Changed areas are filled by the ICB they went to, so each new ICB's sources read together.
+FILLS = ("#f77f00", "#2a9d8f", "#8338ec", "#e9c46a", "#3a86ff", "#ff006e", "#90be6d", "#bc6c25")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def _changed_areas(old: Workspace, new: Workspace, result: Changes) -> gpd.GeoDa
         for which in ("old", "new") for part in ("code", "name")})
     shapes = [shapely.union_all(lsoa[np.flatnonzero((icb_old == a) & (icb_new == b))])
               for a, b in zip(flows["old_code"], flows["new_code"], strict=True)]
+    receiving = sorted(set(flows["new_code"]))
     return gpd.GeoDataFrame({
+        "fill": [FILLS[receiving.index(c) % len(FILLS)] for c in flows["new_code"]],
         "from": [f"{n} ({c}), {old.generation.label}"
                  for c, n in zip(flows["old_code"], flows["old_name"], strict=True)],
         "to": [f"{n} ({c}), {new.generation.label}"
@@ -116,7 +119,7 @@ def build_dual_map(features: ChangeMap, *, basemap: bool = True) -> SyncedMaps:
         side.default_css = [("leaflet_css", LEAFLET_CSS)]
         if len(features.changed):
             folium.GeoJson(_escaped(features.changed), name="Changed ICB",
-                           style_function=lambda _: CHANGED,
+                           style_function=_changed_style,
                            tooltip=folium.GeoJsonTooltip(
                                fields=["from", "to", "people", "lsoas"],
                                aliases=["From", "To", "People (Census 2021)", "LSOAs"],
@@ -133,6 +136,10 @@ def build_dual_map(features: ChangeMap, *, basemap: bool = True) -> SyncedMaps:
         for side in (fmap.m1, fmap.m2):
             side.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap
+
+
+def _changed_style(feature: dict) -> dict:
+    return {**CHANGED, "fillColor": feature["properties"]["fill"]}
 
 
 def _escaped(frame: gpd.GeoDataFrame) -> dict:

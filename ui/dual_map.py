@@ -12,6 +12,7 @@ from ui import context
 from ui.shared import shared_workspace
 
 ENGLAND = ""
+OLD, NEW = get_generation(DEFAULT_FROM), get_generation(DEFAULT_TO)
 
 
 @st.cache_resource(show_spinner="Comparing the two generations…", max_entries=32)
@@ -29,11 +30,10 @@ def features(icb_code: str = ENGLAND) -> ChangeMap:
 def scope_control() -> str:
     """England, or an ICB of either generation (everything touching its people)."""
     labels = {ENGLAND: "All of England"}
-    for generation_id in (DEFAULT_FROM, DEFAULT_TO):
-        label = get_generation(generation_id).label
-        icbs = shared_workspace(generation_id).store.layer("icb").sort_values("name")
+    for generation in (OLD, NEW):
+        icbs = shared_workspace(generation.id).store.layer("icb").sort_values("name")
         for code, name in zip(icbs["code"], icbs["name"], strict=True):
-            labels.setdefault(code, f"{name} ({code}, {label})")
+            labels.setdefault(code, f"{name} ({code}, {generation.label})")
     return st.selectbox("Show", list(labels), format_func=labels.get,
                         help="An ICB of either generation: its people, where they came from "
                              "and went, and the sub-ICB locations, councils and places holding "
@@ -42,7 +42,7 @@ def scope_control() -> str:
 
 def summary(result: Changes) -> None:
     facts = result.summary()
-    columns = st.columns(6)
+    columns = [*st.columns(3), *st.columns(3)]
     columns[0].metric(f"ICBs, {result.old.label} → {result.new.label}",
                       f"{facts[f'icbs_{result.old.id}']} → {facts[f'icbs_{result.new.id}']}")
     columns[1].metric("Merger ICBs (new code)", facts["icbs_merged"])
