@@ -48,6 +48,8 @@ class Layer:
     line_weight: float
     vintages: tuple[Vintage, ...]
     stored: bool = True  # places are configurations, built on demand, never stored
+    #: Position in the map's draw order, bottom (0) to top; None: not offered on the map.
+    draw_rank: int | None = None
 
     def vintage(self, vintage_id: str) -> Vintage:
         for vintage in self.vintages:
@@ -77,7 +79,7 @@ class LayerVintage:
 
     @property
     def key(self) -> str:
-        """The store's name for this layer vintage: file ``<key>.parquet``, column ``<key>_code``."""
+        """The store's name for this layer vintage: ``<key>.parquet``, column ``<key>_code``."""
         return store_key(self.layer.id, self.vintage.id)
 
     @property
@@ -111,16 +113,16 @@ _PCN_NOTE = ("No official boundary: a footprint of whole LSOAs modelled from pra
 
 LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer("nhser", "NHS England region", None, "#222222", 4.5, (
-        Vintage("2026", "April 2026", "NHSER26CD", "NHSER26NM"),)),
+        Vintage("2026", "April 2026", "NHSER26CD", "NHSER26NM"),), draw_rank=8),
     Layer("region", "ONS region", None, "#444444", 4.0, (
         Vintage("2024", "May 2024", "RGN24CD", "RGN24NM",
                 note="ONS regions, not NHS England regions."),)),
     Layer("icb", "Integrated care board (ICB)", None, "#1d3557", 3.5, (
         Vintage("2024", "April 2024", "ICB24CD", "ICB24NM"),
-        Vintage("2026", "April 2026", "ICB26CD", "ICB26NM"))),
+        Vintage("2026", "April 2026", "ICB26CD", "ICB26NM")), draw_rank=7),
     Layer("sub_icb", "Sub-ICB location", "icb", "#457b9d", 2.5, (
         Vintage("2024", "April 2024", "SICBL24CD", "SICBL24NM"),
-        Vintage("2026", "April 2026", "SICBL26CD", "SICBL26NM"))),
+        Vintage("2026", "April 2026", "SICBL26CD", "SICBL26NM")), draw_rank=6),
     Layer("hwb", "Upper-tier council / HWB area", "region", "#e63946", 3.0, (
         Vintage("2024", "2024", "UTLA23CD", "UTLA23NM",
                 note="Upper tier from the LTLA23→UTLA23 lookup; LAD23 codes equal LAD24 codes "
@@ -128,21 +130,22 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         Vintage("2025", "2025", "UTLA25CD", "UTLA25NM",
                 note="Single-tier councils (E06, E08, E09) are their own upper tier; two-tier "
                      "districts (E07) keep their county from the LTLA23→UTLA23 lookup (checked "
-                     "at build to cover every LAD25)."))),
+                     "at build to cover every LAD25).")), draw_rank=5),
     Layer("pcn", "Primary care network (PCN)", "sub_icb", "#6a4c93", 1.5, (
         Vintage("2023-01", "January 2023", "PCN Code", "PCN Name", population_method=MODELLED,
                 note=_PCN_NOTE + " ePCN January 2023."),
         Vintage("2026-08", "August 2026", "PCN_CODE", "PCN_NAME", population_method=MODELLED,
-                note=_PCN_NOTE + " Membership and list sizes of August 2026."))),
+                note=_PCN_NOTE + " Membership and list sizes of August 2026.")), draw_rank=2),
     Layer("place", "Place", "icb", "#c2187a", 3.0, (
         Vintage("configuration", "configuration", "place", "place",
                 note="No official boundary: a place configuration (scheme, published file or "
                      "upload) of building blocks resolved to whole LSOAs; built on demand."),),
-          stored=False),
+          stored=False, draw_rank=0),
     Layer("lad", "Lower-tier council (LAD)", "hwb", "#f4a261", 2.0, (
         Vintage("2024", "2024", "LAD24CD", "LAD24NM"),
         Vintage("2025", "2025", "LAD25CD", "LAD25NM",
-                note="LAD25 recodes Barnsley (E08000038) and Sheffield (E08000039)."))),
+                note="LAD25 recodes Barnsley (E08000038) and Sheffield (E08000039).")),
+          draw_rank=4),
     Layer("ward", "Electoral ward", "lad", "#2a9d8f", 1.0, (
         Vintage("2022", "December 2022", "WD22CD", "WD22NM", lsoa_built=False,
                 population_method=BEST_FIT,
@@ -151,7 +154,8 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
                      "council."),
         Vintage("2025", "2025", "WD25CD", "WD25NM", population_method=BEST_FIT,
                 note="No 2025 ward polygons are published offline: a 2025 ward is drawn as the "
-                     "union of its ONS best-fit LSOAs (an approximation of the real ward)."))),
+                     "union of its ONS best-fit LSOAs (an approximation of the real ward).")),
+          draw_rank=1),
     Layer("lsoa", "LSOA 2021", "lad", "#999999", 0.5, (
         Vintage("2021", "2021", "LSOA21CD", "LSOA21NM"),)),
 )}
@@ -203,6 +207,12 @@ GENERATIONS: dict[str, Generation] = {generation.id: generation for generation i
         "place": "configuration", "lad": "2024", "ward": "2022", "lsoa": "2021"},
         note="42 ICBs; councils of 2024, wards of December 2022."),
 )}
+#: Layers offered on the map, bottom to top: filled places underneath (a fill on top would take
+#: every hover), the finest lines next, the ICB and region outlines on top.
+MAP_ORDER: tuple[str, ...] = tuple(sorted(
+    (layer.id for layer in LAYERS.values() if layer.draw_rank is not None),
+    key=lambda layer_id: LAYERS[layer_id].draw_rank))
+
 #: The current generation: the default everywhere.
 LATEST = max(GENERATIONS.values(), key=lambda g: g.effective).id
 

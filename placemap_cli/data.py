@@ -16,7 +16,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     build = actions.add_parser("build", help="build the store from PLACEMAP_MIRROR or the web")
     build.add_argument("--store", type=Path, help="store folder (default: PLACEMAP_STORE)")
     build.set_defaults(run=_build)
-    check = actions.add_parser("check", help="print each layer: rows, vintage, population")
+    check = actions.add_parser("check", help="check the store loads (exit status 2 if not) and "
+                                             "print each layer: rows, vintage, population")
     check.add_argument("--store", type=Path, help="store folder (default: PLACEMAP_STORE)")
     check.set_defaults(run=_check)
 

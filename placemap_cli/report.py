@@ -21,7 +21,8 @@ from services.report import england_flags, icb_report
 from services.workspace import Workspace
 
 CSV_FIELDS = ["section", "subject_code", "subject_name", "other_code", "other_name", "population",
-              "share_of_subject", "share_of_other", "jaccard", "class", "severity", "sentence"]
+              "share_of_subject", "share_of_other", "jaccard", "class", "severity", "sentence",
+              "generation"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -81,7 +82,8 @@ def _emit(report: dict, form: str) -> None:
     elif form == "csv":
         writer = csv.DictWriter(sys.stdout, CSV_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(_csv_rows(report))
+        generation = report["generation"]["label"]
+        writer.writerows({**row, "generation": generation} for row in _csv_rows(report))
     else:
         print(_table(report))
 
@@ -115,7 +117,8 @@ def _csv_rows(report: dict) -> list[dict]:
 
 
 def _table(report: dict) -> str:
-    out = [f"Boundaries as at {report['generation']['label']}"]
+    out = [f"Boundaries as at {report['generation']['label']}; places: "
+           f"{report['generation']['configuration']['note']}"]
     if "icb" in report:
         icb = report["icb"]
         out.append(f"{icb['name']} ({icb['code']}), population {icb['population']:,}")

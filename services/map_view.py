@@ -17,15 +17,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from layers import LAYERS
+from layers import LAYERS, MAP_ORDER
 from services.geography import Geography
-from services.view_state import MAP_LAYERS
 from services.workspace import Workspace
 
-#: Draw order, bottom to top: the finest layers underneath, the ICB outline on top.
-#: Filled places at the bottom: a fill on top would take every hover and hide the tooltips of
-#: the line-only layers under it.
-DRAW_ORDER = ("place", "ward", "pcn", "lad", "hwb", "sub_icb", "icb")
 #: Fill of each place by its population class against the HWB areas.
 CLASS_COLOURS = {"coterminous": "#2a9d8f", "within": "#4895ef", "contains": "#8ecae6",
                  "straddles": "#f77f00", "none": "#adb5bd"}
@@ -42,7 +37,7 @@ def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tup
     whether a flag names them."""
     features = {}
     for layer_id in layer_ids:
-        if layer_id not in MAP_LAYERS or not ws.has(layer_id):
+        if layer_id not in MAP_ORDER or not ws.has(layer_id):
             continue
         if layer_id == "place":
             geography = places
@@ -58,8 +53,17 @@ def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tup
         frame["population_text"] = [f"{p:,}" for p in frame["population"]]
         frame["class"] = _classes(ws, geography, places, layer_id, codes, threshold, sliver)
         frame["flagged"] = ["yes" if c in flagged else "" for c in codes]
+        frame["vintage"] = _vintage_label(ws, geography)
+        frame["population_method"] = geography.population_method
         features[layer_id] = frame
     return features
+
+
+def _vintage_label(ws: Workspace, geography: Geography) -> str:
+    """The vintage beside every tooltip: the layer's edition and the generation shown."""
+    if geography.id == "place":
+        return f"configuration ({geography.vintage}), {ws.generation.label}"
+    return f"{ws.generation.layer(geography.id).vintage.label} ({ws.generation.label})"
 
 
 def _codes(ws: Workspace, geography: Geography, layer_id: str, icb_code: str,
@@ -110,7 +114,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
                       zoom_control=True)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    for layer_id in DRAW_ORDER:
+    for layer_id in MAP_ORDER:
         if layer_id not in features or features[layer_id].empty:
             continue
         frame = features[layer_id]
@@ -120,8 +124,10 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
             style_function=_style(layer_id),
             highlight_function=lambda _: {"weight": 5},
             tooltip=folium.GeoJsonTooltip(
-                fields=["name", "code", "population_text", "class"],
-                aliases=[LAYERS[layer_id].title, "Code", "Population (Census 2021)", "Class"],
+                fields=["name", "code", "vintage", "population_text", "class"],
+                aliases=[LAYERS[layer_id].title, "Code", "Vintage",
+                         f"Population (Census 2021, {frame['population_method'].iloc[0]})",
+                         "Class"],
                 localize=False, labels=True),
         ).add_to(fmap)
     chosen = [frame[frame["code"] == selected] for frame in features.values()] if selected else []
@@ -165,5 +171,5 @@ def _style(layer_id: str):
 
 def legend_rows(layer_ids: tuple[str, ...]) -> list[tuple[str, str, float]]:
     """(title, colour, line weight) for each layer shown, for a legend beside the map."""
-    return [(LAYERS[i].title, LAYERS[i].colour, LAYERS[i].line_weight) for i in DRAW_ORDER[::-1]
+    return [(LAYERS[i].title, LAYERS[i].colour, LAYERS[i].line_weight) for i in MAP_ORDER[::-1]
             if i in layer_ids]

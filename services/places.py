@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from layers import get_generation
 from services.geography import Geography, lsoa_geometry_union
 from services.io.place_files import (
     BLOCK_TYPES,
@@ -30,10 +31,8 @@ from services.io.place_files import (
     read_place_csv,
 )
 from services.io.store import Store
+from services.vintages import code_elsewhere
 
-#: Spine column each block type is looked up in.
-BLOCK_COLUMNS = {"lad": "lad_code", "hwb": "hwb_code", "sub_icb": "sub_icb_code",
-                 "ward": "ward_code", "lsoa": "lsoa21_code"}
 SCHEMES = {
     "hwb_within_icb": "Upper-tier council (HWB area) within ICB",
     "sub_icb": "Sub-ICB locations",
@@ -49,13 +48,16 @@ class PlaceConfig:
     name: str
     source: str
     blocks: pd.DataFrame
+    #: The generation whose codes the file says it uses (``# vintage: 2024``), if it says.
+    vintage: str | None = None
 
     @property
     def place_count(self) -> int:
         return self.blocks["place"].nunique()
 
     def facts(self) -> dict[str, str]:
-        return {"name": self.name, "source": self.source}
+        return {"name": self.name, "source": self.source,
+                **({"vintage": self.vintage} if self.vintage else {})}
 
 
 def scheme_config(store: Store, scheme: str = DEFAULT_SCHEME) -> PlaceConfig:
@@ -110,7 +112,8 @@ def load_config(store: Store, name: str, *, files: bool = False) -> PlaceConfig:
         if not path.is_file():
             raise KeyError(f"No place configuration {name!r}: give a CSV file or one of {known}.")
     facts, blocks = read_place_csv(path)
-    return PlaceConfig(facts.get("name", path.stem), facts.get("source", str(path)), blocks)
+    return PlaceConfig(facts.get("name", path.stem), facts.get("source", str(path)), blocks,
+                       facts.get("vintage"))
 
 
 def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> Geography:
@@ -139,13 +142,13 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         chosen = blocks[(blocks["block_type"] == block_type) & ~repeated]
         if chosen.empty:
             continue
-        column = BLOCK_COLUMNS[block_type]
+        column = get_generation(store.generation_id).layer(block_type).spine_column
         lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
         matched = chosen.merge(lsoas, on="code", how="left")
         known = store.layer(block_type)["code"] if block_type != "lsoa" else spine[column]
         for row in chosen[~chosen["code"].isin(known)].itertuples():
             problems.append(_problem(row, f"unknown {block_type} code {row.code}"
-                                          f"{_vintage_hint(block_type)}"))
+                                          f"{_vintage_hint(store, block_type, row.code)}"))
         for row in chosen[chosen["code"].isin(known)
                           & ~chosen["code"].isin(spine[column].unique())].itertuples():
             problems.append(_problem(row, f"{block_type} {row.code} holds no LSOA by best fit "
@@ -170,8 +173,7 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     membership = (members[["lsoa", "place"]].rename(columns={"place": "code"})
                   .drop_duplicates().sort_values(["code", "lsoa"], ignore_index=True))
     areas = _place_areas(members, place_icb)
-    vintages = sorted({"2022 wards" if t == "ward" else "2021 LSOAs" if t == "lsoa" else "2024"
-                       for t in blocks["block_type"]})
+    vintages = sorted({_block_vintage(store, t) for t in blocks["block_type"]})
     return Geography(
         id="place", title=f"Places: {config.name}", vintage=" + ".join(vintages),
         lsoa_built=True, membership=membership, areas=areas,
@@ -185,11 +187,23 @@ def _problem(row, problem: str) -> dict:
             "code": get("code"), "problem": problem}
 
 
-def _vintage_hint(block_type: str) -> str:
-    hints = {"lad": " (LAD 2024 codes, e.g. E08000003)", "hwb": " (upper-tier 2023 codes, e.g. "
-             "E10000012)", "sub_icb": " (SICBL 2024 codes, e.g. E38000232)", "ward": " (ward "
-             "December 2022 codes, e.g. E05011234)", "lsoa": " (LSOA 2021 codes in England)"}
-    return hints[block_type]
+def _block_vintage(store: Store, block_type: str) -> str:
+    """How a block's codes are dated in the place's vintage label ("2021 LSOAs + 2024")."""
+    vintage = get_generation(store.generation_id).layer(block_type).vintage
+    if block_type in ("ward", "lsoa"):
+        return f"{vintage.id} {block_type}s".replace("lsoas", "LSOAs")
+    return vintage.id
+
+
+def _vintage_hint(store: Store, block_type: str, code: str) -> str:
+    """Why a code is unknown: another generation's code (and its successor here), or the codes
+    this generation expects, with an example."""
+    elsewhere = code_elsewhere(store, block_type, code)
+    if elsewhere:
+        return elsewhere
+    layer = get_generation(store.generation_id).layer(block_type)
+    example = store.layer(block_type)["code"].iloc[0]
+    return f" ({layer.title} codes of {layer.vintage.label}, e.g. {example})"
 
 
 def _place_icbs(members: pd.DataFrame, icb_code: str | None) -> pd.Series:

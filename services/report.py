@@ -35,7 +35,7 @@ def icb_report(ws: Workspace, icb_code: str, places: PlaceConfig | str = DEFAULT
             place_geography.areas.index[place_geography.areas["icb_code"] == icb_code])
     icb = ws.store.layer("icb").set_index("code").loc[icb_code]
     report = {
-        "generation": _generation(ws),
+        "generation": _generation(ws, places),
         "icb": {"code": icb_code, "name": icb["name"], "population": int(icb["population"])},
         "places": {"name": place_geography.title.removeprefix("Places: "),
                    "vintage": place_geography.vintage},
@@ -75,15 +75,18 @@ def england_flags(ws: Workspace, places: PlaceConfig | str = DEFAULT_SCHEME,
     place_geography = ws.places(places, None)
     flags, slivers = misalignment_flags(ws, place_geography, None, threshold=threshold,
                                         sliver=sliver)
-    return {"generation": _generation(ws), "scope": "England", "places": {"name": place_geography.title.removeprefix(
-        "Places: "), "vintage": place_geography.vintage}, "threshold": threshold,
+    return {"generation": _generation(ws, places), "scope": "England", "places": {
+        "name": place_geography.title.removeprefix("Places: "),
+        "vintage": place_geography.vintage}, "threshold": threshold,
         "sliver": sliver, "flags": _records(flags), "slivers": _records(slivers)}
 
 
-def _generation(ws: Workspace) -> dict:
-    """Which boundaries a report describes: every output names its generation."""
+def _generation(ws: Workspace, places: PlaceConfig | str) -> dict:
+    """Which boundaries a report describes (every output names its generation), and which
+    generation the place configuration's codes are of."""
     return {"id": ws.generation.id, "label": ws.generation.label,
-            "layers": {layer.id: layer.key for layer in ws.generation.stored_layers()}}
+            "layers": {layer.id: layer.key for layer in ws.generation.stored_layers()},
+            "configuration": ws.configuration_vintage(places)}
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -2,7 +2,8 @@
 
 A presenter's link must reopen exactly the same view, so everything a user can set lives here and
 nowhere else: ICB, the layer the tables examine and the selected area, layers, thresholds, place
-configuration, map centre and zoom, basemap and presentation mode. The page is the link's path
+configuration, map centre and zoom, basemap and presentation mode, and the generation the
+boundaries are drawn as at (``vintage``). The page is the link's path
 (``/coverage?icb=...``). Query values are strings; anything unreadable falls back to the default
 and is reported, never kept.
 """
@@ -12,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
+from layers import GENERATIONS, LATEST, MAP_ORDER
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.places import DEFAULT_SCHEME
 
-MAP_LAYERS = ("icb", "sub_icb", "hwb", "lad", "place", "pcn", "ward")
+#: The layers a view may show, top of the map first (as the sidebar lists them).
+MAP_LAYERS = MAP_ORDER[::-1]
 #: What the sidebar's sliders offer; a link may not set more.
 THRESHOLD_RANGE = (0.80, 1.0)
 SLIVER_RANGE = (0.0, 0.05)
@@ -24,6 +27,7 @@ DEFAULT_LAYERS = ("icb", "hwb", "lad", "place")
 
 @dataclass(frozen=True)
 class ViewState:
+    vintage: str = LATEST
     icb: str = ""
     subject: str = "place"
     area: str = ""
@@ -89,6 +93,12 @@ def _layer(raw: str) -> str:
     return raw
 
 
+def _generation(raw: str) -> str:
+    if raw not in GENERATIONS:
+        raise ValueError(f"no boundaries as at {raw!r}: choose one of {', '.join(GENERATIONS)}")
+    return raw
+
+
 def _flag(raw: str) -> bool:
     if raw not in ("0", "1"):
         raise ValueError("must be 0 or 1")
@@ -105,7 +115,8 @@ def _bounded(low: float, high: float, kind: Callable[[str], float] = float):
 
 
 _PARSERS = {
-    "icb": lambda raw: raw.strip().upper(), "subject": _layer, "area": str.strip,
+    "vintage": _generation, "icb": lambda raw: raw.strip().upper(), "subject": _layer,
+    "area": str.strip,
     "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
     "places": str.strip, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from layers import get_generation
+from layers import BEST_FIT, MODELLED, get_generation
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     DEFAULT_SLIVER,
@@ -25,8 +25,19 @@ from services.geography import Geography, store_geography
 from services.io.store import Store
 from services.overlap import Overlaps
 from services.places import PlaceConfig, load_config, resolve
+from services.vintages import configuration_vintage
 
 T = TypeVar("T")
+
+
+def pair_method(a: Geography, b: Geography) -> str:
+    """How exact a pair's population figures are: the weaker of the two layers' methods (a
+    modelled PCN footprint is approximate whatever it is compared with)."""
+    methods = {a.population_method, b.population_method}
+    for weaker in (MODELLED, BEST_FIT):
+        if weaker in methods:
+            return "best fit" if weaker == BEST_FIT else weaker
+    return "exact"
 
 
 class Workspace:
@@ -70,7 +81,18 @@ class Workspace:
             config = self.config(config)
         key = (config.name, icb_code, pd.util.hash_pandas_object(
             config.blocks[["place", "block_type", "code"]], index=False).sum())
-        return self._places.get_or_make(key, lambda: resolve(config, self.store, icb_code))
+        return self._places.get_or_make(key, lambda: self._resolve(config, icb_code))
+
+    def _resolve(self, config: PlaceConfig, icb_code: str | None) -> Geography:
+        """A stated vintage that is no generation is refused before its codes are looked up."""
+        configuration_vintage(self.store, config.name, config.blocks, config.vintage)
+        return resolve(config, self.store, icb_code)
+
+    def configuration_vintage(self, config: PlaceConfig | str) -> dict:
+        """Which generation the configuration's codes are of, stated or inferred."""
+        if isinstance(config, str):
+            config = self.config(config)
+        return configuration_vintage(self.store, config.name, config.blocks, config.vintage)
 
     def totals(self, geography: Geography) -> pd.DataFrame:
         """P(a) and S(a) per area: sums over the spine for areas made of LSOAs, the polygon area
@@ -125,7 +147,7 @@ class Workspace:
         result.insert(3, "best_b_name", b.names().reindex(result["best_b_code"]).to_numpy())
         result.insert(4, "population", self.totals(a)["population"].reindex(
             result["a_code"]).to_numpy())
-        result["population_method"] = "exact" if a.lsoa_built and b.lsoa_built else "best fit"
+        result["population_method"] = pair_method(a, b)
         return result
 
     def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:

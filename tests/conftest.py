@@ -25,12 +25,33 @@ def mirror_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def store_dir(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from the mirror by the code under test, once per test run."""
+    """A store built from the mirror by the code under test, once per test run. A developer may
+    point ``PLACEMAP_TEST_STORE`` at a store built by this same code to skip the build (CI
+    never sets it)."""
+    reuse = os.environ.get("PLACEMAP_TEST_STORE")
+    if reuse:
+        return Path(reuse)
     path = tmp_path_factory.mktemp("store") / "store"
     build_store(path, log=lambda message: None)
     return path
 
 
 @pytest.fixture(scope="session")
-def store(store_dir: Path) -> Store:
+def loaded_store(store_dir: Path) -> Store:
+    """The store as loaded: every generation's layer vintages."""
     return load_store(store_dir)
+
+
+@pytest.fixture(scope="session")
+def store(loaded_store: Store) -> Store:
+    return loaded_store
+
+
+@pytest.fixture(scope="session")
+def store_2024(loaded_store: Store) -> Store:
+    return loaded_store.generation("2024")
+
+
+@pytest.fixture(scope="session")
+def store_2026(loaded_store: Store) -> Store:
+    return loaded_store.generation("2026")

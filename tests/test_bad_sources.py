@@ -41,11 +41,19 @@ def _wrong_crs(path: Path) -> None:
     path.write_text(json.dumps(collection))
 
 
+def _far_centroid(path: Path) -> None:
+    collection = json.loads(path.read_text())
+    collection["features"][0]["properties"]["BNG_E"] = 9_999_999
+    path.write_text(json.dumps(collection))
+
+
 @pytest.mark.parametrize(("file_name", "spoil", "problem"), [
     ("LAD24_RGN24_EN_LU.csv", _missing_field, "missing field(s) RGN24CD"),
     ("LSOA_PopCentroids_EN_2021_V3.geojson", _truncated_json, "cannot be read as GeoJSON"),
     ("LSOA21_SICBL24_ICB24_EN_LU.csv", _duplicate_codes, "duplicate LSOA21CD"),
     ("LSOA_PopCentroids_EN_2021_V3.geojson", _wrong_crs, "EPSG:27700, expected WGS84"),
+    ("LSOA_PopCentroids_EN_2021_V3.geojson", _far_centroid,
+     "row 1 (LSOA21CD E01000001): BNG_E=9999999.0 is not a number from 0 to 700,000"),
 ])
 def test_bad_file_stops_build_and_keeps_last_store(
     tmp_path: Path, mirror_dir: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch,

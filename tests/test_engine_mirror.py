@@ -15,6 +15,13 @@ pytestmark = pytest.mark.mirror
 
 
 @pytest.fixture(scope="module")
+def store(store_2024: Store) -> Store:
+    """These are facts of the April 2024 generation (42 ICBs, LAD24, 2022 wards, PCNs of
+    January 2023), Placemap v1's geography; ``--vintage 2024`` must keep them."""
+    return store_2024
+
+
+@pytest.fixture(scope="module")
 def ws(store: Store) -> Workspace:
     return Workspace(store)
 
@@ -94,17 +101,19 @@ def test_default_places_tile_england_without_crossing_icbs(ws, store: Store) -> 
 
 def test_cli_report_json_and_flags(store_dir, capsys) -> None:
     assert main(["report", "--icb", "QOP", "--places", "greater_manchester", "--format", "json",
-                 "--store", str(store_dir)]) == 0
+                 "--store", str(store_dir), "--vintage", "2024"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["icb"]["population"] == 2_867_871
     classes = [row["population_class"] for row in report["coterminosity"]["lad"]]
     assert classes == ["coterminous"] * 10
     assert report["icb_coverage_by_place"]["uncovered"] == 0
-    assert main(["flags", "--england", "--format", "csv", "--store", str(store_dir)]) == 0
+    assert main(["flags", "--england", "--format", "csv", "--store", str(store_dir),
+                 "--vintage", "2024"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("section,subject_code")
     assert "flag,E10000012,Essex" in out
-    assert main(["report", "--icb", "Atlantis", "--store", str(store_dir)]) == 2
+    assert main(["report", "--icb", "Atlantis", "--store", str(store_dir),
+                 "--vintage", "2024"]) == 2
     assert "0 ICBs match 'Atlantis'" in capsys.readouterr().err
 
 
@@ -113,7 +122,7 @@ def test_cli_names_each_bad_row_of_a_configuration(store_dir, tmp_path, capsys) 
     config.write_text("place,block_type,code\nBolton,lad,E08000001\nNowhere,lad,E08999999\n"
                       "Leeds,lad,E08000035\nBolton again,lad,E08000001\n")
     assert main(["report", "--icb", "QOP", "--places", str(config),
-                 "--store", str(store_dir)]) == 2
+                 "--store", str(store_dir), "--vintage", "2024"]) == 2
     err = capsys.readouterr().err
     assert "line 3: unknown lad code E08999999" in err
     assert "line 5: lad E08000001 is already used on line 2 (Bolton)" in err
@@ -121,7 +130,7 @@ def test_cli_names_each_bad_row_of_a_configuration(store_dir, tmp_path, capsys) 
 
 def test_cli_report_lists_pcns_straddling_councils_with_shares(store_dir, capsys) -> None:
     assert main(["report", "--icb", "Dorset", "--layer", "pcn", "--format", "json",
-                 "--store", str(store_dir)]) == 0
+                 "--store", str(store_dir), "--vintage", "2024"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report["coterminosity"]) == {"lad", "hwb", "place"}
     pcns = report["coterminosity"]["lad"]

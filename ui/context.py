@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from layers import LAYERS
+from layers import GENERATIONS, LATEST, LAYERS
 from services.coterminosity import DEFAULT_SLIVER
 from services.flags import misalignment_flags
 from services.geography import Geography
@@ -25,14 +25,20 @@ from services.io.sources import load_manifest
 from services.map_view import SELECTED_COLOUR, legend_rows, map_features
 from services.places import SCHEMES, PlaceConfig
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState, from_query
+from services.vintages import successors
 from services.workspace import Workspace
 from ui.shared import shared_workspace
 
 
 def workspace() -> Workspace:
-    """One store and one set of overlap tables per server process, shared by every session."""
+    """The engine over the view's generation: one per generation per server process, shared by
+    every session (the view may not be read yet: then the link's generation, or the latest)."""
     _inside_the_frame()
-    return shared_workspace()
+    state = st.session_state.get("view")
+    if state is not None:
+        return shared_workspace(state.vintage)
+    linked = st.query_params.get("vintage", LATEST)
+    return shared_workspace(linked if linked in GENERATIONS else LATEST)
 
 
 def _inside_the_frame() -> None:
@@ -56,8 +62,9 @@ def view() -> ViewState:
                             "stay in the session that made them); showing the default scheme")
             state = state.with_(places=ViewState().places)
         if state.icb and state.icb not in set(workspace().store.layer("icb")["code"]):
-            problems.append(f"ICB {state.icb!r} is not in the 2024 ICB list; showing the first "
-                            "ICB by name instead")
+            problems.append(f"ICB {state.icb!r} is not an ICB as at "
+                            f"{workspace().generation.label}; showing the first ICB by name "
+                            "instead")
             state = state.with_(icb="")
         if state.area and not any(state.area in geography(i).names() for i in MAP_LAYERS
                                   if workspace().has(i) and i != "place") \
@@ -276,6 +283,8 @@ def presentation_frame() -> None:
 
 
 def attribution() -> None:
+    """Every page ends with the vintage of what it showed and the data's attribution."""
+    st.caption(_vintages(workspace()))
     st.caption(" ".join(load_manifest().attribution.values()))
 
 
@@ -283,6 +292,7 @@ def sidebar() -> None:
     """The one sidebar: find, ICB, places, layers, thresholds, map options, share, data."""
     ws, v = workspace(), view()
     with st.sidebar:
+        _boundaries_as_at(v)
         _find(ws)
         icbs = ws.store.layer("icb").sort_values("name")
         codes = icbs["code"].tolist()
@@ -317,6 +327,21 @@ def sidebar() -> None:
         st.caption(_vintages(ws))
 
 
+def _boundaries_as_at(v: ViewState) -> None:
+    """The generation choice. Switching keeps the map where it is and the ICB that holds most of
+    the current ICB's people in the other generation (Frimley → its largest receiver)."""
+    labels = {g.id: g.label + (" (current)" if g.id == LATEST else "")
+              for g in GENERATIONS.values()}
+    chosen = st.selectbox("Boundaries as at", list(labels), index=list(labels).index(v.vintage),
+                          format_func=labels.get,
+                          help="Codes are never joined across generations: each is compared "
+                               "through the LSOA 2021 population spine.")
+    if chosen != v.vintage:
+        icb = successors(workspace().store, "icb", v.vintage, chosen).get(v.icb, "")
+        update(vintage=chosen, icb=icb, area="")
+        st.rerun()
+
+
 def show_share_link() -> None:
     """Fill the sidebar's share box with the view as it is now: called after the page has run
     and from the map fragment after a pan, so the copied link is never a step behind."""
@@ -334,7 +359,8 @@ def _find(ws: Workspace) -> None:
         return
     hits = ws.search(text, places())
     if hits.empty:
-        st.caption("No match in England's 2024 councils, 2022 wards, places or PCNs.")
+        st.caption(f"No match among the councils, wards, places or PCNs as at "
+                   f"{ws.generation.label}.")
         return
     labels = [f"{r.name} ({LAYERS[r.layer].title}, {r.code})" for r in hits.itertuples()]
     pick = st.selectbox("Matches", range(len(hits)), format_func=labels.__getitem__)
@@ -344,6 +370,7 @@ def _find(ws: Workspace) -> None:
 
 
 def _vintages(ws: Workspace) -> str:
-    info = ws.store.meta["layer_info"]
-    parts = [f"{LAYERS[i].title}: {info[i]['vintage']}" for i in LAYERS if i in info]
-    return "Data vintages: " + "; ".join(parts) + f". Store built {ws.store.meta['built_at']}."
+    parts = [f"{layer.title}: {layer.vintage.label}" for layer in ws.generation.stored_layers()
+             if ws.has(layer.id)]
+    return (f"Boundaries as at {ws.generation.label}. " + "; ".join(parts)
+            + f". Store built {ws.store.meta['built_at']}.")

@@ -27,7 +27,8 @@ def build_spine(sources: BuildSources) -> tuple[pd.DataFrame, dict[str, pd.DataF
     codes = spine["lsoa21_code"]
     names: dict[str, pd.DataFrame] = {}
 
-    for key, dataset in (("sub_icb_2024", "lsoa21_sicbl24_icb24"), ("icb_2024", "lsoa21_sicbl24_icb24"),
+    for key, dataset in (("sub_icb_2024", "lsoa21_sicbl24_icb24"),
+                         ("icb_2024", "lsoa21_sicbl24_icb24"),
                          ("sub_icb_2026", "lsoa21_sicbl26_icb26_nhser26"),
                          ("icb_2026", "lsoa21_sicbl26_icb26_nhser26"),
                          ("nhser_2026", "lsoa21_sicbl26_icb26_nhser26"),

@@ -2,8 +2,9 @@
 
 A file is read from the folder named by ``PLACEMAP_MIRROR`` when that is set, otherwise downloaded
 from its official address into ``geodata/cache/``. Nothing is used until it has passed the checks
-its manifest entry implies (fields, code format and uniqueness, England row count, CRS, geometry);
-a failure raises :class:`SourceError` naming the file, the problem and what to do.
+its manifest entry implies (fields, code format and uniqueness, the format of other code fields and
+the range of coordinate fields, England row count, CRS, geometry within England); a failure raises
+:class:`SourceError` naming the file, the problem (with the row and code) and what to do.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import os
 import tomllib
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,10 @@ from services.io.store import PROJECT_ROOT
 
 MANIFEST_PATH = PROJECT_ROOT / "geodata" / "manifest.toml"
 CACHE_DIR = PROJECT_ROOT / "geodata" / "cache"
+#: England's extremes in WGS84 (west: Isles of Scilly −6.45°, east: Lowestoft Ness 1.76°, south:
+#: Scilly 49.86°, north: Marshall Meadows 55.81°) widened by about 0.25° (west, south, east, north):
+#: an England feature reaching outside is in the wrong place, whatever its file claims.
+ENGLAND_LON_LAT_BOUNDS = (-6.7, 49.6, 2.1, 56.1)
 
 
 class SourceError(ValueError):
@@ -55,6 +61,10 @@ class Dataset:
     sheet: str | None = None
     #: sha256 of a documented reconstruction kept in the mirror in place of the official file.
     reconstruction_sha256: str | None = None
+    #: Other code fields and the pattern each value must match.
+    field_patterns: dict[str, str] = field(default_factory=dict)
+    #: Numeric fields (coordinates) and the closed range each value must lie in.
+    field_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def is_geo(self) -> bool:
@@ -77,6 +87,8 @@ def load_manifest(path: Path = MANIFEST_PATH) -> Manifest:
         for key in ("fields", "allowed_duplicate_codes"):
             if key in entry:
                 entry[key] = tuple(entry[key])
+        entry["field_ranges"] = {name: (float(low), float(high))
+                                 for name, (low, high) in entry.get("field_ranges", {}).items()}
         datasets[entry["id"]] = Dataset(**entry)
     return Manifest(datasets=datasets, attribution=raw.get("attribution", {}))
 
@@ -170,6 +182,7 @@ def read_table(dataset: Dataset, path: Path) -> pd.DataFrame:
         ) from exc
     _check_fields(dataset, path, table.columns)
     _check_codes(dataset, path, table[dataset.code_field])
+    _check_values(dataset, path, table)
     return table
 
 
@@ -185,7 +198,9 @@ def read_geo(dataset: Dataset, path: Path) -> tuple[gpd.GeoDataFrame, int]:
         ) from exc
     _check_fields(dataset, path, frame.columns)
     _check_codes(dataset, path, frame[dataset.code_field])
+    _check_values(dataset, path, frame)
     _check_wgs84(dataset, path, frame)
+    _check_in_england(dataset, path, frame)
     if frame.geometry.isna().any() or frame.geometry.is_empty.any():
         bad = frame.loc[frame.geometry.isna() | frame.geometry.is_empty, dataset.code_field]
         raise SourceError(
@@ -221,6 +236,44 @@ def _check_wgs84(dataset: Dataset, path: Path, frame: gpd.GeoDataFrame) -> None:
     if problem:
         raise SourceError(f"{path.name}: {problem}. Download '{dataset.title}' with outSR=4326 "
                           "or re-export it in WGS84 (EPSG:4326).")
+
+
+def _refuse_row(dataset: Dataset, path: Path, table: pd.DataFrame, bad: pd.Series,
+                problem: Callable[[pd.Series], str]) -> None:
+    """Raise for the first row flagged in ``bad``, saying what is wrong with it."""
+    if not bad.any():
+        return
+    position = int(bad.to_numpy().argmax())
+    row = table.iloc[position]
+    raise SourceError(
+        f"{path.name}: row {position + 1} ({dataset.code_field} {row[dataset.code_field]}): "
+        f"{problem(row)} ({int(bad.sum())} such row(s)). The file is damaged or not the "
+        f"official '{dataset.title}': replace it from {dataset.url}."
+    )
+
+
+def _check_values(dataset: Dataset, path: Path, table: pd.DataFrame) -> None:
+    for name, pattern in dataset.field_patterns.items():
+        bad = ~table[name].astype(str).str.match(pattern)
+        _refuse_row(dataset, path, table, bad, lambda row, name=name, pattern=pattern:
+                    f"{name}={row[name]!r} is not a code of the form {pattern}")
+    for name, (low, high) in dataset.field_ranges.items():
+        values = pd.to_numeric(table[name], errors="coerce")
+        _refuse_row(dataset, path, table, ~values.between(low, high),
+                    lambda row, name=name, low=low, high=high:
+                    f"{name}={row[name]} is not a number from {low:,.0f} to {high:,.0f}")
+
+
+def _check_in_england(dataset: Dataset, path: Path, frame: gpd.GeoDataFrame) -> None:
+    """England's features must lie in England (WGS84, checked before reprojection)."""
+    west, south, east, north = ENGLAND_LON_LAT_BOUNDS
+    bounds = frame.geometry.bounds
+    england = frame[dataset.code_field].astype(str).str.startswith("E")
+    outside = england & ((bounds["minx"] < west) | (bounds["miny"] < south)
+                         | (bounds["maxx"] > east) | (bounds["maxy"] > north))
+    _refuse_row(dataset, path, frame.assign(**bounds), outside, lambda row: (
+        f"its geometry spans lon {row['minx']:.2f} to {row['maxx']:.2f}, lat {row['miny']:.2f} "
+        f"to {row['maxy']:.2f}, outside England (lon {west} to {east}, lat {south} to {north})"))
 
 
 def _check_fields(dataset: Dataset, path: Path, columns: pd.Index) -> None:

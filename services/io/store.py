@@ -10,8 +10,9 @@ Layout of a store folder (``geodata/store/`` unless ``PLACEMAP_STORE`` names ano
 - ``<layer>.map.parquet``: ``code`` and a coverage-simplified geometry in EPSG:4326 (for maps).
 - ``meta.json``: build facts (sources, row counts, repairs, vintages).
 
-Writes go to a sibling temporary folder that replaces the store only once complete, so a failed
-build leaves the last good store in place.
+Loading checks every file it reads (:mod:`services.io.store_check`), and a build swaps a complete
+new version in atomically (:mod:`services.io.store_swap`), so a failed or killed build leaves the
+last good store in place.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,20 +27,19 @@ import geopandas as gpd
 import pandas as pd
 
 from layers import get_generation, store_spine_column
+from services.io import store_swap
+from services.io.store_check import (
+    MAP_SUFFIX,
+    READ_ERRORS,
+    STORE_FORMAT,
+    StoreMissingError,
+    check_layer,
+    check_spine,
+    read_meta,
+    unreadable,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MAP_SUFFIX = ".map.parquet"
-
-
-class StoreMissingError(FileNotFoundError):
-    """The store has not been built, or cannot be read (incomplete, corrupt or from an older
-    version of Placemap): either way the answer is to build it."""
-
-
-#: Raised whenever a build writes something that means something else (2: wards fitted within
-#: their council; 3: one file per layer vintage, generations 2024 and 2026); a store of another
-#: format is rebuilt, never read.
-STORE_FORMAT = 3
 
 
 def store_path() -> Path:
@@ -64,6 +63,8 @@ class Store:
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     map_layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     generation_id: str | None = None
+    #: For a generation's view, the store as loaded (every generation); None for that store.
+    base: Store | None = field(default=None, repr=False, compare=False)
     _views: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
 
     def generation(self, generation_id: str | None = None) -> Store:
@@ -86,7 +87,7 @@ class Store:
                 layers={layer_id: self.layers[key] for layer_id, key in keys.items()},
                 map_layers={layer_id: self.map_layers[key] for layer_id, key in keys.items()
                             if key in self.map_layers},
-                generation_id=generation.id)
+                generation_id=generation.id, base=self)
         return self._views[generation.id]
 
     def layer(self, layer_id: str) -> gpd.GeoDataFrame:
@@ -97,28 +98,48 @@ class Store:
 
 
 def load_store(path: Path | None = None) -> Store:
+    """Load and check the store; any fault raises :class:`StoreMissingError` saying to rebuild."""
     path = Path(path) if path else store_path()
-    meta_file = path / "meta.json"
-    if not meta_file.exists():
-        raise StoreMissingError(
-            f"No geography store at {path}. Build it with `placemap data build` "
-            "(set PLACEMAP_MIRROR to build offline from a mirror folder)."
-        )
+    folder = _folder(path)
+    meta = read_meta(folder, path)
     try:
-        meta = json.loads(meta_file.read_text())
-        if meta.get("format") != STORE_FORMAT:
-            raise ValueError(f"it is format {meta.get('format', 1)}, this Placemap reads format "
-                             f"{STORE_FORMAT}")
-        store = Store(path=path, meta=meta, spine=pd.read_parquet(path / "spine.parquet"))
+        store = Store(path=path, meta=meta, spine=pd.read_parquet(folder / "spine.parquet"))
+        check_spine(path, store.spine, meta)
         for layer_id in meta["layers"]:
-            store.layers[layer_id] = gpd.read_parquet(path / f"{layer_id}.parquet")
-            store.map_layers[layer_id] = gpd.read_parquet(path / f"{layer_id}{MAP_SUFFIX}")
-    except (OSError, ValueError, KeyError) as exc:  # pyarrow's read errors are ValueErrors
-        raise StoreMissingError(
-            f"The geography store at {path} cannot be read ({type(exc).__name__}: {exc}). "
-            "Rebuild it with `placemap data build`."
-        ) from exc
+            layer = gpd.read_parquet(folder / f"{layer_id}.parquet")
+            map_layer = gpd.read_parquet(folder / f"{layer_id}{MAP_SUFFIX}")
+            check_layer(path, layer_id, layer, map_layer, meta, store.spine)
+            store.layers[layer_id], store.map_layers[layer_id] = layer, map_layer
+    except READ_ERRORS as exc:
+        if isinstance(exc, StoreMissingError):
+            raise
+        raise unreadable(path, f"{type(exc).__name__}: {exc}") from exc
     return store
+
+
+def _folder(path: Path) -> Path:
+    """The folder to read: the store path once a killed build's leftovers are tidied, or the
+    newest complete version while another build holds the lock."""
+    if store_swap.has_leftovers(path):
+        try:
+            with store_swap.build_lock(path, wait=False) as locked:
+                if locked:
+                    store_swap.tidy(path)
+        except OSError:  # a read-only store location: read what is there
+            pass
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise StoreMissingError(f"{path} is a file, not a store folder: remove it (or set "
+                                "PLACEMAP_STORE to the store folder), then build the store with "
+                                "`placemap data build`.")
+    versions = store_swap.complete_versions(path)
+    if versions:
+        return versions[-1]
+    raise StoreMissingError(
+        f"No geography store at {path}. Build it with `placemap data build` "
+        "(set PLACEMAP_MIRROR to build offline from a mirror folder)."
+    )
 
 
 def write_store(
@@ -128,28 +149,30 @@ def write_store(
     layers: dict[str, gpd.GeoDataFrame],
     map_layers: dict[str, gpd.GeoDataFrame],
 ) -> None:
-    """Write a complete store to a temporary sibling, then swap it in."""
+    """Write a complete new version beside the store, then swap it in atomically. ``meta``
+    gains what loading checks: the format, the layer ids, the spine's and each layer's rows."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    staging.mkdir()
-    try:
-        spine.to_parquet(staging / "spine.parquet", index=False)
-        for layer_id, gdf in layers.items():
-            gdf.to_parquet(staging / f"{layer_id}.parquet", index=False)
-            map_layers[layer_id].to_parquet(staging / f"{layer_id}{MAP_SUFFIX}", index=False)
-        meta = {**meta, "format": STORE_FORMAT, "layers": list(layers)}
-        (staging / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    retired = path.with_name(f"{path.name}.old-{uuid.uuid4().hex[:8]}")
-    if path.exists():
-        path.rename(retired)
-    staging.rename(path)
-    shutil.rmtree(retired, ignore_errors=True)
+    info = meta.get("layer_info", {})
+    meta = {**meta, "format": STORE_FORMAT, "layers": list(layers), "spine_rows": len(spine),
+            "layer_info": {layer_id: {**info.get(layer_id, {}), "rows": len(gdf),
+                                      "population": int(gdf["population"].sum())}
+                           for layer_id, gdf in layers.items()}}
+    with store_swap.build_lock(path):
+        store_swap.tidy(path)
+        partial = store_swap.new_version(path)
+        try:
+            spine.to_parquet(partial / "spine.parquet", index=False)
+            for layer_id, gdf in layers.items():
+                gdf.to_parquet(partial / f"{layer_id}.parquet", index=False)
+                map_layers[layer_id].to_parquet(partial / f"{layer_id}{MAP_SUFFIX}", index=False)
+            (partial / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        store_swap.publish(path, partial)
 
 
 def store_size_bytes(path: Path | None = None) -> int:
-    path = Path(path) if path else store_path()
+    """Bytes of the current version (not of the versions kept beside it)."""
+    path = (Path(path) if path else store_path()).resolve()
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())

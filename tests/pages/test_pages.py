@@ -9,20 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import context
-
 pytestmark = pytest.mark.mirror
 ROOT = Path(__file__).resolve().parents[2]
 GM = "E54000057"
-
-
-@pytest.fixture
-def maps(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> list:
-    monkeypatch.setenv("PLACEMAP_STORE", str(store_dir))
-    drawn: list = []
-    monkeypatch.setattr(context, "st_folium", lambda fmap, **kwargs: drawn.append(
-        (fmap, kwargs)))
-    return drawn
 
 
 def _app(page: str | None = None, **query: str) -> AppTest:
