@@ -10,7 +10,8 @@ from ui import dual_map
 st.title(f"What changed: {dual_map.OLD.label} → {dual_map.NEW.label}")
 scope = dual_map.scope_control()
 result = dual_map.results(scope)
-st.caption("People are Census 2021 usual residents, exact (sums of whole LSOAs). Areas are "
+st.caption(f"Boundaries as at {result.old.label} (left map) and {result.new.label} (right map). "
+           "People are Census 2021 usual residents, exact (sums of whole LSOAs). Areas are "
            "compared through the LSOAs, never by joining codes across vintages.")
 dual_map.summary(result)
 dual_map.show(scope, ui.view().basemap)

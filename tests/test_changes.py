@@ -15,7 +15,7 @@ from placemap_cli import main
 from services.changes import changes, vintage_column
 from services.io.store import write_store
 from services.workspace import Workspace
-from tests.squares_generations import generations_store
+from tests.squares_generations import generations_meta, generations_store
 
 N, W, S, F, M = "E54000001", "E54000002", "E54000003", "E54000004", "E54000009"
 
@@ -141,7 +141,8 @@ def test_columns_name_their_vintage() -> None:
 def test_cli_json_and_csv_with_formula_cells_neutralised(tmp_path, capsys) -> None:
     store = generations_store()
     store.layers["icb_2026"].loc[store.layers["icb_2026"]["code"] == M, "name"] = "=HYPERLINK(1)"
-    write_store(tmp_path / "store", {}, store.spine, store.layers, store.map_layers)
+    write_store(tmp_path / "store", generations_meta(store), store.spine, store.layers,
+                store.map_layers)
     assert main(["changes", "--store", str(tmp_path / "store"), "--format", "json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["from"]["label"] == "April 2024" and answer["to"]["id"] == "2026"

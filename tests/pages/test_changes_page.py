@@ -1,5 +1,6 @@
 """AppTest of the Changes page on the store built from the mirror: both generations' maps (one
-DualMap, the widget replaced by a recorder as in test_pages.py) and the tables."""
+DualMap; the widget is replaced by the ``maps`` recorder of tests/pages/conftest.py) and the
+tables."""
 
 from __future__ import annotations
 
@@ -9,20 +10,9 @@ import folium.plugins
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import context
-
 pytestmark = pytest.mark.mirror
 ROOT = Path(__file__).resolve().parents[2]
 FRIMLEY = "E54000034"
-
-
-@pytest.fixture
-def maps(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> list:
-    monkeypatch.setenv("PLACEMAP_STORE", str(store_dir))
-    drawn: list = []
-    monkeypatch.setattr(context, "st_folium", lambda fmap, **kwargs: drawn.append(
-        (fmap, kwargs)))
-    return drawn
 
 
 def _changes_page() -> AppTest:
