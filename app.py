@@ -15,6 +15,7 @@ PAGE_TABLE = (
     ("flags", "Flags", "flag"),
     ("places", "Places", "edit_location_alt"),
     ("export", "Export", "download"),
+    ("changes", "Changes", "compare_arrows"),
     ("data", "Data", "database"),
 )
 PAGES = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from layers import LAYERS
+from layers import LAYERS, layers_with
 from services.export import to_csv
 from services.io.place_files import (
     HEADER,

@@ -21,13 +21,15 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from layers import layers_with
 from services.export import csv_line, restore_cell
 from services.io.sources import wgs84_problem
 from services.io.store import PROJECT_ROOT
 from services.limits import CONFIG_ROWS_MAX, PROBLEMS_SHOWN_MAX, UPLOAD_MAX_BYTES, megabytes
 
 PLACES_DIR = PROJECT_ROOT / "geodata" / "places"
-BLOCK_TYPES = ("lad", "hwb", "sub_icb", "ward", "lsoa")
+#: Layers a place may be built from, as declared in ``layers``.
+BLOCK_TYPES = layers_with("block")
 HEADER = ["place", "block_type", "code"]
 #: What a file is, by its first bytes: none of these is a configuration, and a zip or gzip must
 #: never be unpacked (a 2 MB zip renamed .geojson unpacks to 2 GB).
