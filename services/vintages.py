@@ -53,7 +53,7 @@ def unknown_code_hints(store: Store, layer_id: str, codes: pd.Series) -> pd.Seri
     layer = here.layer(layer_id)
     example = store.layer(layer_id)["code"].iloc[0]
     hints = pd.Series(f" ({layer.title} codes of {layer.vintage.label}, e.g. {example})",
-                      index=codes.index, dtype=object)
+                      index=codes.index, dtype="str")
     base, names_here = store.base or store, store.layer(layer_id).set_index("code")["name"]
     for generation in GENERATIONS.values():
         other = generation.layer(layer_id) if generation.has(layer_id) else None
@@ -68,7 +68,7 @@ def unknown_code_hints(store: Store, layer_id: str, codes: pd.Series) -> pd.Seri
                 + successor.map(names_here) + ")").fillna("")
         hints[found.index] = (": " + found + " (" + found.map(names) + ") is a "
                               + other.vintage.label + " code of the " + generation.label
-                              + " boundaries" + then)
+                              + " boundaries" + then).astype("str")
     return hints
 
 

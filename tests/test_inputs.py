@@ -155,9 +155,9 @@ def test_resolve_reports_each_kind_of_problem_on_its_line() -> None:
     with pytest.raises(PlaceFileError) as caught:
         resolve(PlaceConfig("mixed", "test", blocks), STORE, "I")
     assert caught.value.problems[["line", "problem"]].values.tolist() == [
-        [3, "unknown lad code NOPE (LAD 2024 codes, e.g. E08000003)"],
+        [3, "unknown lad code NOPE (Lower-tier council (LAD) codes of 2025, e.g. L)"],
         [4, "lad L is already used on line 2 (A)"],
-        [5, "block_type 'county' is not one of lad, hwb, sub_icb, ward, lsoa"]]
+        [5, "block_type 'county' is not one of sub_icb, lad, hwb, ward, lsoa"]]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -186,7 +186,8 @@ def test_every_csv_writer_neutralises() -> None:
 def test_the_cli_csv_neutralises(capsys: pytest.CaptureFixture[str]) -> None:
     flags = [{"code": "E1", "name": name, "rule": "r", "severity": "low", "sentence": name}
              for name in HOSTILE]
-    cli_report._emit({"flags": flags, "slivers": []}, "csv")
+    cli_report._emit({"generation": {"label": "April 2026"}, "flags": flags, "slivers": []},
+                     "csv")
     rows = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
     assert rows["subject_name"].tolist() == rows["sentence"].tolist() == [
         "'" + t for t in HOSTILE]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from services.places import session_key, session_label
 from services.text import SHOWN_MAX_CHARS, inert
 from tests.hostile import CORPUS
 
@@ -97,14 +98,15 @@ def test_an_uploaded_configuration_name_is_shown_as_typed_on_every_page(
     app = _upload(_open("places", {"icb": DORSET, "places": "dorset"}), group,
                   f'"{group[1]}",hwb,E06000059\n"Bournemouth, Christchurch & Poole",hwb,'
                   "E06000058\n")
-    assert app.query_params["places"] == name
-    assert any(inert(f"Your configuration: {name}") in c.value for c in app.caption)
+    key = session_key("upload", name)  # uploads live in their own namespace
+    assert app.query_params["places"] == key
+    assert any(inert(session_label(key, name)) in c.value for c in app.caption)
     for page in PAGES:
         app.switch_page(f"pages/{page}.py")
         app.run()
         assert not app.exception, (page, [e.value for e in app.exception])
         _assert_inert(app, group)
-        assert app.query_params["places"] == name and app.query_params["icb"] == DORSET
+        assert app.query_params["places"] == key and app.query_params["icb"] == DORSET
 
 
 @pytest.mark.parametrize("group", GROUPS, ids=lambda g: f"corpus{CORPUS.index(g[0])}")

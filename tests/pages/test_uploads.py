@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from services.io.place_files import HEADER
 from services.limits import SESSION_CONFIGS_MAX
 from services.places import PlaceConfig
+from services.text import inert
 from ui import context
 
 pytestmark = pytest.mark.mirror
@@ -96,10 +97,10 @@ def test_an_upload_never_replaces_a_built_in(places_page: AppTest, file_name: st
     box = _places_box(app)
     assert box.value == f"upload: {name}" and app.query_params["places"] == f"upload: {name}"
     assert {f"Your upload: {name}", built_in} <= set(box.options)
-    assert f"Configuration: Your upload: {name}." in app.caption[0].value
+    assert f"Configuration: {inert(f'Your upload: {name}')}." in app.caption[0].value
     assert app.text[0].value == "Places here: Bolton only"
     box.select(name).run()  # the built-in or published one, as it was
-    assert f"Configuration: {built_in}." in app.caption[0].value
+    assert f"Configuration: {inert(built_in)}." in app.caption[0].value
     assert "Bolton only" not in app.text[0].value and "Bolton" in app.text[0].value
     assert list(app.session_state["custom_places"]) == [f"upload: {name}"]
 
