@@ -156,11 +156,11 @@ class DraftsDB:
                "block_count": draft.block_count}
         insert = (postgresql.insert if self.engine.dialect.name == "postgresql"
                   else sqlite.insert)(drafts).values(row).on_conflict_do_nothing(
-            index_elements=["id"])
+            index_elements=["id"]).returning(drafts.c.id)
         with self._write() as conn:
             if draft.parent_id and not self._exists(conn, draft.parent_id):
                 raise self._not_found(draft.parent_id, "named as the parent")
-            created = conn.execute(insert).rowcount == 1
+            created = conn.execute(insert).first() is not None  # no row back: it was there
             stored = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).one()
         saved = _saved(stored)
         if (saved.draft.tier, saved.draft.vintage, saved.draft.blocks) != (
@@ -286,7 +286,7 @@ def _unavailable(db: DraftsDB, error: Exception) -> DraftsUnavailable:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _saved(row) -> SavedDraft:
