@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 
 from services.drafts import (
     Block,
     DraftError,
+    SavedDraft,
     canonical_json,
     check_draft_id,
     draft_config,
@@ -120,9 +122,6 @@ def test_bad_draft_files_name_their_lines(text, said) -> None:
 
 
 def test_draft_config_has_the_tier_as_first_column() -> None:
-    from datetime import UTC, datetime
-
-    from services.drafts import SavedDraft
     draft = make_draft("place", "2024", ROWS, "GM")
     config = draft_config(SavedDraft(draft.id, draft, datetime.now(UTC)))
     assert list(config.blocks.columns) == ["place", "block_type", "code"]

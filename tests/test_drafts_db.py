@@ -132,7 +132,7 @@ def test_history_follows_parents(db: DraftsDB) -> None:
     v2 = db.save(draft(rows=[*ROWS, ("Wigan", "ward", "E05000650")], parent_id=v1.id)).saved
     v3 = db.save(draft(rows=ROWS[:1], parent_id=v2.id)).saved
     assert [s.id for s in db.history(v3.id)] == [v3.id, v2.id, v1.id]
-    with pytest.raises(DraftNotFound, match="has no draft 0123456789abcdef .named as the parent"):
+    with pytest.raises(DraftNotFound, match=r"has no draft 0123456789abcdef \(named as the parent"):
         db.save(draft(rows=ROWS[1:], parent_id="0123456789abcdef"))
     assert len(db.list()) == 3
 
