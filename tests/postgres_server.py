@@ -28,14 +28,17 @@ class PostgresCluster:
     bin_dir: Path
     root: Path
     port: int
+    #: False (tests): no fsync, faster and fine for a throwaway; True (benchmarks): as deployed.
+    durable: bool = False
 
     @property
     def url(self) -> str:
         return f"postgresql://{SERVICE_USER}@127.0.0.1:{self.port}/{DATABASE}"
 
     def start(self) -> None:
-        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
-                   "-c fsync=off -c full_page_writes=off")
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}"
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.root / "data"), "-l", str(self.root / "log"),
                   "-o", options, "-w", "-t", "30", "start")
 
@@ -72,12 +75,12 @@ def postgres_bin_dir() -> Path:
     return Path(found[-1]).parent
 
 
-def start_cluster() -> PostgresCluster:
+def start_cluster(*, durable: bool = False) -> PostgresCluster:
     bin_dir = postgres_bin_dir()
     root = Path(tempfile.mkdtemp(prefix="placemap-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, SERVICE_USER, SERVICE_USER)
-    cluster = PostgresCluster(bin_dir, root, free_port())
+    cluster = PostgresCluster(bin_dir, root, free_port(), durable)
     cluster._run("initdb", "-D", str(root / "data"), "-U", SERVICE_USER, "-A", "trust",
                  "-E", "UTF8", "--no-sync")
     cluster.start()

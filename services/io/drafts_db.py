@@ -127,7 +127,10 @@ def make_engine(url: str | URL, connect_timeout_s: float = CONNECT_TIMEOUT_S) ->
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
+    """Write-ahead log: one fsync per commit (still durable) and readers never blocked by a
+    writer, for several servers on one machine sharing the file."""
     dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -149,11 +152,10 @@ class DraftsDB:
 
     def save(self, draft: Draft) -> SaveResult:
         """Insert the draft unless this database has it (then return that, first-saved row)."""
-        draft_id = draft.id
+        draft_id, blocks = draft.id, blocks_json(draft.blocks)
         row = {"id": draft_id, "tier": draft.tier, "vintage": draft.vintage, "icb": draft.icb,
                "name": draft.name, "author": draft.author, "parent_id": draft.parent_id,
-               "created_at": datetime.now(UTC), "blocks": blocks_json(draft.blocks),
-               "block_count": draft.block_count}
+               "created_at": datetime.now(UTC), "blocks": blocks, "block_count": draft.block_count}
         insert = (postgresql.insert if self.engine.dialect.name == "postgresql"
                   else sqlite.insert)(drafts).values(row).on_conflict_do_nothing(
             index_elements=["id"]).returning(drafts.c.id)
@@ -161,13 +163,15 @@ class DraftsDB:
             if draft.parent_id and not self._exists(conn, draft.parent_id):
                 raise self._not_found(draft.parent_id, "named as the parent")
             created = conn.execute(insert).first() is not None  # no row back: it was there
-            stored = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).one()
-        saved = _saved(stored)
-        if (saved.draft.tier, saved.draft.vintage, saved.draft.blocks) != (
-                draft.tier, draft.vintage, draft.blocks):
+            stored = row if created else conn.execute(
+                sa.select(drafts).where(drafts.c.id == draft_id)).one()._asdict()
+        if (stored["tier"], stored["vintage"], stored["blocks"]) != (draft.tier, draft.vintage,
+                                                                    blocks):
             raise DraftError(f"draft id {draft_id} already names different blocks in "
-                             f"{self.description} (a hash collision): rename nothing, report it")
-        return SaveResult(saved, created)
+                             f"{self.description} (a hash collision): save nothing, report it")
+        first = Draft(draft.tier, draft.vintage, draft.blocks, stored["name"], stored["author"],
+                      stored["icb"], stored["parent_id"])
+        return SaveResult(SavedDraft(draft_id, first, _utc(stored["created_at"])), created)
 
     def load(self, draft_id: str) -> SavedDraft:
         draft_id = check_draft_id(draft_id)
