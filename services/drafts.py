@@ -92,7 +92,8 @@ def make_draft(tier: str, vintage: str, rows: list[tuple[str, str, str]], name: 
     if vintage not in GENERATIONS:
         raise DraftError(f"vintage {vintage!r} is not a generation: use one of "
                          f"{', '.join(GENERATIONS)}")
-    if not name.strip():
+    name, author = " ".join(name.split()), " ".join(author.split())  # one line each
+    if not name:
         raise DraftError("a draft needs a name: give --name (e.g. --name 'GM option B')")
     allowed = TIER_BLOCK_TYPES[tier]
     blocks = []
@@ -107,7 +108,7 @@ def make_draft(tier: str, vintage: str, rows: list[tuple[str, str, str]], name: 
         blocks.append(block)
     if not blocks:
         raise DraftError(f"the draft has no blocks: add rows {tier},block_type,code")
-    return Draft(tier, vintage, tuple(blocks), name.strip(), author.strip(),
+    return Draft(tier, vintage, tuple(blocks), name, author,
                  icb.strip().upper() if icb and icb.strip() else None,
                  check_draft_id(parent_id) if parent_id else None)
 

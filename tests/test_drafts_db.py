@@ -91,6 +91,14 @@ def test_save_and_load_round_trip(db: DraftsDB) -> None:
         list(row) for row in ROWS]
 
 
+def test_a_draft_opened_with_other_boundaries_is_refused(db: DraftsDB) -> None:
+    saved = db.save(draft()).saved
+    assert load_draft_config(saved.id, db, vintage="2024").draft_id == saved.id
+    with pytest.raises(DraftError, match="uses the codes of the April 2024 boundaries, not "
+                                         "April 2026: open it with vintage 2024"):
+        load_draft_config(saved.id, db, vintage="2026")
+
+
 def test_saving_twice_is_one_draft_as_first_saved(db: DraftsDB) -> None:
     first = db.save(draft("first name"))
     second = db.save(draft("second name"))

@@ -12,6 +12,7 @@ database that cannot be reached raises :class:`DraftsUnavailable`; the caller ke
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from layers import GENERATIONS
 from services.drafts import (
     Draft,
     DraftConfig,
@@ -102,7 +104,7 @@ def sqlite_url(path: Path) -> str:
 def describe(url: str | URL) -> str:
     """The database named for people: its kind and place, never its password."""
     url = make_url(url)
-    if url.get_backend_name() == "sqlite":
+    if url.get_backend_name() not in ("postgresql", "postgres"):
         return f"the SQLite drafts file {url.database}"
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
     return f"the PostgreSQL drafts database {url.database!r} on {where}"
@@ -113,7 +115,7 @@ def make_engine(url: str | URL, connect_timeout_s: float = CONNECT_TIMEOUT_S) ->
     a busy file and takes its write lock when a write transaction begins."""
     url = make_url(url)
     backend = url.get_backend_name()
-    if backend == "postgresql":
+    if backend in ("postgresql", "postgres"):
         engine = sa.create_engine(url.set(drivername="postgresql+psycopg"), pool_pre_ping=True,
                                   connect_args={"connect_timeout": max(1, int(connect_timeout_s))})
     elif backend == "sqlite":
@@ -300,20 +302,30 @@ def _saved(row) -> SavedDraft:
 
 
 _shared: dict[str, DraftsDB] = {}
+_shared_lock = threading.Lock()
 
 
 def shared_db(url: str | None = None) -> DraftsDB:
     """One :class:`DraftsDB` (one connection pool) per URL for the whole process."""
     url = url or database_url()
-    if url not in _shared:
-        _shared[url] = DraftsDB(url)
-    return _shared[url]
+    with _shared_lock:
+        if url not in _shared:
+            _shared[url] = DraftsDB(url)
+        return _shared[url]
 
 
-def load_draft_config(ref: str, db: DraftsDB | None = None) -> DraftConfig:
+def load_draft_config(ref: str, db: DraftsDB | None = None, *,
+                      vintage: str | None = None) -> DraftConfig:
     """``draft:<id>`` (or a bare id) as a configuration, for wherever a file is taken:
     ``services.places.load_config`` can begin ``if is_draft_ref(name): return
-    load_draft_config(name)``. Raises DraftError (malformed id), DraftNotFound (this database
-    has no such draft) or DraftsUnavailable, each saying what to do."""
+    load_draft_config(name)``. Given ``vintage`` (the boundaries in use), a draft of another
+    generation is refused. Raises DraftError (malformed id, other vintage), DraftNotFound (this
+    database has no such draft) or DraftsUnavailable, each saying what to do."""
     draft_id = check_draft_id(ref)
-    return draft_config((db or shared_db()).load(draft_id))
+    config = draft_config((db or shared_db()).load(draft_id))
+    if vintage is not None and config.vintage != vintage:
+        raise DraftError(f"draft {draft_id} ({config.name!r}) uses the codes of the "
+                         f"{GENERATIONS[config.vintage].label} boundaries, not "
+                         f"{GENERATIONS[vintage].label}: open it with vintage "
+                         f"{config.vintage}")
+    return config
