@@ -246,6 +246,15 @@ def test_pending_saves_save_at_once_when_the_database_is_there(db: DraftsDB) -> 
     assert result is not None and result.created and db.load(result.saved.id)
 
 
+def test_a_pending_save_that_cannot_be_saved_is_raised_not_retried(db: DraftsDB) -> None:
+    queue = PendingSaves(db)
+    orphan = draft(parent_id="0123456789abcdef")
+    with pytest.raises(DraftNotFound, match="named as the parent"):
+        queue.save(orphan)
+    assert queue.pending == []
+    assert queue.save(draft()).created
+
+
 def test_a_large_draft_round_trips(db: DraftsDB) -> None:
     big = lsoa_draft(2000)
     assert db.load(db.save(big).saved.id).draft == big

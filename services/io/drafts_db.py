@@ -40,6 +40,7 @@ from services.io.store import store_path
 DATABASE_URL_ENV = "PLACEMAP_DATABASE_URL"
 SQLITE_FILE = "placemap.sqlite3"
 CONNECT_TIMEOUT_S = 5
+HISTORY_LIMIT = 10_000  # versions followed back by DraftsDB.history (ids cannot form a cycle)
 _MIGRATION_LOCK = 0x706C6D70  # PostgreSQL advisory lock key held while the schema upgrades
 
 metadata = sa.MetaData()
@@ -195,7 +196,7 @@ class DraftsDB:
     def history(self, draft_id: str) -> list[SavedDraft]:
         """The draft, its parent, its parent's parent… to the first version."""
         chain = [self.load(draft_id)]
-        while chain[-1].draft.parent_id and len(chain) <= 10_000:
+        while chain[-1].draft.parent_id and len(chain) <= HISTORY_LIMIT:
             chain.append(self.load(chain[-1].draft.parent_id))
         return chain
 
