@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE := $(or $(PLACEMAP_STORE),geodata/store)
 PORT ?= 8501
 
-.PHONY: run test store chromium bench assets
+.PHONY: run test store chromium postgresql bench assets
 
 $(VENV)/installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,9 +28,15 @@ run: store assets
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-test: $(VENV)/installed chromium assets
+# The drafts tests start their own PostgreSQL cluster (127.0.0.1, a temp dir) from Debian's
+# binaries; the package's own cluster, if it starts, listens on localhost only.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
+test: $(VENV)/installed chromium postgresql assets
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q -ra
 
-bench: store assets chromium
+bench: store assets chromium postgresql
 	for bench in benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
