@@ -9,21 +9,22 @@ from ui import context as ui
 from ui.editing import current_config
 from ui.tables import coterminosity_for, export_layer, partner
 
-view = ui.view()
+view, generation = ui.view(), ui.workspace().generation
 st.title("Export")
 options = sorted([i for i in view.layers if i != "icb"] or ["place"],
                  key=lambda i: (i != view.subject, i != "place"))  # what the user looks at first
 layer = st.selectbox("Layer", options, format_func=lambda i: LAYERS[i].title)
 frame = export_layer(layer)
-st.caption(f"{len(frame)} features, WGS84, with population and coterminosity measures.")
-st.download_button("Download GeoJSON", to_geojson(frame), file_name=f"{layer}.geojson",
-                   mime="application/geo+json")
+st.caption(f"{len(frame)} features, WGS84, with population and coterminosity measures, as at "
+           f"{generation.label} (each feature carries its vintage).")
+st.download_button("Download GeoJSON", to_geojson(frame),
+                   file_name=f"{layer}_{generation.id}.geojson", mime="application/geo+json")
 other = partner(layer)
 st.download_button(f"Download coterminosity vs {LAYERS[other].title} (CSV)",
-                   to_csv(coterminosity_for(layer, other)), file_name=f"{layer}_vs_{other}.csv",
-                   mime="text/csv")
+                   to_csv(coterminosity_for(layer, other).assign(generation=generation.label)),
+                   file_name=f"{layer}_vs_{other}_{generation.id}.csv", mime="text/csv")
 config = current_config()
-st.download_button("Download place configuration (CSV)", place_csv_text(config.blocks,
-                                                                         config.facts()),
-                   file_name="places.csv", mime="text/csv")
+facts = {**config.facts(), "vintage": config.vintage or generation.id}  # its codes were checked
+st.download_button("Download place configuration (CSV)", place_csv_text(config.blocks, facts),
+                   file_name=f"places_{generation.id}.csv", mime="text/csv")
 ui.attribution()

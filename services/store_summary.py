@@ -67,5 +67,6 @@ def pcn_lines(year: str, pcn_meta: dict) -> list[str]:
                      f"{row['name']} ({', '.join(row['sub_icb_codes'])}; ICB "
                      f"{', '.join(row['icb_codes'])})")
     lines += [f"pcn {year} bad input {line['rule']} ({line['source']}): {line['count']}"
+              + (f"; {line['action']}" if line.get("action") and line["count"] else "")
               for line in pcn_meta["bad_input"]]
     return lines

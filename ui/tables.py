@@ -119,4 +119,8 @@ def _export_layer(layer_id: str, places_key: str, icb: str, threshold: float,
                                          codes=codes).set_index("a_code").reindex(codes)
     frame = gpd.GeoDataFrame(table.reset_index(names="code"), geometry=shapes.to_numpy(),
                              crs=27700)
+    generation = ui.workspace().generation
+    frame["vintage"] = (generation.layer(layer_id).vintage.label if layer_id != "place"
+                        else f"configuration ({geography.vintage})")
+    frame["generation"] = generation.label
     return frame.rename(columns={"a_name": "name"}).drop(columns=["best_b_name"])
