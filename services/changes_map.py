@@ -10,8 +10,6 @@ Text properties are HTML-escaped because folium tooltips insert them as HTML.
 
 from __future__ import annotations
 
-import html
-import json
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,7 +21,7 @@ import shapely
 from jinja2 import Template
 
 from services.changes import Changes, vintage_column
-from services.map_view import LEAFLET_CSS, LEAFLET_JS
+from services.map_view import LEAFLET_CSS, LEAFLET_JS, escaped_geojson
 from services.workspace import Workspace
 
 OUTLINE = {"color": "#1d3557", "weight": 2.5, "opacity": 0.9, "fill": False}
@@ -118,14 +116,14 @@ def build_dual_map(features: ChangeMap, *, basemap: bool = True) -> SyncedMaps:
         side.default_js = [("leaflet", LEAFLET_JS)]
         side.default_css = [("leaflet_css", LEAFLET_CSS)]
         if len(features.changed):
-            folium.GeoJson(_escaped(features.changed), name="Changed ICB",
+            folium.GeoJson(escaped_geojson(features.changed), name="Changed ICB",
                            style_function=_changed_style,
                            tooltip=folium.GeoJsonTooltip(
                                fields=["from", "to", "people", "lsoas"],
                                aliases=["From", "To", "People (Census 2021)", "LSOAs"],
                                localize=False)).add_to(side)
-        folium.GeoJson(_escaped(icbs), name=f"ICBs, {label}", style_function=lambda _: OUTLINE,
-                       highlight_function=lambda _: {"weight": 5},
+        folium.GeoJson(escaped_geojson(icbs), name=f"ICBs, {label}",
+                       style_function=lambda _: OUTLINE, highlight_function=lambda _: {"weight": 5},
                        tooltip=folium.GeoJsonTooltip(
                            fields=["vintage", "code", "name", "change"],
                            aliases=["Layer", "Code", "Name", "Change"],
@@ -140,14 +138,6 @@ def build_dual_map(features: ChangeMap, *, basemap: bool = True) -> SyncedMaps:
 
 def _changed_style(feature: dict) -> dict:
     return {**CHANGED, "fillColor": feature["properties"]["fill"]}
-
-
-def _escaped(frame: gpd.GeoDataFrame) -> dict:
-    collection = json.loads(frame.to_json(drop_id=True))
-    for feature in collection["features"]:
-        feature["properties"] = {key: html.escape(value) if isinstance(value, str) else value
-                                 for key, value in feature["properties"].items()}
-    return collection
 
 
 def geojson_bytes(features: ChangeMap) -> int:

@@ -119,7 +119,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
             continue
         frame = features[layer_id]
         folium.GeoJson(
-            _escaped_geojson(frame),
+            escaped_geojson(frame),
             name=LAYERS[layer_id].title,
             style_function=_style(layer_id),
             highlight_function=lambda _: {"weight": 5},
@@ -133,7 +133,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     chosen = [frame[frame["code"] == selected] for frame in features.values()] if selected else []
     chosen = [frame for frame in chosen if len(frame)]
     if chosen:
-        folium.GeoJson(_escaped_geojson(chosen[0]), name="Selected",
+        folium.GeoJson(escaped_geojson(chosen[0]), name="Selected",
                        style_function=lambda _: {"color": SELECTED_COLOUR, "weight": 6,
                                                  "fill": False}).add_to(fmap)
     bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
@@ -144,7 +144,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     return fmap
 
 
-def _escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
+def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
+    """GeoJSON with every text property HTML-escaped: folium tooltips insert them as HTML."""
     collection = json.loads(frame.to_json(drop_id=True))
     for feature in collection["features"]:
         feature["properties"] = {key: html.escape(value) if isinstance(value, str) else value

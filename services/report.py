@@ -6,14 +6,11 @@ carry the same numbers (JSON layout: docs/report-json.md). Shares are rounded to
 
 from __future__ import annotations
 
-import math
-
-import pandas as pd
-
 from layers import layers_with
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, layer_summary
 from services.flags import misalignment_flags
 from services.places import DEFAULT_SCHEME, PlaceConfig
+from services.records import records
 from services.workspace import Workspace
 
 #: What each reportable layer is compared with: the council geographies, and PCNs also with
@@ -52,23 +49,23 @@ def icb_report(ws: Workspace, icb_code: str, places: PlaceConfig | str = DEFAULT
     for other_id in COMPARED_WITH[layer]:
         other = place_geography if other_id == "place" else ws.geography(other_id)
         table = ws.coterminosity(subject, other, threshold=threshold, sliver=sliver, codes=codes)
-        report["coterminosity"][other_id] = _records(table[COTERMINOSITY_FIELDS])
-        report["summary"][other_id] = _records(layer_summary(table))
+        report["coterminosity"][other_id] = records(table[COTERMINOSITY_FIELDS])
+        report["summary"][other_id] = records(layer_summary(table))
         pairs = ws.pairs(subject, other, threshold=threshold, sliver=sliver, area=False)
         pairs = pairs[pairs["a_code"].isin(codes)]
-        report["coverage"][other_id] = _records(pairs[[
+        report["coverage"][other_id] = records(pairs[[
             "a_code", "a_name", "b_code", "b_name", "population", "population_share_of_a",
             "population_share_of_b", "population_class"]])
     icb_cover = ws.coverage(icb_code, ws.geography("icb"), place_geography)
     report["icb_coverage_by_place"] = {
         "population": icb_cover.population, "uncovered": icb_cover.uncovered,
-        "double_counted": icb_cover.double_counted, "rows": _records(icb_cover.rows)}
+        "double_counted": icb_cover.double_counted, "rows": records(icb_cover.rows)}
     flags, slivers = misalignment_flags(ws, place_geography, icb_code, threshold=threshold,
                                         sliver=sliver)
     if layer == "pcn":
         flags = flags[flags["rule"].str.startswith("pcn_")]
-    report["flags"] = _records(flags)
-    report["slivers"] = _records(slivers)
+    report["flags"] = records(flags)
+    report["slivers"] = records(slivers)
     return report
 
 
@@ -81,7 +78,7 @@ def england_flags(ws: Workspace, places: PlaceConfig | str = DEFAULT_SCHEME,
     return {"generation": _generation(ws, places), "scope": "England", "places": {
         "name": place_geography.title.removeprefix("Places: "),
         "vintage": place_geography.vintage}, "threshold": threshold,
-        "sliver": sliver, "flags": _records(flags), "slivers": _records(slivers)}
+        "sliver": sliver, "flags": records(flags), "slivers": records(slivers)}
 
 
 def _generation(ws: Workspace, places: PlaceConfig | str) -> dict:
@@ -90,20 +87,3 @@ def _generation(ws: Workspace, places: PlaceConfig | str) -> dict:
     return {"id": ws.generation.id, "label": ws.generation.label,
             "layers": {layer.id: layer.key for layer in ws.generation.stored_layers()},
             "configuration": ws.configuration_vintage(places)}
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{key: _clean(value) for key, value in row.items()}
-            for row in frame.to_dict(orient="records")]
-
-
-def _clean(value):
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
-    return value

@@ -18,7 +18,6 @@ Both return dataclasses with a ``to_meta()`` dict ready for meta.json;
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
@@ -27,6 +26,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
+from services.records import json_ready, records
 
 #: The polygon test names a council only when it holds at least this share of the LSOA's area
 #: (preferring the lookup's own council when it holds that much). Why area and not the
@@ -62,8 +63,8 @@ class CouncilCheck:
     counts: dict
 
     def to_meta(self) -> dict:
-        return {"counts": clean(self.counts), "crosswalks": to_records(self.crosswalks),
-                "disagreements": to_records(self.disagreements)}
+        return {"counts": json_ready(self.counts), "crosswalks": records(self.crosswalks),
+                "disagreements": records(self.disagreements)}
 
 
 def council_disagreements(lsoas: pd.DataFrame, lookups: Mapping[str, pd.DataFrame],
@@ -315,21 +316,3 @@ def require_bng(frame: gpd.GeoDataFrame, what: str) -> None:
     if frame.crs is None or frame.crs.to_epsg() != 27700:
         raise ValueError(f"{what}: CRS is {frame.crs}, expected British National Grid "
                          "(EPSG:27700): reproject with .to_crs(27700) first.")
-
-
-def to_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as JSON-safe dicts: numpy scalars to Python, NaN to None, floats to 4 decimals."""
-    return [{key: clean(value) for key, value in row.items()}
-            for row in frame.to_dict(orient="records")]
-
-
-def clean(value):
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
-    return value

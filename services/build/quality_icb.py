@@ -14,13 +14,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from services.build.quality import (
-    clean,
-    require_bng,
-    require_columns,
-    require_unique,
-    to_records,
-)
+from services.build.quality import require_bng, require_columns, require_unique
+from services.records import json_ready, records
 
 M2_PER_KM2 = 1_000_000
 
@@ -32,7 +27,7 @@ class IcbAgreement:
     counts: dict
 
     def to_meta(self) -> dict:
-        return {"counts": clean(self.counts), "icbs": to_records(self.table)}
+        return {"counts": json_ready(self.counts), "icbs": records(self.table)}
 
 
 def icb_polygon_agreement(built_icbs: gpd.GeoDataFrame, official: gpd.GeoDataFrame,
@@ -103,7 +98,7 @@ def _icb_counts(table: pd.DataFrame, inside: pd.DataFrame) -> dict:
         "only_official": table.loc[~table["in_built"] & table["in_official"], "code"].tolist(),
         "lsoas": len(inside),
         "lsoas_inside": int(inside["inside"].sum()),
-        "lsoas_outside": to_records(inside.loc[~inside["inside"], inside.columns[:3]]),
+        "lsoas_outside": records(inside.loc[~inside["inside"], inside.columns[:3]]),
         "people_inside_share": float(inside["people_inside"].sum() / inside["population"].sum()),
         "min_iou": lowest("iou"),
         "min_population_inside_share": lowest("population_inside_share"),
