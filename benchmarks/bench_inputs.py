@@ -189,7 +189,7 @@ def _ms(seconds: float) -> str:
 
 
 def main() -> None:
-    store = store_or_build()
+    store = store_or_build().generation()  # configurations are resolved in the latest
     _ = store.spine, store.layer("lad")
     blocks = _repeated(REPEATED_ROWS)
     config = PlaceConfig("repeated", "benchmark", blocks)
@@ -237,7 +237,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--memory"]:
-        loaded = store_or_build()
+        loaded = store_or_build().generation()
         _ = loaded.spine, loaded.layer("lad"), loaded.layer("hwb"), loaded.layer("sub_icb")
         upload = _largest_upload(loaded)
         print(f"{_rss_growth_mb(_work(sys.argv[2], loaded, upload)):.1f}")
