@@ -1,7 +1,7 @@
 """One sliver rule in every flag rule and report, on four hand-made squares (tests/squares.py).
 
     (0,1) X3 1,000 | (1,1) X4 999      ICB I = X3 + X4 (1,999), ICB J = X1 + X2 (301)
-    ---------------+--------------     council L / HWB HL = X1 + X3 (1,300), R / HR = X2 + X4 (1,000)
+    ---------------+--------------     LAD L, HWB HL = X1 + X3 (1,300); R, HR = X2 + X4 (1,000)
     (0,0) X1   300 | (1,0) X2   1      PCN P = X1 + X3, PCN Q = X2 + X4
 
 R reaches into J by one person: 1 < 0.5% × min(1,000, 301) = 1.505, a sliver (X2 is a border
