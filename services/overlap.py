@@ -87,13 +87,14 @@ def pair_sums(a: Geography, b: Geography, table: pd.DataFrame,
     against B (sorted by a_pos, b_pos), in the table's row order; pairs without shared LSOAs
     (wards by polygon) get 0."""
     a_pos, b_pos, sums = _weighted_overlap(a, b, lsoa_values)
+    if not len(sums):
+        return np.zeros(len(table))
     keys = a_pos * len(b.codes) + b_pos
-    order = np.argsort(keys)
+    order = np.argsort(keys)  # unsorted when _weighted_overlap swapped A and B
     keys, sums = keys[order], sums[order]
     wanted = table["a_pos"].to_numpy(np.int64) * len(b.codes) + table["b_pos"].to_numpy(np.int64)
-    at = np.clip(np.searchsorted(keys, wanted), 0, max(len(keys) - 1, 0))
-    found = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
-    return np.where(found, sums[at] if len(keys) else 0.0, 0.0)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, sums[at], 0.0)
 
 
 def polygon_overlap_m2(a: gpd.GeoSeries, b: gpd.GeoSeries) -> pd.DataFrame:

@@ -160,11 +160,11 @@ class Workspace:
         if not border.any():
             return None
         people = pair_sums(a, b, table, np.where(border, self.overlaps.population, 0.0))
-        for area, other, own_code in ((a, b, "a_code"), (b, a, "b_code")):
-            if other.id == "icb" and "icb_code" in area.areas:
-                home = table[own_code].map(area.areas["icb_code"]).to_numpy()
-                other_code = table["b_code" if own_code == "a_code" else "a_code"].to_numpy()
-                people = np.where(home == other_code, 0.0, people)
+        for area, other, side, other_side in ((a, b, "a_code", "b_code"),
+                                              (b, a, "b_code", "a_code")):
+            if other.id == "icb" and "icb_code" in area.areas:  # e.g. places, sub-ICBs
+                home = table[side].map(area.areas["icb_code"]).to_numpy()
+                people[home == table[other_side].to_numpy()] = 0.0
         return np.round(people)
 
     def memo(self, key: tuple, make: Callable[[], T]) -> T:
