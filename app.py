@@ -9,6 +9,7 @@ from ui.admission import admitted
 
 st.set_page_config(page_title="Placemap", page_icon=":material/map:", layout="wide")
 PAGE_TABLE = (
+    ("overview", "England overview", "public"),
     ("map", "Map", "map"),
     ("coterminosity", "Coterminosity", "join_inner"),
     ("coverage", "Coverage", "bar_chart"),
@@ -18,19 +19,23 @@ PAGE_TABLE = (
     ("changes", "Changes", "compare_arrows"),
     ("data", "Data", "database"),
 )
-PAGES = [
-    st.Page(f"pages/{path}.py", title=title, icon=f":material/{icon}:", url_path=path,
-            default=path == "map")
-    for path, title, icon in PAGE_TABLE
-]
+PAGES = {path: st.Page(f"pages/{path}.py", title=title, icon=f":material/{icon}:",
+                       url_path=path) for path, title, icon in PAGE_TABLE}
+#: "/": a link naming an ICB opens its Map page (as links did before the overview), any other
+#: the England overview; each then has its own path, so its link reopens it.
+LANDING = st.Page(lambda: None, title="Placemap", url_path="landing", default=True,
+                  visibility="hidden")
 try:
     ui.workspace()
 except StoreMissingError as exc:  # our message, holding a path: shown inert but whole
     st.error(inert(exc, max_chars=len(str(exc))))
     st.stop()
-ui.open_link(pages=("", *(path for path, _, _ in PAGE_TABLE)))
+ui.open_link(pages=("", *PAGES))
 view = ui.view()
-page = st.navigation(PAGES, position="hidden" if view.present else "sidebar")
+page = st.navigation([LANDING, *PAGES.values()],
+                     position="hidden" if view.present else "sidebar")
+if page is LANDING:
+    st.switch_page(PAGES["map" if view.icb else "overview"])
 if view.present:
     ui.presentation_frame()
 else:

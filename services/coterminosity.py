@@ -11,7 +11,10 @@ S(x) its area in m² (EPSG:27700):
 
 Pair classes, threshold τ (default 0.99) and sliver tolerance σ (default 0.005):
 
-- ``sliver``: P(a∩b) < σ · min(P(a), P(b)), digitising noise rather than a misalignment;
+- ``sliver``: P(a∩b) < σ · min(P(a), P(b)), digitising noise rather than a misalignment, or
+  (population basis) every person of a∩b lives in a *border sliver*: an LSOA where a council area
+  (HWB or LAD) reaches into an ICB by less than σ · min(P(council), P(ICB)) (see
+  :func:`is_sliver`), so those people are a sliver in every comparison and every ICB's report;
 - ``coterminous``: both shares ≥ τ;
 - ``a within b`` / ``b within a``: one share ≥ τ;
 - ``straddles``: otherwise.
@@ -31,13 +34,17 @@ DEFAULT_SLIVER = 0.005
 #: straddles; none (no population or no partner).
 AREA_CLASSES = ("coterminous", "within", "contains", "straddles", "none")
 BASES = {"population": "population", "area": "area_m2"}
+#: The council tiers whose slivers across ICB boundaries make border slivers (see is_sliver).
+BORDER_LAYERS = ("hwb", "lad")
 
 
 def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.DataFrame,
                   threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER,
-                  bases: tuple[str, ...] = tuple(BASES)) -> pd.DataFrame:
+                  bases: tuple[str, ...] = tuple(BASES),
+                  border_population: np.ndarray | None = None) -> pd.DataFrame:
     """Shares, Jaccard and class for every overlapping pair, on each basis asked for (both by
-    default; a table without areas has population measures only).
+    default; a table without areas has population measures only). ``border_population``: each
+    pair's people living in border slivers (population basis only, see :func:`is_sliver`).
 
     ``a_totals`` / ``b_totals`` have ``population`` and ``area_m2`` in the order of each
     geography's codes, which the table's ``a_pos`` / ``b_pos`` index.
@@ -56,23 +63,39 @@ def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.Data
         columns[f"{basis}_share_of_a"] = share_a
         columns[f"{basis}_share_of_b"] = share_b
         columns[f"{basis}_jaccard"] = jaccard
+        border = border_population if basis == "population" else None
         columns[f"{basis}_class"] = classify(overlap, total_a, total_b, share_a, share_b,
-                                             threshold, sliver)
+                                             threshold, sliver, border)
     return pd.DataFrame(columns)  # built once: inserting column by column is slower
 
 
 def classify(overlap: np.ndarray, total_a: np.ndarray, total_b: np.ndarray,
              share_a: np.ndarray, share_b: np.ndarray, threshold: float,
-             sliver: float) -> np.ndarray:
+             sliver: float, border: np.ndarray | None = None) -> np.ndarray:
     within_a = np.nan_to_num(share_a) >= threshold
     within_b = np.nan_to_num(share_b) >= threshold
-    is_sliver = overlap < sliver * np.minimum(total_a, total_b)
-    is_sliver |= overlap <= 0
     return np.select(
-        [is_sliver, within_a & within_b, within_a, within_b],
+        [is_sliver(overlap, total_a, total_b, sliver, border), within_a & within_b, within_a,
+         within_b],
         ["sliver", "coterminous", "a within b", "b within a"],
         default="straddles",
     )
+
+
+def is_sliver(overlap: np.ndarray | float, total_a: np.ndarray | float,
+              total_b: np.ndarray | float, sliver: float,
+              border: np.ndarray | None = None) -> np.ndarray:
+    """The one sliver rule, used by every class, flag rule and report: an overlap is a sliver
+    when it is empty, below ``sliver`` of the smaller of its two areas, or (``border``: the
+    overlap's people living in border slivers) when all its people live in border slivers. The
+    last clause is why 1,914 people of Oxfordshire in Northamptonshire ICB (2024) are a sliver
+    against the ICB, against the place made of them and against the PCN that holds them alike,
+    instead of a sliver in one comparison and a split in another."""
+    overlap = np.asarray(overlap, dtype=np.float64)
+    small = (overlap < sliver * np.minimum(total_a, total_b)) | (overlap <= 0)
+    if border is not None:
+        small |= np.asarray(border, dtype=np.float64) >= overlap
+    return small
 
 
 def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "population",

@@ -1,8 +1,10 @@
 """Misalignment flags: named rules over the overlap tables, each with a severity, the numbers
 behind it and one plain-English sentence.
 
-All rules are population-based (Census 2021 over the LSOA spine); a pair below the sliver
-tolerance (σ · the smaller area's population) is never a misalignment and is listed apart.
+All rules are population-based (Census 2021 over the LSOA spine); every rule takes its slivers
+from the one rule, :func:`services.coterminosity.is_sliver` (below σ · the smaller area's
+population, or wholly in border slivers): a sliver is never a misalignment and is listed apart, in
+the report of every ICB either of its areas lies in.
 Wards enter by best fit (whole LSOAs within their council), so their figures are approximate
 and the sentence says so.
 """
@@ -13,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, is_sliver
 from services.geography import Geography
 from services.workspace import Workspace
 
@@ -84,12 +86,15 @@ class _Context:
         self.icb_names = self.icb.names()
 
     def pairs(self, a: Geography, b: Geography, comparison: str) -> pd.DataFrame:
-        """Non-sliver pairs of A and B in scope; slivers with people in them are kept apart."""
+        """Non-sliver pairs of A and B with A in scope; slivers with people in them and either
+        side in scope are kept apart, so each ICB whose area a sliver touches lists it."""
         def make() -> tuple[pd.DataFrame, pd.DataFrame]:
             pairs = self.ws.pairs(a, b, threshold=self.threshold, sliver=self.sliver, area=False)
-            pairs = pairs[pairs["a_code"].isin(self.scope(a))]
-            slivers = pairs[(pairs["population_class"] == "sliver") & (pairs["population"] > 0)]
-            return pairs[pairs["population_class"] != "sliver"], slivers
+            in_scope = pairs["a_code"].isin(self.scope(a))
+            sliver = pairs["population_class"] == "sliver"
+            touching = in_scope | pairs["b_code"].isin(self.scope(b))
+            return (pairs[in_scope & ~sliver],
+                    pairs[sliver & touching & (pairs["population"] > 0)])
         pairs, slivers = self.ws.memo(("scoped pairs", *self.key(a, b)), make)
         if len(slivers):
             self.slivers.append(slivers.assign(comparison=comparison)[
@@ -204,7 +209,7 @@ def _gaps_and_overlaps(c: _Context) -> list[Flag]:
                 continue
             share = people / cover.population
             numbers = {"population": people, "population_share": round(share, 4)}
-            if share < c.sliver:
+            if is_sliver(people, cover.population, cover.population, c.sliver):
                 c.slivers.append(pd.DataFrame([{
                     "comparison": rule, "a_code": icb_code, "a_name": c.icb_name(icb_code),
                     "b_code": "", "b_name": what, "population": people,

@@ -81,6 +81,22 @@ def _weighted_overlap(a: Geography, b: Geography,
     return (b_pos, a_pos, sums) if swapped else (a_pos, b_pos, sums)
 
 
+def pair_sums(a: Geography, b: Geography, table: pd.DataFrame,
+              lsoa_values: np.ndarray) -> np.ndarray:
+    """Σ ``lsoa_values`` over the LSOAs shared by each pair of an overlap ``table`` of A
+    against B (sorted by a_pos, b_pos), in the table's row order; pairs without shared LSOAs
+    (wards by polygon) get 0."""
+    a_pos, b_pos, sums = _weighted_overlap(a, b, lsoa_values)
+    if not len(sums):
+        return np.zeros(len(table))
+    keys = a_pos * len(b.codes) + b_pos
+    order = np.argsort(keys)  # unsorted when _weighted_overlap swapped A and B
+    keys, sums = keys[order], sums[order]
+    wanted = table["a_pos"].to_numpy(np.int64) * len(b.codes) + table["b_pos"].to_numpy(np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, sums[at], 0.0)
+
+
 def polygon_overlap_m2(a: gpd.GeoSeries, b: gpd.GeoSeries) -> pd.DataFrame:
     """Area of every intersecting pair (EPSG:27700 polygons indexed by code), by spatial index
     then one vectorised intersection; pairs whose intersection has no area are left out."""

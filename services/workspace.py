@@ -10,11 +10,13 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from layers import BEST_FIT, MODELLED, get_generation, layers_with
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
+    BORDER_LAYERS,
     DEFAULT_SLIVER,
     DEFAULT_THRESHOLD,
     area_coterminosity,
@@ -23,7 +25,7 @@ from services.coterminosity import (
 from services.coverage import Coverage, coverage
 from services.geography import Geography, store_geography
 from services.io.store import Store
-from services.overlap import Overlaps
+from services.overlap import Overlaps, pair_sums
 from services.places import PlaceConfig, load_config, resolve
 from services.vintages import configuration_vintage
 
@@ -38,6 +40,13 @@ def pair_method(a: Geography, b: Geography) -> str:
         if weaker in methods:
             return "best fit" if weaker == BEST_FIT else weaker
     return "exact"
+
+
+def _code_at(geography: Geography, lsoas: int) -> np.ndarray:
+    """Per spine LSOA, the position of its code in a one-code-per-LSOA geography (−1: none)."""
+    at = np.full(lsoas, -1, dtype=np.int64)
+    at[geography.membership["lsoa"].to_numpy()] = geography.code_positions
+    return at
 
 
 class Workspace:
@@ -113,13 +122,50 @@ class Workspace:
         def make() -> pd.DataFrame:
             table = self.overlaps.table(a, b, area=area)
             pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver,
-                                  bases=("population", "area") if area else ("population",))
+                                  bases=("population", "area") if area else ("population",),
+                                  border_population=self._border_population(a, b, table, sliver))
             pairs.insert(1, "a_name", pd.Series(a.names().to_numpy(dtype=object)[
                 pairs["a_pos"].to_numpy()], dtype=object))
             pairs.insert(3, "b_name", pd.Series(b.names().to_numpy(dtype=object)[
                 pairs["b_pos"].to_numpy()], dtype=object))
             return pairs
         return self._pairs.get_or_make((a.key, b.key, threshold, sliver, area), make)
+
+    def border_slivers(self, sliver: float = DEFAULT_SLIVER) -> np.ndarray:
+        """Per spine LSOA: does it lie where a council area (:data:`BORDER_LAYERS`) reaches
+        into its ICB by only a sliver (the plain rule: below ``sliver`` of the smaller of the
+        council and the ICB)? E.g. E01027305, Oxfordshire's 1,914 people in Northamptonshire ICB
+        (2024)."""
+        def make() -> np.ndarray:
+            icb = self.geography("icb")
+            border = np.zeros(len(self.overlaps.population), dtype=bool)
+            icb_at = _code_at(icb, len(border))
+            for layer_id in BORDER_LAYERS:
+                council = self.geography(layer_id)
+                table = self.overlaps.table(council, icb, area=False)
+                measured = pair_measures(table, self.totals(council), self.totals(icb),
+                                         sliver=sliver, bases=("population",))
+                slivers = measured[measured["population_class"] == "sliver"]
+                keys = slivers["a_pos"].to_numpy() * len(icb.codes) + slivers["b_pos"].to_numpy()
+                at = _code_at(council, len(border)) * len(icb.codes) + icb_at
+                border |= np.isin(at, keys) & (icb_at >= 0)
+            return border
+        return self.memo(("border slivers", sliver), make)
+
+    def _border_population(self, a: Geography, b: Geography, table: pd.DataFrame,
+                           sliver: float) -> np.ndarray | None:
+        """Each pair's people in border slivers, for :func:`is_sliver`; an area against the ICB
+        it belongs to is exempt (a place of border-sliver LSOAs still lies in its own ICB)."""
+        border = self.border_slivers(sliver)
+        if not border.any():
+            return None
+        people = pair_sums(a, b, table, np.where(border, self.overlaps.population, 0.0))
+        for area, other, side, other_side in ((a, b, "a_code", "b_code"),
+                                              (b, a, "b_code", "a_code")):
+            if other.id == "icb" and "icb_code" in area.areas:  # e.g. places, sub-ICBs
+                home = table[side].map(area.areas["icb_code"]).to_numpy()
+                people[home == table[other_side].to_numpy()] = 0.0
+        return np.round(people)
 
     def memo(self, key: tuple, make: Callable[[], T]) -> T:
         """Any other result that is a pure function of ``key`` (geography keys, ICB, thresholds),

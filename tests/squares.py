@@ -27,8 +27,10 @@ def square(cell: tuple[int, int]) -> shapely.Polygon:
     return box(x, y, x + 1000, y + 1000)
 
 
-def squares_store(population: dict[str, int], icb_of: dict[str, str] | None = None) -> Store:
-    """The four squares with these populations, all in ICB "I" unless ``icb_of`` says."""
+def squares_store(population: dict[str, int], icb_of: dict[str, str] | None = None,
+                  pcn_of: dict[str, str] | None = None) -> Store:
+    """The four squares with these populations, all in ICB "I" unless ``icb_of`` says; with a
+    PCN layer when ``pcn_of`` gives each square's PCN."""
     codes = sorted(CELLS)
     spine = pd.DataFrame({
         "lsoa21_code": codes,
@@ -41,14 +43,18 @@ def squares_store(population: dict[str, int], icb_of: dict[str, str] | None = No
         "ward_code": [f"W{c[1]}" for c in codes],
         "population": [population[c] for c in codes],
     })
+    columns = [("lad", "lad_code"), ("hwb", "hwb_code"), ("icb", "icb_code"),
+               ("sub_icb", "sub_icb_code")]
+    if pcn_of:
+        spine["pcn_code"] = [pcn_of[c] for c in codes]
+        columns.append(("pcn", "pcn_code"))
     spine["centroid_easting_m"] = [square(CELLS[c]).centroid.x for c in codes]
     spine["centroid_northing_m"] = [square(CELLS[c]).centroid.y for c in codes]
     lsoa = gpd.GeoDataFrame({"code": codes, "name": codes, "population": spine["population"]},
                             geometry=[square(CELLS[c]) for c in codes], crs=27700)
     lsoa["area_m2"] = lsoa.area
     layers = {"lsoa": lsoa, "ward": _ward_layer(lsoa)}
-    for layer_id, column in (("lad", "lad_code"), ("hwb", "hwb_code"), ("icb", "icb_code"),
-                             ("sub_icb", "sub_icb_code")):
+    for layer_id, column in columns:
         parts = lsoa.assign(key=spine[column].to_numpy()).dissolve("key", aggfunc="sum")
         frame = gpd.GeoDataFrame({"code": parts.index, "name": [f"{layer_id} {c}" for c in
                                                                 parts.index],

@@ -8,7 +8,8 @@ from layers import GENERATIONS
 from tests.pages.test_pages import GM, _app
 
 pytestmark = pytest.mark.mirror
-PAGES = ["map", "coterminosity", "coverage", "flags", "places", "export", "changes", "data"]
+PAGES = ["overview", "map", "coterminosity", "coverage", "flags", "places", "export", "changes",
+         "data"]
 
 
 @pytest.mark.parametrize("generation", list(GENERATIONS))
