@@ -21,7 +21,6 @@ from services.coterminosity import DEFAULT_SLIVER
 from services.flags import misalignment_flags
 from services.geography import Geography
 from services.io.place_files import PlaceFileError, published_configurations
-from services.io.sources import load_manifest
 from services.map_view import SELECTED_COLOUR, legend_rows, map_features
 from services.places import SCHEMES, PlaceConfig, session_label
 from services.text import fill
@@ -30,7 +29,7 @@ from services.vintages import successors
 from services.workspace import Workspace
 from ui import text
 from ui.map_widget import RenderedMap, render_map, send_map
-from ui.shared import shared_workspace
+from ui.shared import shared_attribution, shared_workspace
 
 
 def workspace() -> Workspace:
@@ -315,7 +314,7 @@ def presentation_frame() -> None:
 def attribution() -> None:
     """Every page ends with the vintage of what it showed and the data's attribution."""
     st.caption(_vintages(workspace()))
-    st.caption(" ".join(load_manifest().attribution.values()))
+    st.caption(shared_attribution())
 
 
 def sidebar() -> None:
