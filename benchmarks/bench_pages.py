@@ -34,7 +34,7 @@ PAGES = {"map": None, "coterminosity": "pages/coterminosity.py",
          "coverage": "pages/coverage.py"}
 ICBS = {"E54000057": "Greater Manchester", "E54000050": "North East and North Cumbria",
         "E54000066": "Essex"}
-OPENS = 5
+OPENS = 9
 TARGET_S = 0.1
 _CPU_S: list[float] = []
 
