@@ -30,7 +30,6 @@ COLUMNS = {"a_name": "Area", "a_code": "Code", "population": "Population",
 class Comparison:
     """One layer's areas in the ICB against another layer, as the pages show them: computed
     once per server for each view and shared by every session (read-only)."""
-    rows: pd.DataFrame  # the engine's columns, one row per area
     table: pd.DataFrame  # display column names (COLUMNS), sorted by name
     summary: pd.DataFrame  # people and areas by class (services.coterminosity.layer_summary)
     matrix: pd.DataFrame  # population share of each area (rows) in each other area (columns)
@@ -61,7 +60,7 @@ def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
     pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
     matrix = pairs.pivot_table(index="a_label", columns="b_label",
                                values="population_share_of_a", aggfunc="sum", fill_value=0.0)
-    return Comparison(rows, _renamed(rows), layer_summary(rows), matrix)
+    return Comparison(_renamed(rows), layer_summary(rows), matrix)
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
