@@ -233,7 +233,7 @@ def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once:
 
 def main(sessions: int = SESSIONS) -> None:
     store = store_or_build()
-    icbs = store.layer("icb").sort_values("name")["code"].tolist()
+    icbs = store.generation(None).layer("icb").sort_values("name")["code"].tolist()  # latest
     links = session_links(icbs, min(sessions, SESSIONS))
     n = len(links)
     naive = run_server(links, icbs[0], "0", sequential=False)

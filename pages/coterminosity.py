@@ -3,9 +3,8 @@
 import streamlit as st
 
 from layers import LAYERS, layers_with
-from services.coterminosity import layer_summary
 from ui import context as ui
-from ui.tables import class_styled, coterminosity_for, coterminosity_rows, matrix_for
+from ui.tables import class_styled, comparison_for, matrix_styled
 
 MEASURES = """
 - **Population share of A in B**: P(A∩B) / P(A), the share of A's people living in B.
@@ -24,12 +23,11 @@ for other in layers_with("council"):
     if other == subject:
         continue
     st.subheader(f"{LAYERS[subject].title} vs {LAYERS[other].title}")
-    summary = layer_summary(coterminosity_rows(subject, other))
+    comparison = comparison_for(subject, other)
     st.caption("People by class: " + "; ".join(
         f"{row['class']} {row['population_share']:.1%} ({row['areas']} areas)"
-        for row in summary.to_dict(orient="records") if row["areas"]))
-    st.dataframe(class_styled(coterminosity_for(subject, other)), hide_index=True,
-                 width="stretch")
+        for row in comparison.summary.to_dict(orient="records") if row["areas"]))
+    st.dataframe(class_styled(comparison.table), hide_index=True, width="stretch")
     with st.expander("Matrix: population share of each area (rows) in each column"):
-        st.dataframe(matrix_for(subject, other), width="stretch")
+        st.dataframe(matrix_styled(comparison.matrix, ui.view().threshold), width="stretch")
 ui.attribution()

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from services.map_view import build_map, geojson_size_bytes
 from ui import context as ui
 
 view = ui.view()
@@ -13,13 +12,12 @@ ui.legend(view.layers)
 
 @st.fragment
 def show() -> None:
-    features = ui.current_features()
-    fmap = build_map(features, selected=ui.view().area, basemap=view.basemap)
-    state = ui.show_map(fmap, key=f"map-{icb}-{view.places}-{view.basemap}-{ui.view().area}",
-                        height=820 if view.present else 640)
+    key = f"map-{icb}-{view.places}-{view.basemap}-{ui.view().area}"
+    rendered = ui.current_map(key)
+    state = ui.show_map(rendered, key=key, height=820 if view.present else 640)
     ui.remember_map_position(state)
-    st.caption(f"{sum(len(f) for f in features.values()):,} areas drawn, "
-               f"{geojson_size_bytes(features) / 1e6:.2f} MB of GeoJSON.")
+    st.caption(f"{rendered.areas:,} areas drawn, {rendered.geojson_bytes / 1e6:.2f} MB of "
+               "GeoJSON.")
 
 
 show()

@@ -9,20 +9,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from urllib.parse import urlencode
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit_folium import st_folium
+from streamlit_folium import st_folium  # noqa: F401  (ui/dual_map.py draws through it)
 
 from layers import GENERATIONS, LATEST, LAYERS
 from services.coterminosity import DEFAULT_SLIVER
 from services.flags import misalignment_flags
 from services.geography import Geography
 from services.io.place_files import PlaceFileError, published_configurations
-from services.io.sources import load_manifest
 from services.map_view import SELECTED_COLOUR, legend_rows, map_features
 from services.places import SCHEMES, PlaceConfig, session_label
 from services.text import fill
@@ -30,7 +28,8 @@ from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewS
 from services.vintages import successors
 from services.workspace import Workspace
 from ui import text
-from ui.shared import shared_workspace
+from ui.map_widget import RenderedMap, render_map, send_map
+from ui.shared import shared_attribution, shared_workspace
 
 
 def workspace() -> Workspace:
@@ -203,13 +202,14 @@ def icb_name(code: str) -> str:
     return str(workspace().geography("icb").names()[code])
 
 
-@st.cache_data(show_spinner="Checking alignment…", max_entries=64)
+# Results per view, shared by every session and never copied (cache_resource): read-only.
+@st.cache_resource(show_spinner="Checking alignment…", max_entries=64)
 def flags(_places: Geography, places_key: str, icb: str, threshold: float,
           sliver: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     return misalignment_flags(workspace(), _places, icb, threshold=threshold, sliver=sliver)
 
 
-@st.cache_data(show_spinner="Preparing the map…", max_entries=64)
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=64)
 def features(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
              threshold: float, sliver: float) -> dict[str, gpd.GeoDataFrame]:
     flagged = frozenset(flags(_places, places_key, icb, threshold, sliver)[0]["code"])
@@ -217,21 +217,31 @@ def features(_places: Geography, places_key: str, icb: str, layers: tuple[str, .
                         sliver=sliver)
 
 
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
+def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
+                 threshold: float, sliver: float, selected: str, basemap: bool,
+                 key: str) -> RenderedMap:
+    """The map as the widget sends it, drawn once per server (ui/map_widget.py)."""
+    drawn = features(_places, places_key, icb, layers, threshold, sliver)
+    return render_map(drawn, selected=selected, basemap=basemap, key=key,
+                      returned_objects=["center", "zoom"])
+
+
 def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
     v, geography = view(), places()
     return flags(geography, geography.key, icb_code(), v.threshold, v.sliver)
 
 
-def current_features() -> dict[str, gpd.GeoDataFrame]:
+def current_map(key: str) -> RenderedMap:
     v, geography = view(), places()
-    return features(geography, geography.key, icb_code(), v.layers, v.threshold, v.sliver)
+    return rendered_map(geography, geography.key, icb_code(), v.layers, v.threshold, v.sliver,
+                        v.area, v.basemap, key)
 
 
-def show_map(fmap: folium.Map, key: str, height: int = 640) -> dict | None:
-    """The one place st_folium is called (tests replace it). Only centre and zoom come back, so
-    a pan or zoom reruns the map fragment alone, never the whole page."""
-    return st_folium(fmap, key=key, height=height, use_container_width=True,
-                     returned_objects=["center", "zoom"], **_start_position(key))
+def show_map(rendered: RenderedMap, key: str, height: int = 640) -> dict | None:
+    """The one place the map widget is sent (tests replace ``send_map``). Only centre and zoom
+    come back, so a pan or zoom reruns the map fragment alone, never the whole page."""
+    return send_map(rendered, height, **_start_position(key))
 
 
 def _start_position(key: str) -> dict:
@@ -304,7 +314,7 @@ def presentation_frame() -> None:
 def attribution() -> None:
     """Every page ends with the vintage of what it showed and the data's attribution."""
     st.caption(_vintages(workspace()))
-    st.caption(" ".join(load_manifest().attribution.values()))
+    st.caption(shared_attribution())
 
 
 def sidebar() -> None:

@@ -1,6 +1,12 @@
 """``python -m ui.serve [port]``: the dashboard on 127.0.0.1 (what ``make run`` starts). The
 store loads while the server starts and the first browser connects, instead of after the first
-session has asked for it, as a plain ``streamlit run app.py`` would."""
+session has asked for it, as a plain ``streamlit run app.py`` would.
+
+Streamlit's source watcher is off (``server.fileWatcherType none``): it reloads the app when its
+files are edited, which a served dashboard never needs, and it costs every session after every
+run a walk over all ~2,000 loaded modules' paths on the server's event loop thread, which took
+more CPU than the page runs themselves (4x under 50 sessions; benchmarks/bench_load.py). Run
+``streamlit run app.py`` to develop with reload on save."""
 
 from __future__ import annotations
 
@@ -45,6 +51,7 @@ def main(port: str = "8501") -> None:
     threading.Thread(target=_load_workspace, daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), "--server.address", "127.0.0.1",
                 "--server.port", port, "--server.headless", "true",
+                "--server.fileWatcherType", "none",
                 "--browser.gatherUsageStats", "false"]
     sys.exit(cli.main())
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from layers import GENERATIONS, LATEST
+from services.io.sources import load_manifest
 from services.io.store import Store, load_store
 from services.workspace import Workspace
 
@@ -20,6 +21,13 @@ def shared_store() -> Store:
 def shared_workspace(generation: str = LATEST) -> Workspace:
     """The engine over one generation; every session viewing that generation shares it."""
     return Workspace(shared_store(), generation)
+
+
+@st.cache_resource(show_spinner=False)
+def shared_attribution() -> str:
+    """The data's attribution, read once per process (parsing the manifest takes ~12 ms and
+    every page ends with it)."""
+    return " ".join(load_manifest().attribution.values())
 
 
 def warm_up() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from layers import layers_with
+from services.coterminosity import layer_summary
 from services.coverage import Coverage
 from services.geography import Geography, lsoa_geometry_union
 from ui import context as ui
@@ -23,30 +26,46 @@ COLUMNS = {"a_name": "Area", "a_code": "Code", "population": "Population",
            "area_class": "Class (area)", "population_method": "Population method"}
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """One layer's areas in the ICB against another layer, as the pages show them: computed
+    once per server for each view and shared by every session (read-only)."""
+    table: pd.DataFrame  # display column names (COLUMNS), sorted by name
+    summary: pd.DataFrame  # people and areas by class (services.coterminosity.layer_summary)
+    matrix: pd.DataFrame  # population share of each area (rows) in each other area (columns)
+
+
 def subject_codes(layer_id: str) -> pd.Index:
-    ws, icb, geography = ui.workspace(), ui.icb_code(), ui.geography(layer_id)
-    if layer_id == "place":
+    return _codes_in_icb(ui.geography(layer_id), ui.icb_code(), ui.view().sliver)
+
+
+def _codes_in_icb(geography: Geography, icb: str, sliver: float) -> pd.Index:
+    if geography.id == "place":
         return geography.areas.index[geography.areas["icb_code"] == icb]
-    return ws.codes_in_icb(geography, icb, ui.view().sliver)
+    return ui.workspace().codes_in_icb(geography, icb, sliver)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _coterminosity(_a: Geography, a_key: str, _b: Geography, b_key: str, codes: tuple[str, ...],
-                   threshold: float, sliver: float) -> pd.DataFrame:
-    return ui.workspace().coterminosity(_a, _b, threshold=threshold, sliver=sliver,
-                                        codes=pd.Index(codes))
+def comparison_for(subject: str, other: str) -> Comparison:
+    a, b, view = ui.geography(subject), ui.geography(other), ui.view()
+    return _comparison(a, a.key, b, b.key, ui.icb_code(), view.threshold, view.sliver)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
+                threshold: float, sliver: float) -> Comparison:
+    ws, codes = ui.workspace(), _codes_in_icb(_a, icb, sliver)
+    rows = ws.coterminosity(_a, _b, threshold=threshold, sliver=sliver, codes=codes)
+    pairs = ws.pairs(_a, _b, threshold=threshold, sliver=sliver, area=False)
+    pairs = pairs[pairs["a_code"].isin(codes)]
+    pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
+    matrix = pairs.pivot_table(index="a_label", columns="b_label",
+                               values="population_share_of_a", aggfunc="sum", fill_value=0.0)
+    return Comparison(_renamed(rows), layer_summary(rows), matrix)
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
-    """Per area of ``subject`` in the ICB, with display column names (the page's layer summary
-    reads :func:`coterminosity_rows`, which keeps the engine's)."""
-    return _renamed(coterminosity_rows(subject, other))
-
-
-def coterminosity_rows(subject: str, other: str) -> pd.DataFrame:
-    a, b, view = ui.geography(subject), ui.geography(other), ui.view()
-    return _coterminosity(a, a.key, b, b.key, tuple(subject_codes(subject)), view.threshold,
-                          view.sliver)
+    """Per area of ``subject`` in the ICB, with display column names."""
+    return comparison_for(subject, other).table
 
 
 def _renamed(table: pd.DataFrame) -> pd.DataFrame:
@@ -54,15 +73,9 @@ def _renamed(table: pd.DataFrame) -> pd.DataFrame:
                                                                     ignore_index=True)
 
 
-def matrix_for(subject: str, other: str) -> Styler:
-    a, b, view = ui.geography(subject), ui.geography(other), ui.view()
-    pairs = ui.workspace().pairs(a, b, threshold=view.threshold, sliver=view.sliver, area=False)
-    pairs = pairs[pairs["a_code"].isin(subject_codes(subject))]
-    pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
-    matrix = pairs.pivot_table(index="a_label", columns="b_label",
-                               values="population_share_of_a", aggfunc="sum", fill_value=0.0)
+def matrix_styled(matrix: pd.DataFrame, threshold: float) -> Styler:
     return matrix.style.format("{:.1%}").map(
-        lambda v: "background-color: #d8f3dc" if v >= view.threshold else "")
+        lambda v: "background-color: #d8f3dc" if v >= threshold else "")
 
 
 def class_styled(table: pd.DataFrame) -> Styler:
@@ -75,7 +88,13 @@ def class_styled(table: pd.DataFrame) -> Styler:
 
 def coverage_for(layer: str, code: str, other: str) -> Coverage:
     a, b = ui.geography(layer), ui.geography(other)
-    return ui.workspace().coverage(code, a, b)
+    return _coverage(a, a.key, code, b, b.key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _coverage(_a: Geography, a_key: str, code: str, _b: Geography, b_key: str) -> Coverage:
+    """Shared by every session (read-only)."""
+    return ui.workspace().coverage(code, _a, _b)
 
 
 def coverage_bars(cover: Coverage) -> pd.Series:

@@ -1,4 +1,5 @@
-"""Page AppTests run on the store built from the mirror, with the map widget recorded."""
+"""Page AppTests run on the store built from the mirror, with the map widgets recorded: the Map
+page's rendered map (``send_map``) and the Changes page's folium DualMap (``st_folium``)."""
 
 from __future__ import annotations
 
@@ -15,4 +16,6 @@ def maps(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> list:
     drawn: list = []
     monkeypatch.setattr(context, "st_folium", lambda fmap, **kwargs: drawn.append(
         (fmap, kwargs)))
+    monkeypatch.setattr(context, "send_map", lambda rendered, height, **position: drawn.append(
+        (rendered, {"height": height, **position})))
     return drawn
