@@ -49,6 +49,8 @@ def unknown_code_hints(store: Store, layer_id: str, codes: pd.Series) -> pd.Seri
     2024 code of the April 2024 boundaries; as at April 2026 its area is E08000038
     (Barnsley)"), or else the codes this generation expects, with an example. Vectorised: an
     upload of 100,000 unknown codes costs one lookup per generation, not one per row."""
+    if codes.empty:  # the usual case: every code known, nothing to explain
+        return pd.Series(index=codes.index, dtype="str")
     here = get_generation(store.generation_id)
     layer = here.layer(layer_id)
     example = store.layer(layer_id)["code"].iloc[0]
