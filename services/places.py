@@ -252,9 +252,8 @@ def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:
 def _block_vintage(store: Store, block_type: str) -> str:
     """How a block's codes are dated in the place's vintage label ("2021 LSOAs + 2024")."""
     vintage = get_generation(store.generation_id).layer(block_type).vintage
-    if block_type in ("ward", "lsoa"):
-        return f"{vintage.id} {block_type}s".replace("lsoas", "LSOAs")
-    return vintage.id
+    plural = {"ward": "wards", "lsoa": "LSOAs"}.get(block_type)
+    return f"{vintage.id} {plural}" if plural else vintage.id
 
 
 def _place_icbs(members: pd.DataFrame, icb_code: str | None) -> pd.Series:

@@ -57,8 +57,8 @@ def pcn_footprints_2026(spine: pd.DataFrame, lsoa11_lsoa21: pd.DataFrame,
     Inputs as read from their sources (strings): the spine (columns ``SPINE_COLUMNS``, 2026
     sub-ICB and ICB codes), ``lsoa11_lsoa21``, ``gp_practice_mapping_2026``,
     ``practice_locations`` (x-boundary) and ``gp_registered_lists_2026``. The pieces figures
-    need the LSOA polygons: the build adds ``quality["pieces"] = piece_quality(footprint_pieces(
-    polygons_27700, result.assignment))``.
+    need polygons: the build counts them on the dissolved layer
+    (``services.build.checks.add_piece_counts``).
     """
     _check_spine(spine)
     members, bad_input = _members(practice_map, spine, practice_locations["Practice"].str.strip())
