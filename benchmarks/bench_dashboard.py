@@ -5,7 +5,7 @@ places ``greater_manchester``, all seven map layers icb, sub_icb, hwb, lad, plac
 
 1. Server time for an ICB view rerun after warm-up: ``streamlit.testing.v1.AppTest`` on app.py
    with the view's query params; one run to warm, then the median of 10 timed ``app.run()``.
-   AppTest cannot render custom components, so ``ui.context.send_map`` is replaced by a stub
+   AppTest cannot render custom components, so ``ui.map_widget.send_map`` is replaced by a stub
    (as in tests/pages): the rerun does everything the real one does (view, caches, features,
    the map rendered by st_folium once per map and shared, GeoJSON size caption) except the
    component's own serialisation of the map. An extra row times the same rerun with the
@@ -13,7 +13,7 @@ places ``greater_manchester``, all seven map layers icb, sub_icb, hwb, lad, plac
    same rerun with ``st.cache_data.clear()`` and ``st.cache_resource.clear()`` before each
    (store re-read, overlap tables and features recomputed, as apps without caches do); median
    of 3.
-2. GeoJSON bytes for the largest ICB with all layers on: ``map_features`` (as ui.context calls
+2. GeoJSON bytes for the largest ICB with all layers on: ``map_features`` (as ui.results calls
    it; places ``hwb_within_icb``, no flags) and ``geojson_size_bytes`` for every ICB; the max.
    Baseline: the same features of that ICB with the store's full-resolution geometry
    (``store.layer(id)``, places dissolved from full LSOAs) reprojected to WGS84, unsimplified.
@@ -97,7 +97,7 @@ def _run(app: AppTest) -> None:
 def _reruns() -> tuple[float, float, float, int]:
     """(warm median, warm median with the map's HTML rendered, cold median, distinct
     Workspace objects seen by three sessions)."""
-    from ui import context  # imports streamlit's runtime: only when this measure runs
+    from ui import context, map_widget, results  # streamlit's runtime: only when this runs
 
     render = False
     workspaces: set[int] = set()
@@ -105,9 +105,9 @@ def _reruns() -> tuple[float, float, float, int]:
     def stub(rendered, height, **position) -> None:
         workspaces.add(id(context.workspace()))
         if render:  # as before the rendered map was shared: st_folium's rendering every rerun
-            context.rendered_map.clear()
+            results.rendered_map.clear()
 
-    context.send_map = stub
+    map_widget.send_map = stub
     app = _app()
     _run(app)  # warm: store loaded, overlap tables and features cached
     warm = statistics.median(timed(lambda: _run(app)) for _ in range(RERUNS))
