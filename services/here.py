@@ -8,12 +8,25 @@ geopandas), and everything else is a row of the spine plus name lookups.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
+from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from layers import (
+    GENERATIONS,
+    LAYERS,
+    generations_of,
+    layer_vintage,
+    store_spine_column,
+    stored_keys,
+)
+from services.geography import Geography
 from services.io.store import Store
 
 _local = threading.local()  # pyproj transformers are not safe to share between threads
@@ -38,3 +51,102 @@ def lsoa_at(store: Store, lat: float, lon: float) -> int | None:
         return None
     hits = store.layer("lsoa").sindex.query(shapely.Point(x, y), predicate="intersects")
     return int(hits.min()) if len(hits) else None
+
+
+_ORDER = {layer_id: i for i, layer_id in enumerate(LAYERS)}
+
+
+@dataclass(frozen=True)
+class HereRow:
+    """One layer vintage's area at a point. ``generations``: the generations that use this
+    vintage, latest first (ONS regions 2024 belong to both); ``code`` is "" where the LSOA is
+    in no area of the layer (a place configuration with a gap)."""
+
+    layer_id: str
+    layer: str
+    vintage: str
+    generations: tuple[str, ...]
+    code: str
+    name: str
+    population: int
+    method: str
+
+
+@dataclass(frozen=True)
+class Here:
+    """Everything at one LSOA: its rows and, per generation, its ICB (to open a row's map)."""
+
+    lsoa: int
+    lsoa_code: str
+    lsoa_name: str
+    rows: tuple[HereRow, ...]
+    icb_by_generation: dict[str, str]
+
+
+def what_is_here(store: Store, lsoa: int, places: Geography | None = None) -> Here:
+    """Every stored layer vintage's area holding the LSOA at spine position ``lsoa`` (layers in
+    declaration order, each layer's newest vintage first), and the place(s) of ``places`` that
+    hold it. Cheap: one spine row and one code lookup per layer vintage."""
+    base = store.base or store
+    spine = base.spine.iloc[lsoa]
+    rows = [_row(base, key, spine) for key in _newest_first(base)]
+    if places is not None:  # where places stand in the declaration order
+        at = next((i for i, row in enumerate(rows) if _ORDER[row.layer_id] > _ORDER["place"]),
+                  len(rows))
+        rows[at:at] = _place_rows(base, places, lsoa)
+    icbs = {g.id: str(spine[f"icb_{g.vintages['icb']}_code"]) for g in GENERATIONS.values()
+            if f"icb_{g.vintages['icb']}_code" in spine.index}
+    return Here(lsoa, str(spine["lsoa21_code"]), str(spine["lsoa21_name"]), tuple(rows), icbs)
+
+
+def _newest_first(base: Store) -> list[str]:
+    """The store's layer vintages by layer in declaration order, newest vintage first (each
+    layer declares its vintages oldest first)."""
+    def rank(key: str) -> tuple[int, int]:
+        layer = layer_vintage(key)
+        return _ORDER[layer.id], -layer.layer.vintages.index(layer.vintage)
+    return sorted((key for key in stored_keys() if key in base.layers), key=rank)
+
+
+@functools.cache
+def _generations(key: str) -> tuple[str, ...]:
+    """The generations using a layer vintage, latest first (fixed by the declarations)."""
+    return tuple(g.id for g in sorted(generations_of(key), key=lambda g: g.effective,
+                                      reverse=True))
+
+
+def _row(base: Store, key: str, spine: pd.Series) -> HereRow:
+    layer = layer_vintage(key)
+    if key == "lsoa":  # the spine row itself
+        return HereRow(layer.id, layer.title, layer.vintage.label, _generations(key),
+                       str(spine["lsoa21_code"]), str(spine["lsoa21_name"]),
+                       int(spine["population"]), layer.population_method)
+    code = spine.get(store_spine_column(key))
+    code = "" if code is None or pd.isna(code) else str(code)
+    frame = base.layers[key]
+    found = np.flatnonzero(frame["code"].to_numpy() == code) if code else []
+    name = str(frame["name"].iat[found[0]]) if len(found) else "(none)"
+    population = int(frame["population"].iat[found[0]]) if len(found) else 0
+    return HereRow(layer.id, layer.title, layer.vintage.label, _generations(key), code, name,
+                   population, layer.population_method)
+
+
+def _place_rows(base: Store, places: Geography, lsoa: int) -> list[HereRow]:
+    """The place(s) holding the LSOA (a configuration may put it in none or in two), each with
+    its people summed over the spine."""
+    membership = places.membership
+    codes = membership["code"][membership["lsoa"].to_numpy() == lsoa].tolist()
+    people = base.spine["population"].to_numpy()
+    generations = (places.generation,) if places.generation else ()
+    vintage = f"configuration ({places.vintage})"
+    rows = []
+    for code in codes:
+        members = membership["lsoa"][membership["code"].to_numpy() == code].to_numpy()
+        rows.append(HereRow("place", LAYERS["place"].title, vintage, generations, str(code),
+                            str(places.names().get(code, code)),
+                            int(np.sum(people[members])), places.population_method))
+    if not rows:
+        rows.append(HereRow("place", LAYERS["place"].title, vintage, generations, "",
+                            "(in no place: a gap of the configuration)", 0,
+                            places.population_method))
+    return rows
