@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import context as ui
-from ui import frame, map_widget, results
+from ui import frame, here_panel, map_widget, results
 
 view = ui.view()
 icb = ui.icb_code()
@@ -19,6 +19,7 @@ def show() -> None:
     map_widget.remember_map_position(state)
     st.caption(f"{rendered.areas:,} areas drawn, {rendered.geojson_bytes / 1e6:.2f} MB of "
                "GeoJSON.")
+    here_panel.show(map_widget.new_click(state, key))
 
 
 show()

@@ -18,3 +18,6 @@ class Key(StrEnum):
     UPLOAD_CUT_LSOAS = "upload_cut_lsoas"  # LSOAs an uploaded polygon's edge cuts
     PLACES_NOTICE = "places_notice"  # what the Places page says once after an upload or edit
     HANDLED_CLICK = "handled_click"  # (map key, (lat, lon)) of the last map click handled
+    HERE_POINT = "here_point"  # (lat, lon) of the last map click the "What is here?" panel shows
+    HERE_SELECT = "here_select"  # prefix of the panel's Select buttons (+ layer, vintage, code)
+    HERE_CHOSEN = "here_chosen"  # (layer, code, ICB) a Select button asked the map to show
