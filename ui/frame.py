@@ -10,7 +10,7 @@ from services.coterminosity import DEFAULT_SLIVER
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState
 from services.vintages import successors
 from services.workspace import Workspace
-from ui import context, text
+from ui import context, find, text
 from ui.configs import config_label, config_names
 from ui.keys import Key
 from ui.shared import shared_attribution
@@ -52,7 +52,7 @@ def sidebar() -> None:
     ws, v = context.workspace(), context.view()
     with st.sidebar:
         _boundaries_as_at(v)
-        _find(ws)
+        find.find()
         icbs = ws.store.layer("icb").sort_values("name")
         codes = icbs["code"].tolist()
         chosen = st.selectbox("ICB", codes, index=codes.index(context.icb_code()),
@@ -111,22 +111,6 @@ def show_share_link() -> None:
     with slot.container():
         st.markdown("**Share this view**")
         st.code(context.share_link(), language=None, wrap_lines=True)
-
-
-def _find(ws: Workspace) -> None:
-    query = st.text_input("Find a council, ward, place or PCN", placeholder="e.g. Craven")
-    if not query:
-        return
-    hits = ws.search(query, context.places())
-    if hits.empty:
-        st.caption(f"No match among the councils, wards, places or PCNs as at "
-                   f"{ws.generation.label}.")
-        return
-    labels = [f"{r.name} ({LAYERS[r.layer].title}, {r.code})" for r in hits.itertuples()]
-    pick = st.selectbox("Matches", range(len(hits)), format_func=labels.__getitem__)
-    if st.button("Show on map"):
-        hit = hits.iloc[pick]
-        context.show_on_map(hit["layer"], hit["code"], icb=hit["icb_code"])
 
 
 def _vintages(ws: Workspace) -> str:

@@ -21,3 +21,4 @@ class Key(StrEnum):
     HERE_POINT = "here_point"  # (lat, lon) of the last map click the "What is here?" panel shows
     HERE_SELECT = "here_select"  # prefix of the panel's Select buttons (+ layer, vintage, code)
     HERE_CHOSEN = "here_chosen"  # (layer, code, ICB) a Select button asked the map to show
+    FIND = "find"  # the sidebar search box's state (streamlit-searchbox keeps it here)
