@@ -98,7 +98,8 @@ def slide_map(ws: Workspace, icb_code: str, places: Geography,
         subtitle.append(places.title)
     if chosen is not None:
         subtitle.append(f"Selected: {chosen['name'].iloc[0]} ({selected})")
-    labels = {layer_id: f"{LAYERS[layer_id].title} ({_vintage(ws, layer_id, places)})"
+    labels = {layer_id: (f"{LAYERS['place'].title}, configuration of {places.vintage} codes"
+                         if layer_id == "place" else ws.generation.layer(layer_id).label)
               for layer_id in drawn}
     built = str(ws.store.meta.get("built_at", ""))[:10]
     return SlideMap(
@@ -109,12 +110,6 @@ def slide_map(ws: Workspace, icb_code: str, places: Geography,
         date=date if date is not None else (f"Store built {built}." if built else ""),
         attribution=tuple(load_manifest().attribution.values()),
         selected=selected if chosen is not None else "")
-
-
-def _vintage(ws: Workspace, layer_id: str, places: Geography) -> str:
-    if layer_id == "place":
-        return f"configuration of {places.vintage} codes"
-    return ws.generation.layer(layer_id).vintage.label
 
 
 def selected_area(features: dict[str, gpd.GeoDataFrame], code: str) -> gpd.GeoDataFrame | None:
