@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import context as ui
+from ui import slide_download
 
 view = ui.view()
 icb = ui.icb_code()
@@ -21,4 +22,5 @@ def show() -> None:
 
 
 show()
+slide_download.offer()
 ui.attribution()
