@@ -63,7 +63,8 @@ LEGEND_WRAP_CHARS = 40
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None},
              "pdf": {"CreationDate": None, "ModDate": None}}
 _SETTINGS = {"svg.hashsalt": "placemap", "svg.fonttype": "none", "pdf.fonttype": 42,
-             "font.family": "DejaVu Sans", "lines.scale_dashes": False}
+             "font.family": "DejaVu Sans", "lines.scale_dashes": False,
+             "text.parse_math": False}  # names come from files: "$" is text, never TeX
 _LOCK = threading.Lock()
 
 

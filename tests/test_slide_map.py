@@ -80,6 +80,16 @@ def test_a_different_view_gives_a_different_image() -> None:
     assert render(squares_slide(), "png") != render(squares_slide(selected=""), "png")
 
 
+def test_names_from_files_are_text() -> None:
+    """A "$" would start matplotlib's TeX-like mathtext (and an unbalanced one fail the render);
+    markup stays as written."""
+    slide = squares_slide()
+    named = SlideMap(**{**slide.__dict__, "title": "Costs $5 and $x^2", "subtitle": "<b>&"})
+    svg = render(named, "svg").decode()
+    assert "Costs $5 and $x^2" in svg and "&lt;b&gt;&amp;" in svg
+    render(named, "png")
+
+
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="choose one of png, svg, pdf"):
         render(squares_slide(), "jpeg")
