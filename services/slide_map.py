@@ -260,10 +260,21 @@ def _wrap(label: str) -> str:
 
 
 def _texts(figure: Figure, slide: SlideMap) -> None:
-    """Title and subtitle above the map; generation, date and attribution below it."""
-    figure.text(0.02, 0.965, slide.title, fontsize=30, weight="bold", va="top")
-    figure.text(0.02, 0.905, slide.subtitle, fontsize=16, va="top", color="#333333")
+    """Title and subtitle above the map; generation, date and attribution below it; each line
+    made smaller until it fits the slide's width (the longest ICB name is 77 characters)."""
+    _fitted(figure.text(0.02, 0.965, slide.title, fontsize=30, weight="bold", va="top"))
+    _fitted(figure.text(0.02, 0.905, slide.subtitle, fontsize=16, va="top", color="#333333"))
     lines = [" ".join(part for part in (slide.generation, slide.date) if part),
              *slide.attribution]
     for row, line in enumerate(lines):
-        figure.text(0.02, 0.095 - 0.027 * row, line, fontsize=11, va="top", color="#333333")
+        _fitted(figure.text(0.02, 0.095 - 0.027 * row, line, fontsize=11, va="top",
+                            color="#333333"))
+
+
+def _fitted(text, width_frac: float = 0.96, smallest_pt: float = 6.0) -> None:
+    """Shrink ``text`` in 5% steps until it is at most ``width_frac`` of the figure wide."""
+    figure = text.get_figure()
+    renderer = figure.canvas.get_renderer()
+    while (text.get_window_extent(renderer).width > width_frac * figure.bbox.width
+           and text.get_fontsize() > smallest_pt):
+        text.set_fontsize(text.get_fontsize() * 0.95)

@@ -90,6 +90,15 @@ def test_names_from_files_are_text() -> None:
     render(named, "png")
 
 
+def test_a_long_title_is_made_to_fit() -> None:
+    """The longest ICB name (77 characters) at 30 pt would run off the slide."""
+    long_name = "NHS Bath and North East Somerset, Swindon and Wiltshire Integrated Care Board"
+    svg = render(SlideMap(**{**squares_slide().__dict__, "title": long_name}), "svg").decode()
+    size_pt = float(re.search(r"font-size: ([0-9.]+)px[^>]*>" + long_name, svg).group(1))
+    assert size_pt < 30
+    assert "font-size: 30px" in render(squares_slide(), "svg").decode()
+
+
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="choose one of png, svg, pdf"):
         render(squares_slide(), "jpeg")
