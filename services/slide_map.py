@@ -153,10 +153,10 @@ def _draw_areas(axes, slide: SlideMap) -> None:
             [_patch(g) for g in chosen.geometry], facecolors="none",
             edgecolors=SELECTED_COLOUR, linewidths=SELECTED_WEIGHT * PT_PER_PX,
             zorder=len(MAP_ORDER) + 1))
-    framed = chosen if chosen is not None else projected.get(
-        "icb", gpd.GeoDataFrame(geometry=[shapely.union_all(
-            [f.geometry.union_all() for f in projected.values()])], crs=27700))
-    _fit(axes, framed.total_bounds)
+    framed = [chosen] if chosen is not None else [projected["icb"]] if "icb" in projected \
+        else list(projected.values())
+    bounds = np.array([frame.total_bounds for frame in framed])
+    _fit(axes, np.r_[bounds[:, :2].min(axis=0), bounds[:, 2:].max(axis=0)])
     axes.set_axis_off()
 
 
