@@ -2,7 +2,8 @@
 SVG or PDF, drawn by the renderer ``placemap map`` uses (services/slide_map.py) from the same
 features the map shows, so the app and the CLI give the same file for the same view.
 
-Nothing is drawn until a button is clicked: each button's data is a callable that Streamlit runs
+Nothing is drawn until a button is clicked (the buttons appear once "Download map for slides"
+is switched on): each button's data is a callable that Streamlit runs
 on the click (in another thread, no rerun). The bytes are kept per view and format for the server
 process, so a second click, or another session on the same view, costs nothing.
 """
@@ -21,12 +22,16 @@ from ui import context
 #: Rendered files kept per server process (a PNG is ~0.2–0.5 MB, an SVG or PDF up to a few MB).
 RENDERED_MAX_ENTRIES = 24
 _RENDERED: BoundedCache[tuple, bytes] = BoundedCache(RENDERED_MAX_ENTRIES)
+TOGGLE_KEY = "slide_download"
 
 
 def offer() -> None:
-    """One download button per format for the current view (none while no layer is on)."""
+    """A switch, then one download button per format for the current view (none while no
+    layer is on). Behind the switch because three download buttons and the view's features
+    cost ~8 ms of server CPU on every run of a page that takes ~35 ms (benchmarks/
+    bench_pages.py), and most visits never download."""
     view = context.view()
-    if not view.layers:
+    if not view.layers or not st.toggle("Download map for slides", key=TOGGLE_KEY):
         return
     ws, places, icb = context.workspace(), context.places(), context.icb_code()
     features = context.features(places, places.key, icb, view.layers, view.threshold,
@@ -35,8 +40,8 @@ def offer() -> None:
            view.threshold, view.sliver, view.area)
     draw = partial(slide_map, ws, icb, places, features, view.area)
     stem = "-".join(part for part in ("placemap", icb, ws.generation.id, view.area) if part)
-    st.caption(f"Download this map for slides ({SIZE_PX[0]}×{SIZE_PX[1]} PNG, or SVG and PDF "
-               "to edit or print): drawn when you click.")
+    st.caption(f"This map as a {SIZE_PX[0]}×{SIZE_PX[1]} PNG, or SVG and PDF to edit or print: "
+               "drawn when you click.")
     for column, (fmt, mime) in zip(st.columns(len(FORMATS)), FORMATS.items(), strict=True):
         with column:
             st.download_button(f"Download map ({fmt.upper()})", data=partial(

@@ -20,6 +20,7 @@ TIMEOUT_MS = 60_000
 def test_download_map_gives_the_cli_file(fmt: str, page: Page, app_url: str, store_dir: Path,
                                          tmp_path: Path) -> None:
     page.goto(f"{app_url}/{LINK}")
+    page.get_by_text("Download map for slides").click(timeout=TIMEOUT_MS)
     button = page.get_by_role("button", name=f"Download map ({fmt.upper()})")
     expect(button).to_be_visible(timeout=TIMEOUT_MS)
     with page.expect_download(timeout=TIMEOUT_MS) as download:

@@ -21,7 +21,8 @@ VIEW = {"icb": GM, "places": "greater_manchester", "layers": "icb,hwb,lad,place"
 
 
 def _map_page(monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, dict]:
-    """The Map page of ``VIEW``, with each download button's data (a callable run on click)."""
+    """The Map page of ``VIEW`` with "Download map for slides" switched on, and each download
+    button's data (a callable run on click)."""
     offered: dict = {}
     button = st.download_button
 
@@ -34,6 +35,9 @@ def _map_page(monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, dict]:
     for key, value in VIEW.items():
         app.query_params[key] = value
     app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.get("download_button") and not offered  # nothing until asked for
+    app.toggle(key="slide_download").set_value(True).run()
     assert not app.exception, [e.value for e in app.exception]
     return app, offered
 
