@@ -178,7 +178,9 @@ def _target_codes(blocks: pd.DataFrame, icbs: pd.DataFrame,
     names = blocks["place"].astype(str).str.split().str.join(" ")
     lookup = {}
     for column in ("name", "ods_code", "code"):  # a code beats a name that spells a code
-        lookup.update(zip(icbs[column].astype(str).str.lower(), icbs["code"], strict=True))
+        if column in icbs:
+            lookup.update(zip(icbs[column].astype(str).str.lower(), icbs["code"],
+                              strict=True))
     codes = names.str.lower().map(lookup).fillna(names)
     spelled = pd.DataFrame({"name": names, "code": codes, "line": blocks["line"]})
     first = spelled.drop_duplicates("name").drop_duplicates("code")

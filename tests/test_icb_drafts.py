@@ -118,7 +118,7 @@ def test_most_specific_block_wins_and_a_split_appears() -> None:
     # Dover (X5, X6) listed for North, but its LSOA X6 listed for Frim: only X5 moves.
     result = drafted([(N, "lad", DOVER_2024), ("Frim", "lsoa", "X6")])
     assert result.store.spine["icb_code"].tolist() == [N, W, S, S, N, F]
-    same = drafted([(N, "lsoa", "X5")])
+    same = drafted([("Q1", "lsoa", "X5")])  # North by its ODS code
     assert same.store.spine["icb_code"].tolist() == result.store.spine["icb_code"].tolist()
     ws = Workspace(result.store)
     assert split_flags(ws) == {BRENT: {W: 200, S: 300}, DOVER_2024: {N: 500, F: 600}}
