@@ -35,7 +35,7 @@ import shapely
 from layers import get_generation
 from services.build.layers import MAP_TOLERANCE_M, map_copy
 from services.changes_areas import majority, transitions
-from services.drafts import TIER_BLOCK_TYPES, DraftConfig
+from services.drafts import TIER_BLOCK_TYPES, DraftConfig, DraftError
 from services.io.place_files import PlaceFileError, problems_frame, too_many_rows
 from services.io.store import Store
 from services.limits import CONFIG_ROWS_MAX
@@ -70,6 +70,11 @@ def apply_icb_draft(store: Store, config: DraftConfig) -> DraftedIcbs:
     if store.generation_id is None or store.draft_id is not None:
         raise ValueError("Apply an ICB draft to one generation's official view "
                          "(Store.generation(...)), not to the loaded store or another draft.")
+    if config.vintage and config.vintage != store.generation_id:
+        raise DraftError(f"the ICB draft {config.name!r} uses the codes of the "
+                         f"{get_generation(config.vintage).label} boundaries, not "
+                         f"{get_generation(store.generation_id).label}: apply it with vintage "
+                         f"{config.vintage}")
     blocks = _numbered(config)
     repeated, problems = _repeats(blocks)
     members = _members(blocks[~repeated], store, problems)

@@ -141,6 +141,9 @@ def test_bad_blocks_are_listed_row_by_row() -> None:
     assert problems[7] == f"ICB 'north' is {N}, which other rows call '{N}': use one name " \
                           "for one ICB"
     assert "block_type 'ward' is not one of sub_icb, hwb, lad, lsoa" in problems[8]
+    with pytest.raises(ValueError, match="apply it with vintage 2026"):
+        apply_icb_draft(generations_store().generation("2024"), config([(N, "lsoa", "X5")],
+                                                                        "2026"))
     with pytest.raises(ValueError, match="one generation's official view"):
         apply_icb_draft(drafted([(N, "lsoa", "X5")]).store, config([(N, "lsoa", "X6")]))
 
