@@ -22,3 +22,4 @@ class Key(StrEnum):
     HERE_SELECT = "here_select"  # prefix of the panel's Select buttons (+ layer, vintage, code)
     HERE_CHOSEN = "here_chosen"  # (layer, code, ICB) a Select button asked the map to show
     FIND = "find"  # the sidebar search box's state (streamlit-searchbox keeps it here)
+    SLIDE_DOWNLOAD = "slide_download"  # the Map page's "Download map for slides" switch
