@@ -13,7 +13,6 @@ import math
 import threading
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
@@ -26,10 +25,14 @@ from layers import (
     store_spine_column,
     stored_keys,
 )
+from services.bounded_cache import BoundedCache
 from services.geography import Geography
 from services.io.store import Store
 
 _local = threading.local()  # pyproj transformers are not safe to share between threads
+#: Per layer frame (by id, held with the frame so a new frame at a reused id is indexed
+#: again): its codes as a hashed index, so a click looks each code up in O(1).
+_CODE_INDEXES: BoundedCache[int, tuple[pd.DataFrame, pd.Index]] = BoundedCache(64)
 
 
 def _to_bng(lon: float, lat: float) -> tuple[float, float]:
@@ -88,15 +91,15 @@ def what_is_here(store: Store, lsoa: int, places: Geography | None = None) -> He
     declaration order, each layer's newest vintage first), and the place(s) of ``places`` that
     hold it. Cheap: one spine row and one code lookup per layer vintage."""
     base = store.base or store
-    spine = base.spine.iloc[lsoa]
-    rows = [_row(base, key, spine) for key in _newest_first(base)]
+    rows = [_row(base, key, lsoa) for key in _newest_first(base)]
     if places is not None:  # where places stand in the declaration order
         at = next((i for i, row in enumerate(rows) if _ORDER[row.layer_id] > _ORDER["place"]),
                   len(rows))
         rows[at:at] = _place_rows(base, places, lsoa)
-    icbs = {g.id: str(spine[f"icb_{g.vintages['icb']}_code"]) for g in GENERATIONS.values()
-            if f"icb_{g.vintages['icb']}_code" in spine.index}
-    return Here(lsoa, str(spine["lsoa21_code"]), str(spine["lsoa21_name"]), tuple(rows), icbs)
+    icbs = {g.id: str(base.spine[f"icb_{g.vintages['icb']}_code"].iat[lsoa])
+            for g in GENERATIONS.values() if f"icb_{g.vintages['icb']}_code" in base.spine}
+    return Here(lsoa, str(base.spine["lsoa21_code"].iat[lsoa]),
+                str(base.spine["lsoa21_name"].iat[lsoa]), tuple(rows), icbs)
 
 
 def _newest_first(base: Store) -> list[str]:
@@ -115,36 +118,47 @@ def _generations(key: str) -> tuple[str, ...]:
                                       reverse=True))
 
 
-def _row(base: Store, key: str, spine: pd.Series) -> HereRow:
+def _row(base: Store, key: str, lsoa: int) -> HereRow:
     layer = layer_vintage(key)
+    spine = base.spine
     if key == "lsoa":  # the spine row itself
         return HereRow(layer.id, layer.title, layer.vintage.label, _generations(key),
-                       str(spine["lsoa21_code"]), str(spine["lsoa21_name"]),
-                       int(spine["population"]), layer.population_method)
-    code = spine.get(store_spine_column(key))
+                       str(spine["lsoa21_code"].iat[lsoa]), str(spine["lsoa21_name"].iat[lsoa]),
+                       int(spine["population"].iat[lsoa]), layer.population_method)
+    column = store_spine_column(key)
+    code = spine[column].iat[lsoa] if column in spine else None
     code = "" if code is None or pd.isna(code) else str(code)
     frame = base.layers[key]
-    found = np.flatnonzero(frame["code"].to_numpy() == code) if code else []
-    name = str(frame["name"].iat[found[0]]) if len(found) else "(none)"
-    population = int(frame["population"].iat[found[0]]) if len(found) else 0
+    codes = _code_index(frame)
+    at = codes.get_loc(code) if code and code in codes else None
+    name = str(frame["name"].iat[at]) if at is not None else "(none)"
+    population = int(frame["population"].iat[at]) if at is not None else 0
     return HereRow(layer.id, layer.title, layer.vintage.label, _generations(key), code, name,
                    population, layer.population_method)
+
+
+def _code_index(frame: pd.DataFrame) -> pd.Index:
+    known = _CODE_INDEXES.get_or_make(id(frame), lambda: (frame, pd.Index(frame["code"])))
+    if known[0] is not frame:
+        known = _CODE_INDEXES[id(frame)] = (frame, pd.Index(frame["code"]))
+    return known[1]
 
 
 def _place_rows(base: Store, places: Geography, lsoa: int) -> list[HereRow]:
     """The place(s) holding the LSOA (a configuration may put it in none or in two), each with
     its people summed over the spine."""
-    membership = places.membership
-    codes = membership["code"][membership["lsoa"].to_numpy() == lsoa].tolist()
+    lsoas = places.membership["lsoa"].to_numpy()
+    positions = places.code_positions  # integer positions: no string compared per click
     people = base.spine["population"].to_numpy()
     generations = (places.generation,) if places.generation else ()
     vintage = f"configuration ({places.vintage})"
     rows = []
-    for code in codes:
-        members = membership["lsoa"][membership["code"].to_numpy() == code].to_numpy()
+    for position in dict.fromkeys(positions[lsoas == lsoa].tolist()):
+        code = places.codes[position]
         rows.append(HereRow("place", LAYERS["place"].title, vintage, generations, str(code),
-                            str(places.names().get(code, code)),
-                            int(np.sum(people[members])), places.population_method))
+                            str(places.areas["name"].iat[position]),
+                            int(people[lsoas[positions == position]].sum()),
+                            places.population_method))
     if not rows:
         rows.append(HereRow("place", LAYERS["place"].title, vintage, generations, "",
                             "(in no place: a gap of the configuration)", 0,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -72,6 +72,8 @@ class SearchIndex:
     name_words: np.ndarray
     codes: np.ndarray
     other_codes: np.ndarray
+    #: Every word cut to n letters, made once per n (a query word's length).
+    _starts: dict[int, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, areas: pd.DataFrame) -> SearchIndex:
@@ -119,7 +121,9 @@ class SearchIndex:
 
     def _word_similarity(self, word: str) -> np.ndarray:
         """Similarity (%) of a query word to every index word: whole, or to its start."""
-        starts = [w[:len(word)] for w in self.words]
+        starts = self._starts.get(len(word))
+        if starts is None:
+            starts = self._starts[len(word)] = [w[:len(word)] for w in self.words]
         if len(word) < FUZZY_MIN_CHARS:
             return np.array([100.0 if w == word else PREFIX_WEIGHT * 100.0 if s == word
                              else 0.0 for w, s in zip(self.words, starts, strict=True)])
