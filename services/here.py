@@ -22,6 +22,7 @@ from layers import (
     LAYERS,
     generations_of,
     layer_vintage,
+    store_key,
     store_spine_column,
     stored_keys,
 )
@@ -80,8 +81,6 @@ class Here:
     """Everything at one LSOA: its rows and, per generation, its ICB (to open a row's map)."""
 
     lsoa: int
-    lsoa_code: str
-    lsoa_name: str
     rows: tuple[HereRow, ...]
     icb_by_generation: dict[str, str]
 
@@ -96,10 +95,11 @@ def what_is_here(store: Store, lsoa: int, places: Geography | None = None) -> He
         at = next((i for i, row in enumerate(rows) if _ORDER[row.layer_id] > _ORDER["place"]),
                   len(rows))
         rows[at:at] = _place_rows(base, places, lsoa)
-    icbs = {g.id: str(base.spine[f"icb_{g.vintages['icb']}_code"].iat[lsoa])
-            for g in GENERATIONS.values() if f"icb_{g.vintages['icb']}_code" in base.spine}
-    return Here(lsoa, str(base.spine["lsoa21_code"].iat[lsoa]),
-                str(base.spine["lsoa21_name"].iat[lsoa]), tuple(rows), icbs)
+    columns = {g.id: store_spine_column(store_key("icb", g.vintages["icb"]))
+               for g in GENERATIONS.values()}
+    icbs = {generation: str(base.spine[column].iat[lsoa])
+            for generation, column in columns.items() if column in base.spine}
+    return Here(lsoa, tuple(rows), icbs)
 
 
 def _newest_first(base: Store) -> list[str]:

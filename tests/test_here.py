@@ -74,8 +74,8 @@ def test_what_is_here_lists_every_layer_and_generation_at_the_lsoa() -> None:
         ("hwb", "2024", ("2024",), "E08000016", "Dover", 1100),
         ("lsoa", "2021", ("2026", "2024"), "X5", "X5", 500),
     ]
-    assert (here.lsoa_code, here.icb_by_generation) == ("X5", {"2026": "E54000001",
-                                                                "2024": "E54000004"})
+    assert (here.lsoa, here.icb_by_generation) == (4, {"2026": "E54000001",
+                                                       "2024": "E54000004"})
     assert {r.method for r in here.rows} == {EXACT}
 
 
