@@ -17,3 +17,8 @@ class Key(StrEnum):
     LAST_UPLOAD = "last_upload"  # the file id of the upload already read
     UPLOAD_CUT_LSOAS = "upload_cut_lsoas"  # LSOAs an uploaded polygon's edge cuts
     PLACES_NOTICE = "places_notice"  # what the Places page says once after an upload or edit
+    PENDING_DRAFTS = "pending_drafts"  # PendingSaves: drafts waiting for the drafts database
+    DRAFT_ICBS = "draft_icbs"  # the ICB each draft this session uses was saved for, by draft:<id>
+    DRAFT_SAVED = "draft_saved"  # what the Save draft control says once after a save
+    DRAFT_COMPARE = "draft_compare"  # the pair of draft ids the Drafts page compares
+    DRAFT_FORM = "draft_form"  # the Save draft form on the Places page
