@@ -15,7 +15,7 @@ from services.drafts import DRAFT_ID_HEX, DRAFT_REF_PREFIX, make_draft
 from services.io.drafts_db import SaveResult
 from services.places import PlaceConfig
 from ui import context as ui
-from ui import draft_session, editing, text
+from ui import draft_session, editing
 from ui.keys import Key
 
 _DRAFT_IN_SOURCE = re.compile(rf"{DRAFT_REF_PREFIX}([0-9a-f]{{{DRAFT_ID_HEX}}})")
@@ -36,7 +36,7 @@ def save_control() -> None:
     try:
         draft_session.retry()  # drafts waiting for the database, saved once it is back
     except draft_session.OPEN_ERRORS as error:
-        text.error("A draft waiting to be saved was refused: {}", str(error).strip("'\""))
+        st.error("A draft waiting to be saved was refused: " + draft_session.whole(error))
     draft_session.show_waiting()
     _say_saved()
     with st.expander("Save draft", icon=":material/save:", expanded=False), \
@@ -62,7 +62,7 @@ def _save(config: PlaceConfig, icb: str, name: str, author: str, parent: str | N
             draft = replace(draft, parent_id=parent)
         result = draft_session.save(draft)
     except draft_session.OPEN_ERRORS as error:
-        text.error("The draft was not saved: {}", str(error).strip("'\""))
+        st.error("The draft was not saved: " + draft_session.whole(error))
         return
     st.session_state[Key.DRAFT_SAVED] = (draft.id, _status(result))
     ui.update(places=f"{DRAFT_REF_PREFIX}{draft.id}", area="")

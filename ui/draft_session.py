@@ -19,7 +19,7 @@ from services.drafts import DRAFT_REF_PREFIX, Draft, DraftError, SavedDraft, is_
 from services.io.drafts_db import DraftNotFound, DraftsUnavailable, SaveResult, shared_db
 from services.io.pending_saves import PendingSaves
 from services.places import PlaceConfig, keep_session_config
-from services.text import fill
+from services.text import fill, inert
 from services.view_state import ViewState
 from ui import text
 from ui.configs import custom_configs
@@ -39,6 +39,13 @@ class Opened:
     icb: str | None
 
 
+def whole(error: Exception) -> str:
+    """Our error message in full, inert (it may hold a path or a value from a link); a
+    KeyError's message comes quoted."""
+    message = str(error).strip("'\"")
+    return inert(message, max_chars=len(message))
+
+
 def pending() -> PendingSaves:
     """This session's queue of drafts waiting for the database (one per session)."""
     queue = st.session_state.get(Key.PENDING_DRAFTS)
@@ -51,7 +58,8 @@ def save(draft: Draft) -> SaveResult | None:
     """Save now, or queue it (None) when the database is unreachable; either way the session
     can use it at once."""
     result = pending().save(draft)
-    _keep(draft if result is None else result.saved.draft, draft.id)
+    if draft.tier == "place":
+        _keep(draft if result is None else result.saved.draft, draft.id)
     return result
 
 
@@ -117,10 +125,9 @@ def open_linked(state: ViewState) -> tuple[ViewState, list[str]]:
     try:
         opened = open_draft(state.places)
     except OPEN_ERRORS as error:
-        message = str(error).strip("'\"")  # a KeyError's message comes quoted
         return state.with_(places=ViewState().places), [
-            fill("the draft in the link cannot be opened ({}); showing the default scheme",
-                 message)]
+            f"the draft in the link cannot be opened ({whole(error)}); showing the default "
+            "scheme"]
     problems = []
     if opened.vintage != state.vintage:
         problems.append(fill(f"draft {{}} uses the codes of the "
@@ -148,7 +155,7 @@ def show_waiting() -> None:
         try:
             saved = retry()
         except OPEN_ERRORS as error:
-            text.error("A waiting draft cannot be saved: {}", str(error).strip("'\""))
+            st.error("A waiting draft cannot be saved: " + whole(error))
             return
         if not pending().pending:
             st.success(f"Saved {len(saved)} waiting draft(s): "

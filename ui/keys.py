@@ -20,5 +20,8 @@ class Key(StrEnum):
     PENDING_DRAFTS = "pending_drafts"  # PendingSaves: drafts waiting for the drafts database
     DRAFT_ICBS = "draft_icbs"  # the ICB each draft this session uses was saved for, by draft:<id>
     DRAFT_SAVED = "draft_saved"  # what the Save draft control says once after a save
-    DRAFT_COMPARE = "draft_compare"  # the pair of draft ids the Drafts page compares
+    DRAFT_PICKED = "draft_picked"  # the draft the Drafts page opens or downloads
+    DRAFT_COMPARE_FIRST = "draft_compare_first"  # the Drafts page's first draft to compare
+    DRAFT_COMPARE_SECOND = "draft_compare_second"  # … and the second
+    DRAFT_UPLOAD = "draft_upload"  # the Drafts page's draft file uploader
     DRAFT_FORM = "draft_form"  # the Save draft form on the Places page
