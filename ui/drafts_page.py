@@ -131,9 +131,9 @@ def _compare(listed: list[DraftSummary]) -> None:
         return
     ids = list(places)
     left, right = st.columns(2)
-    first = left.selectbox("First draft", ids, format_func=lambda i: _label(places[i]),
-                           key=Key.DRAFT_COMPARE_FIRST)
-    second = right.selectbox("Second draft", ids, index=1,
+    first = left.selectbox("First draft", ids, index=1, format_func=lambda i: _label(places[i]),
+                           key=Key.DRAFT_COMPARE_FIRST)  # newest first: the older of the two
+    second = right.selectbox("Second draft", ids, index=0,
                              format_func=lambda i: _label(places[i]),
                              key=Key.DRAFT_COMPARE_SECOND)
     if places[first].vintage != places[second].vintage:
