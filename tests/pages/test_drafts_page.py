@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from services.drafts import make_draft
 from services.io.drafts_db import DraftsDB, sqlite_url
+from tests.postgres_server import start_cluster
 from ui import context, map_widget
 from ui.keys import Key
 
@@ -144,3 +145,22 @@ def test_database_gone_mid_session_keeps_the_draft_and_saves_it_when_back(
     assert [d.id for d in DraftsDB(sqlite_url(database)).list()] == [draft_id]
     assert not any("not saved yet" in w.value for w in app.warning)
 
+
+
+def test_postgresql_stopped_mid_session_and_started_again(clicks: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    cluster = start_cluster()
+    try:
+        monkeypatch.setenv("PLACEMAP_DATABASE_URL", cluster.url)
+        app = _open(GM_LINK)
+        cluster.stop()
+        app = _save(app)
+        assert any("not saved yet" in w.value and "PostgreSQL" in w.value for w in app.warning)
+        draft_id = app.session_state[Key.VIEW].places.removeprefix("draft:")
+        cluster.start()
+        _button(app, "Retry saving").click()
+        app = _run(app)
+        assert [d.id for d in DraftsDB(cluster.url).list()] == [draft_id]
+        assert not any("not saved yet" in w.value for w in app.warning)
+    finally:
+        cluster.remove()
