@@ -25,3 +25,4 @@ class Key(StrEnum):
     DRAFT_COMPARE_SECOND = "draft_compare_second"  # … and the second
     DRAFT_UPLOAD = "draft_upload"  # the Drafts page's draft file uploader
     DRAFT_FORM = "draft_form"  # the Save draft form on the Places page
+    SLIDE_DOWNLOAD = "slide_download"  # the Map page's "Download map for slides" switch
