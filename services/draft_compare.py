@@ -27,9 +27,12 @@ FLAG_COLUMNS = ["rule", "severity", "layer", "code", "name", "sentence"]
 class DraftComparison:
     """``moves``: people by (from, to) area, largest first; ``flags_added`` / ``flags_removed``:
     flags of the second / first draft the other does not raise; ``flags_changed``: raised by
-    both, with other words (the second draft's sentence, the first's as ``before``)."""
+    both, with other words (the second draft's sentence, the first's as ``before``);
+    ``populations``: area, first, second, change, by area name."""
 
     moves: pd.DataFrame
+    #: Each area's people in the first and second draft (0 where a draft has no such area).
+    populations: pd.DataFrame
     flags_added: pd.DataFrame
     flags_removed: pd.DataFrame
     flags_changed: pd.DataFrame
@@ -59,7 +62,19 @@ def compare_drafts(first: Geography, second: Geography, population: np.ndarray,
              .sort_values(["population", "from", "to"], ascending=[False, True, True],
                           ignore_index=True))
     added, removed, changed = _flag_changes(first_flags, second_flags)
-    return DraftComparison(moves, added, removed, changed)
+    people = pd.DataFrame({"first": _people(first, population),
+                           "second": _people(second, population)}).fillna(0).astype(np.int64)
+    people = (people.assign(change=people["second"] - people["first"])
+              .rename_axis("area").reset_index().sort_values("area", ignore_index=True))
+    return DraftComparison(moves, people, added, removed, changed)
+
+
+def _people(geography: Geography, population: np.ndarray) -> pd.Series:
+    """People per area name (an LSOA in two areas counts in both)."""
+    names = geography.membership["code"].map(geography.names()).fillna(
+        geography.membership["code"])
+    return pd.Series(np.asarray(population)[geography.membership["lsoa"].to_numpy()],
+                     index=names.to_numpy()).groupby(level=0).sum()
 
 
 def _areas_by_lsoa(geography: Geography) -> pd.Series:

@@ -45,10 +45,14 @@ def test_a_square_moved_and_one_left_out() -> None:
     # X2 (200 people) goes West; X4 (400) is in no place any more.
     after = _places(ws, [("West", "lsoa", "X1"), ("West", "lsoa", "X3"),
                          ("West", "lsoa", "X2")])
-    moves = compare_drafts(before, after, _population(ws), _flags(), _flags()).moves
-    assert moves.to_dict("records") == [
+    result = compare_drafts(before, after, _population(ws), _flags(), _flags())
+    assert result.moves.to_dict("records") == [
         {"from": "East", "to": NOWHERE, "lsoas": 1, "population": 400},
         {"from": "East", "to": "West", "lsoas": 1, "population": 200},
+    ]
+    assert result.populations.to_dict("records") == [
+        {"area": "East", "first": 600, "second": 0, "change": -600},
+        {"area": "West", "first": 400, "second": 600, "change": 200},
     ]
 
 
@@ -56,9 +60,10 @@ def test_an_overlap_is_named_by_both_places() -> None:
     ws = Workspace(squares_store(POPULATION))
     before = _places(ws, [("West", "lad", "L"), ("East", "lad", "R")])
     after = _places(ws, [("West", "lad", "L"), ("East", "lad", "R"), ("West", "lsoa", "X4")])
-    moves = compare_drafts(before, after, _population(ws), _flags(), _flags()).moves
-    assert moves.to_dict("records") == [
+    result = compare_drafts(before, after, _population(ws), _flags(), _flags())
+    assert result.moves.to_dict("records") == [
         {"from": "East", "to": "East + West", "lsoas": 1, "population": 400}]
+    assert result.populations["second"].tolist() == [600, 800]  # X4 counted in both
 
 
 def test_flags_added_removed_and_reworded() -> None:

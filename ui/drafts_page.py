@@ -165,7 +165,15 @@ def _show_comparison(result: DraftComparison, first: SavedDraft, second: SavedDr
     text.caption(f"{result.people_moved:,} people are in another place in the second draft "
                  "({}) than in the first ({}), compared through the LSOAs.",
                  second.draft.name, first.draft.name)
-    st.dataframe(result.moves.rename(columns=str.capitalize), hide_index=True, width="stretch")
+    people, moves = st.columns(2)
+    people.markdown("**People by place**")
+    people.dataframe(result.populations.rename(columns={
+        "area": "Place", "first": f"First: {first.draft.name}",
+        "second": f"Second: {second.draft.name}",
+        "change": "Change"}), hide_index=True, width="stretch")
+    moves.markdown("**People moved**")
+    moves.dataframe(result.moves.rename(columns=str.capitalize), hide_index=True,
+                    width="stretch")
     added, removed = st.columns(2)
     added.markdown(f"**Flags added ({len(result.flags_added)})**")
     added.dataframe(result.flags_added, hide_index=True, width="stretch")
