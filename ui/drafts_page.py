@@ -153,10 +153,20 @@ def _compare(listed: list[DraftSummary]) -> None:
 
 def _comparison(first: SavedDraft, second: SavedDraft) -> DraftComparison:
     v = ui.view()
+    return _compared(first, second, first.id, second.id, str(shared_db().url), v.threshold,
+                     v.sliver)
+
+
+@st.cache_resource(show_spinner="Comparing the drafts…", max_entries=32)
+def _compared(_first: SavedDraft, _second: SavedDraft, first_id: str, second_id: str,
+              database: str, threshold: float, sliver: float) -> DraftComparison:
+    """Computed once per server for a pair of drafts (immutable: an id is its blocks) and
+    thresholds; treat as read-only."""
+    first, second = _first, _second
     ws = shared_workspace(first.draft.vintage)
     geographies = [ws.places(draft_session.config_of(s.draft), s.draft.icb)
                    for s in (first, second)]
-    flags = [misalignment_flags(ws, g, s.draft.icb, threshold=v.threshold, sliver=v.sliver)[0]
+    flags = [misalignment_flags(ws, g, s.draft.icb, threshold=threshold, sliver=sliver)[0]
              for g, s in zip(geographies, (first, second), strict=True)]
     return compare_drafts(*geographies, ws.store.spine["population"].to_numpy(), *flags)
 
