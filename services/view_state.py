@@ -65,9 +65,7 @@ class ViewState:
             value = getattr(self, field.name)
             if value == getattr(default, field.name) or value is None:
                 continue
-            if field.name == "places" and is_draft_ref(value):
-                query[DRAFT_KEY] = value.removeprefix(DRAFT_REF_PREFIX)
-            elif isinstance(value, tuple):
+            if isinstance(value, tuple):
                 query[field.name] = ",".join(value)
             elif isinstance(value, bool):
                 query[field.name] = "1" if value else "0"
@@ -75,6 +73,8 @@ class ViewState:
                 query[field.name] = f"{value:.5f}".rstrip("0").rstrip(".")
             else:
                 query[field.name] = str(value)
+        if is_draft_ref(self.places):
+            query[DRAFT_KEY] = query.pop("places").removeprefix(DRAFT_REF_PREFIX)
         return query
 
     def with_(self, **changes) -> ViewState:
