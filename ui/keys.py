@@ -28,6 +28,6 @@ class Key(StrEnum):
     HANDLED_CLICK = "handled_click"  # (map key, (lat, lon)) of the last map click handled
     HERE_POINT = "here_point"  # (lat, lon) of the last map click the "What is here?" panel shows
     HERE_SELECT = "here_select"  # prefix of the panel's Select buttons (+ layer, vintage, code)
-    HERE_CHOSEN = "here_chosen"  # (layer, code, ICB) a Select button asked the map to show
+    HERE_CHOSEN = "here_chosen"  # (layer, code, generation, ICB) a Select asked the map for
     FIND = "find"  # the sidebar search box's state (streamlit-searchbox keeps it here)
     SLIDE_DOWNLOAD = "slide_download"  # the Map page's "Download map for slides" switch
