@@ -18,3 +18,11 @@ class Key(StrEnum):
     UPLOAD_CUT_LSOAS = "upload_cut_lsoas"  # LSOAs an uploaded polygon's edge cuts
     PLACES_NOTICE = "places_notice"  # what the Places page says once after an upload or edit
     HANDLED_CLICK = "handled_click"  # (map key, (lat, lon)) of the last map click handled
+    EDIT_HISTORY = "edit_history"  # the session's EditHistory (undo/redo of its edits)
+    EDIT_TARGET = "edit_target"  # widget: the place a map click moves blocks to
+    EDIT_NEW_NAME = "edit_new_name"  # widget: the name of a new place to click blocks into
+    EDIT_BLOCK_TYPE = "edit_block_type"  # widget: the block layer a map click picks
+    EDIT_MAP_START = "edit_map_start"  # (map content, start position) of the edit map
+    EDIT_MAP_VIEW = "edit_map_view"  # the edit map's last reported centre and zoom
+    EDIT_UNDO = "edit_undo"  # widget: the undo button
+    EDIT_REDO = "edit_redo"  # widget: the redo button
