@@ -7,6 +7,7 @@ from services.io.place_files import BLOCK_TYPES, HEADER, place_csv_text
 from services.limits import UPLOAD_MAX_MB
 from ui import configs, edit_history, editing, frame, map_edit, text
 from ui import context as ui
+from ui.tables import export_context
 
 view = ui.view()
 icb = ui.icb_code()
@@ -43,5 +44,6 @@ if not edited[HEADER].equals(blocks):
     editing.save_edit(config, icb, edited)
 editing.show_alignment()
 st.download_button("Download configuration (CSV)", place_csv_text(config.blocks, config.facts()),
-                   file_name=f"{config.name}.csv".replace(" ", "_"), mime="text/csv")
+                   file_name=export_context(config.name).file_name("places", "csv"),
+                   mime="text/csv")
 frame.attribution()
