@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import context as ui
-from ui import frame, map_widget, results
+from ui import frame, map_widget, results, slide_download
 
 view = ui.view()
 icb = ui.icb_code()
@@ -22,4 +22,5 @@ def show() -> None:
 
 
 show()
+slide_download.offer()
 frame.attribution()

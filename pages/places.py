@@ -7,6 +7,7 @@ from services.io.place_files import BLOCK_TYPES, HEADER, place_csv_text
 from services.limits import UPLOAD_MAX_MB
 from ui import configs, edit_history, editing, frame, map_edit, text
 from ui import context as ui
+from ui.draft_save import save_control
 from ui.tables import export_context
 
 view = ui.view()
@@ -43,6 +44,7 @@ edited = st.data_editor(
 if not edited[HEADER].equals(blocks):
     editing.save_edit(config, icb, edited)
 editing.show_alignment()
+save_control()
 st.download_button("Download configuration (CSV)", place_csv_text(config.blocks, config.facts()),
                    file_name=export_context(config.name).file_name("places", "csv"),
                    mime="text/csv")

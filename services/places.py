@@ -47,7 +47,7 @@ DEFAULT_SCHEME = "hwb_within_icb"
 #: a namespace no scheme or published configuration (identifiers, file stems) can be in, so a
 #: file named ``hwb_within_icb`` or ``greater_manchester`` never replaces the real one. Values:
 #: how the dashboard labels each kind.
-SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit"}
+SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit", "draft": "Saved draft"}
 #: How a resolved configuration of each tier is titled ("Places: Greater Manchester").
 TIER_TITLES = {"icb": "ICBs", "place": "Places", "neighbourhood": "Neighbourhoods"}
 
@@ -203,7 +203,7 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         id=config.tier, title=f"{TIER_TITLES[config.tier]}: {config.name}",
         vintage=" + ".join(vintages), lsoa_built=True, membership=membership, areas=areas,
         geometry_factory=lambda: lsoa_geometry_union(store, membership),
-        generation=store.generation_id,
+        generation=store.view_id,
     )
 
 
