@@ -89,7 +89,7 @@ class Workspace:
         """A configuration (or its name) resolved to a geography; cached by its blocks."""
         if isinstance(config, str):
             config = self.config(config)
-        key = (config.name, icb_code, self._blocks_hash(config.blocks))
+        key = (config.tier, config.name, icb_code, self._blocks_hash(config.blocks))
         return self._places.get_or_make(key, lambda: self._resolve(config, icb_code))
 
     def _blocks_hash(self, blocks: pd.DataFrame) -> int:
@@ -265,5 +265,6 @@ class Workspace:
 
 
 def _hash(blocks: pd.DataFrame) -> int:
-    return int(pd.util.hash_pandas_object(blocks[["place", "block_type", "code"]],
+    """Of the area, block_type and code columns (whatever the tier), not the file lines."""
+    return int(pd.util.hash_pandas_object(blocks[[c for c in blocks.columns if c != "line"]],
                                           index=False).sum())

@@ -136,6 +136,15 @@ def places() -> Geography:
         return workspace().places(ViewState().places)
 
 
+def area_kept(new_places: Geography) -> str:
+    """The selected area once ``new_places`` is the configuration shown: a store layer's code
+    stays selected; a place only if the new configuration has a place of that name."""
+    area = view().area
+    if area and area in places().names() and area not in new_places.names():
+        return ""
+    return area
+
+
 def icb_code() -> str:
     """The chosen ICB, or the first by name when the link names none."""
     code = view().icb

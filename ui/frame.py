@@ -7,11 +7,12 @@ import streamlit as st
 
 from layers import GENERATIONS, LATEST, LAYERS
 from services.coterminosity import DEFAULT_SLIVER
+from services.io.place_files import PlaceFileError
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState
 from services.vintages import successors
 from services.workspace import Workspace
 from ui import context, find, text
-from ui.configs import config_label, config_names
+from ui.configs import config_label, config_names, custom_configs
 from ui.keys import Key
 from ui.shared import shared_attribution
 
@@ -64,8 +65,8 @@ def sidebar() -> None:
         labels = {name: config_label(name) for name in names}  # read the session now
         name = st.selectbox("Places", names, index=names.index(v.places) if v.places in names
                             else 0, format_func=labels.__getitem__)
-        if name != v.places:
-            changes.update(places=name, area="")
+        if name != v.places:  # the selected area stays if the new configuration has it
+            changes.update(places=name, area=_area_kept(ws, name))
         available = [i for i in MAP_LAYERS if ws.has(i)]
         layers = st.multiselect("Layers", available, default=[i for i in v.layers
                                                               if i in available],
@@ -85,6 +86,13 @@ def sidebar() -> None:
             st.rerun()
         st.session_state[Key.SHARE_SLOT] = st.empty()
         st.caption(_vintages(ws))
+
+
+def _area_kept(ws: Workspace, places_name: str) -> str:
+    try:
+        return context.area_kept(ws.places(custom_configs().get(places_name, places_name)))
+    except (KeyError, PlaceFileError):
+        return ""  # the page then says why the configuration cannot be used
 
 
 def _boundaries_as_at(v: ViewState) -> None:

@@ -31,3 +31,11 @@ class Key(StrEnum):
     HERE_CHOSEN = "here_chosen"  # (layer, code, generation, ICB) a Select asked the map for
     FIND = "find"  # the sidebar search box's state (streamlit-searchbox keeps it here)
     SLIDE_DOWNLOAD = "slide_download"  # the Map page's "Download map for slides" switch
+    EDIT_HISTORY = "edit_history"  # the session's EditHistory (undo/redo of its edits)
+    EDIT_TARGET = "edit_target"  # widget: the place a map click moves blocks to
+    EDIT_NEW_NAME = "edit_new_name"  # widget: the name of a new place to click blocks into
+    EDIT_BLOCK_TYPE = "edit_block_type"  # widget: the block layer a map click picks
+    EDIT_MAP_START = "edit_map_start"  # (map content, start position) of the edit map
+    EDIT_MAP_VIEW = "edit_map_view"  # the edit map's last reported centre and zoom
+    EDIT_UNDO = "edit_undo"  # widget: the undo button
+    EDIT_REDO = "edit_redo"  # widget: the redo button
