@@ -13,24 +13,20 @@ from layers import layers_with
 from services.coterminosity import layer_summary
 from services.coverage import Coverage
 from services.geography import Geography, lsoa_geometry_union
+from services.measures import COTERMINOSITY_FIRST, COTERMINOSITY_MORE, MEASURES, labels
 from ui import context as ui
 
 CLASS_BACKGROUND = {"coterminous": "#d8f3dc", "within": "#dbe9ff", "contains": "#e0f4f8",
                     "straddles": "#ffe5cc", "none": "#eeeeee", "a within b": "#dbe9ff",
                     "b within a": "#e0f4f8", "sliver": "#f1f1f1"}
-COLUMNS = {"a_name": "Area", "a_code": "Code", "population": "Population",
-           "best_b_name": "Best match", "population_share_of_a": "Pop. share of A in B",
-           "population_share_of_b": "Pop. share of B in A", "population_jaccard": "Pop. Jaccard",
-           "population_class": "Class (population)", "partners": "Partners",
-           "area_share_of_a": "Area share of A in B", "area_share_of_b": "Area share of B in A",
-           "area_class": "Class (area)", "population_method": "Population method"}
+
 
 
 @dataclass(frozen=True)
 class Comparison:
     """One layer's areas in the ICB against another layer, as the pages show them: computed
     once per server for each view and shared by every session (read-only)."""
-    table: pd.DataFrame  # display column names (COLUMNS), sorted by name
+    table: pd.DataFrame  # engine column names (services.measures), sorted by name
     summary: pd.DataFrame  # people and areas by class (services.coterminosity.layer_summary)
     matrix: pd.DataFrame  # population share of each area (rows) in each other area (columns)
 
@@ -60,17 +56,47 @@ def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
     pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
     matrix = pairs.pivot_table(index="a_label", columns="b_label",
                                values="population_share_of_a", aggfunc="sum", fill_value=0.0)
-    return Comparison(_renamed(rows), layer_summary(rows), matrix)
+    return Comparison(_ordered(rows), layer_summary(rows), matrix)
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
-    """Per area of ``subject`` in the ICB, with display column names."""
-    return comparison_for(subject, other).table
+    """Per area of ``subject`` in the ICB, with the measures' labels as column names."""
+    table = comparison_for(subject, other).table
+    return table.rename(columns=labels(table.columns))
 
 
-def _renamed(table: pd.DataFrame) -> pd.DataFrame:
-    return table[list(COLUMNS)].rename(columns=COLUMNS).sort_values(["Area", "Code"],
-                                                                    ignore_index=True)
+_SHOWN = tuple(dict.fromkeys(COTERMINOSITY_FIRST + COTERMINOSITY_MORE))
+
+
+def _ordered(table: pd.DataFrame) -> pd.DataFrame:
+    return table[list(_SHOWN)].sort_values(["a_name", "a_code"], ignore_index=True)
+
+
+def column_config(columns) -> dict:
+    """Each column's label, with its formula as the help (services.measures)."""
+    return {c: st.column_config.Column(MEASURES[c].label, help=MEASURES[c].formula)
+            for c in columns if c in MEASURES}
+
+
+def measures_help(columns: tuple[str, ...] = _SHOWN) -> None:
+    """Every measure's label and formula, as the column helps say them."""
+    st.table(pd.DataFrame({"Measure": [MEASURES[c].label for c in columns],
+                           "How it is worked out": [MEASURES[c].formula for c in columns]})
+             .set_index("Measure"))
+    st.caption("P(x): Census 2021 usual residents summed over LSOA 2021, exact for layers built "
+               "from whole LSOAs, best fit for wards. A: the row's area; B: the best match.")
+
+
+def show_comparison(table: pd.DataFrame) -> None:
+    """A coterminosity table: the name, class and main shares first (so the class is seen
+    without scrolling), every other measure in an expander below."""
+    first = list(COTERMINOSITY_FIRST)
+    st.dataframe(class_styled(table[first]), hide_index=True, width="stretch",
+                 column_config=column_config(first))
+    with st.expander("More measures: codes, Jaccard, partners, land area"):
+        more = list(COTERMINOSITY_MORE)
+        st.dataframe(class_styled(table[more]), hide_index=True, width="stretch",
+                     column_config=column_config(more))
 
 
 def matrix_styled(matrix: pd.DataFrame, threshold: float) -> Styler:
@@ -79,10 +105,13 @@ def matrix_styled(matrix: pd.DataFrame, threshold: float) -> Styler:
 
 
 def class_styled(table: pd.DataFrame) -> Styler:
-    shares = [c for c in table.columns if "share" in c or "Jaccard" in c]
-    classes = [c for c in table.columns if c.startswith("Class")]
-    return (table.style.format({c: "{:.1%}" for c in shares} | {"Population": "{:,}"},
-                               na_rep="–")
+    """Shares as percentages, people with separators, classes on their colour (engine column
+    names, read through services.measures)."""
+    kinds = {c: MEASURES[c].kind for c in table.columns if c in MEASURES}
+    shares = [c for c, kind in kinds.items() if kind == "share"]
+    people = {c: "{:,}" for c, kind in kinds.items() if kind == "people"}
+    classes = [c for c in table.columns if c.endswith("class")]
+    return (table.style.format({c: "{:.1%}" for c in shares} | people, na_rep="–")
             .map(lambda v: f"background-color: {CLASS_BACKGROUND.get(v, '')}", subset=classes))
 
 
