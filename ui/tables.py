@@ -12,6 +12,7 @@ from pandas.io.formats.style import Styler
 from layers import layers_with
 from services.coterminosity import layer_summary
 from services.coverage import Coverage
+from services.coverage_view import distinct_labels
 from services.geography import Geography, lsoa_geometry_union
 from services.measures import COTERMINOSITY_FIRST, COTERMINOSITY_MORE, MEASURES, labels
 from ui import context as ui
@@ -126,18 +127,8 @@ def _coverage(_a: Geography, a_key: str, code: str, _b: Geography, b_key: str) -
     return ui.workspace().coverage(code, _a, _b)
 
 
-def coverage_bars(cover: Coverage) -> pd.Series:
-    """Population per area of the other layer, one bar each (two wards may share a name)."""
-    return pd.Series(cover.rows["population"].to_numpy(),
-                     index=_labels(cover.rows, "b").to_numpy(), name="population")
-
-
 def _labels(rows: pd.DataFrame, side: str) -> pd.Series:
-    """Area names, with the code added where different areas share a name."""
-    names, codes = rows[f"{side}_name"].astype(str), rows[f"{side}_code"].astype(str)
-    areas = names[~codes.duplicated()]
-    shared_names = set(areas[areas.duplicated(keep=False)])
-    return names.where(~names.isin(shared_names), names + " (" + codes + ")")
+    return distinct_labels(rows[f"{side}_name"], rows[f"{side}_code"])
 
 
 def partner(layer_id: str) -> str:
