@@ -80,9 +80,9 @@ def highlight_note() -> None:
         return
     places = context.places()
     found, missing = _highlighted(places, places.key, context.view().vintage, keys)
-    shown = "; ".join(f"{name} ({layer})" for name, layer in zip(found["name"], found["layer"],
-                                                                 strict=True))
-    text.caption("Highlighted (the first in bold, the map fitted to all): {}", shown)
+    shown = "; ".join(f"{{}} ({layer})" for layer in found["layer"])  # layer titles are ours
+    text.caption(f"Highlighted (the first in bold, the map fitted to all): {shown}",
+                 *found["name"])
     if missing:
         text.warning("Not found as at this generation or configuration, not highlighted: {}",
                      "; ".join(missing))
