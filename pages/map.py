@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import context as ui
-from ui import flag_view, frame, map_widget, results
+from ui import flag_view, frame, map_widget, results, slide_download
 
 view = ui.view()
 icb = ui.icb_code()
@@ -23,4 +23,5 @@ def show() -> None:
 
 
 show()
+slide_download.offer()
 frame.attribution()

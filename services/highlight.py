@@ -10,7 +10,7 @@ import geopandas as gpd
 from layers import LAYERS
 from services.flag_details import AreaRef
 from services.geography import Geography
-from services.map_view import _place_shapes
+from services.map_view import SELECTED_WEIGHT, _place_shapes
 from services.workspace import Workspace
 
 
@@ -27,7 +27,8 @@ def highlighted(ws: Workspace, places: Geography,
         geography = places if ref.layer == "place" else ws.geography(ref.layer)
         first = ref.key == keys[0]
         rows.append({"code": ref.code, "name": str(geography.names()[ref.code]),
-                     "layer": LAYERS[ref.layer].title, "weight": 6 if first else 3,
+                     "layer": LAYERS[ref.layer].title,
+                     "weight": SELECTED_WEIGHT if first else SELECTED_WEIGHT / 2,
                      "dash": None if first else "8 6"})
         shapes.append(shape)
     frame = gpd.GeoDataFrame(rows, columns=["code", "name", "layer", "weight", "dash"],
