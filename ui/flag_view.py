@@ -84,5 +84,5 @@ def highlight_note() -> None:
     text.caption(f"Highlighted (the first in bold, the map fitted to all): {shown}",
                  *found["name"])
     if missing:
-        text.warning("Not found as at this generation or configuration, not highlighted: {}",
-                     "; ".join(missing))
+        text.warning("Not found as at this generation or configuration, not highlighted: "
+                     + "; ".join("{}" for _ in missing), *missing)

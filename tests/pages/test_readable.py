@@ -14,6 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from services.flags import RULES
 from services.measures import MEASURES
+from services.text import inert
+from services.view_state import ViewState
+from tests.hostile import CORPUS
+from tests.pages.test_hostile_text import _assert_inert
 
 pytestmark = pytest.mark.mirror
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,3 +122,14 @@ def test_coverage_bars_carry_people_and_shares_by_icb_and_sub_icb(maps) -> None:
     assert app.main.selectbox[0].value == "E06000065"
     rows = pa.ipc.open_stream(charts[0].proto.datasets[0].data.data).read_all().to_pandas()
     assert rows["text"].iloc[0] == "558,572 (90.8%)"
+
+
+def test_hostile_highlighted_names_are_shown_as_typed(maps) -> None:
+    group = tuple(CORPUS[:6])
+    keys = ("lad:E08000001", *(f"place:{hostile}" for hostile in group))
+    query = ViewState(icb="E54000057", area="E08000001", highlight=keys).to_query()
+    app = _app("map", **query)
+    warning = " ".join(w.value for w in app.warning)
+    for hostile in group:
+        assert inert(f"place:{hostile}") in warning
+    _assert_inert(app, group)
