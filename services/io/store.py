@@ -68,6 +68,16 @@ class Store:
     #: For a generation's view, the store as loaded (every generation); None for that store.
     base: Store | None = field(default=None, repr=False, compare=False)
     _views: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
+    #: For a view with drafted ICBs (:mod:`services.icb_drafts`): the draft's content id.
+    draft_id: str | None = None
+
+    @property
+    def view_id(self) -> str | None:
+        """What every geography built from this view is keyed by: its generation, and the ICB
+        draft applied to it, so nothing cached for the official ICBs serves a drafted view."""
+        if self.draft_id is None:
+            return self.generation_id
+        return f"{self.generation_id}+icbs:{self.draft_id}"
 
     def generation(self, generation_id: str | None = None) -> Store:
         """The store as one generation (default: the latest) sees it; made once per store."""
