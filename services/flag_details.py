@@ -62,8 +62,8 @@ _LABELS = {
     "population_outside": "People outside its ICB",
     "population_share_outside": "Share of its people outside its ICB",
     "population_in_both": "People in both", "share_of_hwb": "Share of the HWB area's people",
-    "share_of_lad": "Share of the council's people", "share_of_place": "Share of the place's "
-                                                                        "people",
+    "share_of_lad": "Share of the council's people",
+    "share_of_place": "Share of the place's people",
     "population": "People", "population_share": "Share of the ICB's people",
     "area_count": "Areas it is split across", "vintages": "Vintages compared",
 }
