@@ -73,10 +73,19 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
     return table[list(_SHOWN)].sort_values(["a_name", "a_code"], ignore_index=True)
 
 
-def column_config(columns) -> dict:
-    """Each column's label, with its formula as the help (services.measures)."""
-    return {c: st.column_config.Column(MEASURES[c].label, help=MEASURES[c].formula)
-            for c in columns if c in MEASURES}
+_FORMATS = {"share": "percent", "people": "localized", "count": "plain"}
+
+
+def column_config(columns, formatted: bool = False) -> dict:
+    """Each column's label, with its formula as the help (services.measures); ``formatted``:
+    numbers formatted by the grid (for a table not styled by :func:`class_styled`)."""
+    def column(c: str):
+        kind = MEASURES[c].kind
+        if formatted and kind in _FORMATS:
+            return st.column_config.NumberColumn(MEASURES[c].label, help=MEASURES[c].formula,
+                                                 format=_FORMATS[kind])
+        return st.column_config.Column(MEASURES[c].label, help=MEASURES[c].formula)
+    return {c: column(c) for c in columns if c in MEASURES}
 
 
 def measures_help(columns: tuple[str, ...] = _SHOWN) -> None:
@@ -96,8 +105,8 @@ def show_comparison(table: pd.DataFrame) -> None:
                  column_config=column_config(first))
     with st.expander("More measures: codes, Jaccard, partners, land area"):
         more = list(COTERMINOSITY_MORE)
-        st.dataframe(class_styled(table[more]), hide_index=True, width="stretch",
-                     column_config=column_config(more))
+        st.dataframe(table[more], hide_index=True, width="stretch",  # no Styler: ~10 ms less
+                     column_config=column_config(more, formatted=True))
 
 
 def matrix_styled(matrix: pd.DataFrame, threshold: float) -> Styler:

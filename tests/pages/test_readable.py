@@ -120,7 +120,7 @@ def test_coverage_bars_carry_people_and_shares_by_icb_and_sub_icb(maps) -> None:
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text"]
     assert spec["layer"][0]["encoding"]["y"]["axis"]["labelLimit"] == 0  # labels never cut
     assert app.main.selectbox[0].value == "E06000065"
-    rows = pa.ipc.open_stream(charts[0].proto.datasets[0].data.data).read_all().to_pandas()
+    rows = pa.ipc.open_stream(charts[0].proto.data.data).read_all().to_pandas()
     assert rows["text"].iloc[0] == "558,572 (90.8%)"
 
 
