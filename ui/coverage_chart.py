@@ -18,7 +18,7 @@ BAR_COLOUR = "#457b9d"
 
 def chart_spec(layer_title: str, top: int) -> dict:
     """Bars of ``population`` by ``label`` (in the data's order), each with its ``text``."""
-    y = {"field": "label", "type": "nominal", "sort": None, "title": layer_title,
+    y = {"field": "label", "type": "nominal", "sort": None, "title": None,  # the subheader's
          "axis": {"labelLimit": 0, "labelFontSize": 13}}
     x = {"field": "population", "type": "quantitative", "title": MEASURES["population"].label,
          "scale": {"domain": [0, top * (1 + TEXT_ROOM)], "nice": False},
