@@ -134,11 +134,11 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer("icb", "Integrated care board (ICB)", None, "#1d3557", 3.5, (
         Vintage("2024", "April 2024", "ICB24CD", "ICB24NM"),
         Vintage("2026", "April 2026", "ICB26CD", "ICB26NM")), draw_rank=7,
-          roles=frozenset({"search", "covered"})),
+          roles=frozenset({"search", "covered", "covering"})),
     Layer("sub_icb", "Sub-ICB location", "icb", "#457b9d", 2.5, (
         Vintage("2024", "April 2024", "SICBL24CD", "SICBL24NM"),
         Vintage("2026", "April 2026", "SICBL26CD", "SICBL26NM")), draw_rank=6,
-          roles=frozenset({"block", "search", "examined"}), specificity=1),
+          roles=frozenset({"block", "search", "examined", "covering"}), specificity=1),
     Layer("place", "Place", "icb", "#c2187a", 3.0, (
         Vintage("configuration", "configuration", "place", "place",
                 note="No official boundary: a place configuration (scheme, published file or "

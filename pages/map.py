@@ -3,17 +3,18 @@
 import streamlit as st
 
 from ui import context as ui
-from ui import frame, here_panel, map_widget, results, slide_download
+from ui import flag_view, frame, here_panel, map_widget, results, slide_download
 
 view = ui.view()
 icb = ui.icb_code()
 st.title(ui.icb_name(icb))
 map_widget.legend(view.layers)
+flag_view.highlight_note()
 
 
 @st.fragment
 def show() -> None:
-    key = f"map-{icb}-{view.places}-{view.basemap}-{ui.view().area}"
+    key = f"map-{icb}-{view.places}-{view.basemap}-{ui.view().area}-{len(view.highlight)}"
     rendered = results.current_map(key)
     state = map_widget.show_map(rendered, key=key, height=820 if view.present else 640)
     map_widget.remember_map_position(state)

@@ -110,8 +110,9 @@ def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
 
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
-              basemap: bool = True) -> folium.Map:
-    """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed."""
+              basemap: bool = True, highlight: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed;
+    ``highlight`` (services/highlight.py), when given, outlined instead and fitted."""
     fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
                       zoom_control=True)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
@@ -134,11 +135,15 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
         ).add_to(fmap)
     chosen = [frame[frame["code"] == selected] for frame in features.values()] if selected else []
     chosen = [frame for frame in chosen if len(frame)]
+    if highlight is not None and len(highlight):
+        chosen = [highlight]
     if chosen:
         folium.GeoJson(escaped_geojson(chosen[0]), name="Selected",
-                       style_function=lambda _: {"color": SELECTED_COLOUR,
-                                                 "weight": SELECTED_WEIGHT,
-                                                 "fill": False}).add_to(fmap)
+                       style_function=lambda f: {"color": SELECTED_COLOUR, "fill": False,
+                                                 "weight": f["properties"].get(
+                                                     "weight", SELECTED_WEIGHT),
+                                                 "dashArray": f["properties"].get("dash")}
+                       ).add_to(fmap)
     bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
     if bounds is not None and len(bounds):
         minx, miny, maxx, maxy = bounds.total_bounds

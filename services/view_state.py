@@ -34,6 +34,7 @@ DEFAULT_LAYERS = ("icb", "hwb", "lad", "place")
 #: Streamlit's own link keys (embedding), read by Streamlit and never reported.
 STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
 _EMPTY_FIELDS = re.compile("&{2,}")
+_ESCAPED, _UNESCAPE = re.compile("%2C|%25"), {"%2C": ",", "%25": "%"}
 #: Ignored keys or values named one by one in a message; the rest are counted.
 NAMED_MAX = 10
 #: A saved draft as the view's configuration (``places="draft:<id>"``) is written in a link as
@@ -47,6 +48,7 @@ class ViewState:
     icb: str = ""
     subject: str = "place"
     area: str = ""
+    highlight: tuple[str, ...] = ()  # "layer:code" of areas shown together (a flag's areas)
     layers: tuple[str, ...] = DEFAULT_LAYERS
     threshold: float = DEFAULT_THRESHOLD
     sliver: float = DEFAULT_SLIVER
@@ -66,7 +68,8 @@ class ViewState:
             if value == getattr(default, field.name) or value is None:
                 continue
             if isinstance(value, tuple):
-                query[field.name] = ",".join(value)
+                query[field.name] = ",".join(part.replace("%", "%25").replace(",", "%2C")
+                                             for part in value)
             elif isinstance(value, bool):
                 query[field.name] = "1" if value else "0"
             elif isinstance(value, float):
@@ -170,6 +173,17 @@ def _layers(raw: str) -> tuple[str, ...]:
     return layers
 
 
+def _highlight(raw: str) -> tuple[str, ...]:
+    """Areas as "layer:code", comma-separated; a comma or % in a code (a place's name) is
+    written %2C or %25, so any name round-trips."""
+    parts = tuple(_ESCAPED.sub(lambda m: _UNESCAPE[m.group()], part)
+                  for part in raw.split(",") if part)
+    unknown = [part for part in parts if part.partition(":")[0] not in MAP_LAYERS]
+    if unknown:
+        raise ValueError(f"not a layer:code pair: {', '.join(unknown)}")
+    return parts
+
+
 def _layer(raw: str) -> str:
     if raw not in MAP_LAYERS:
         raise ValueError(f"unknown layer {raw}")
@@ -199,7 +213,7 @@ def _bounded(low: float, high: float, kind: Callable[[str], float] = float):
 
 _PARSERS = {
     "vintage": _generation, "icb": lambda raw: raw.strip().upper(), "subject": _layer,
-    "area": str.strip,
+    "area": str.strip, "highlight": _highlight,
     "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
     "places": _places, DRAFT_KEY: _draft, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),

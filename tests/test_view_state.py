@@ -96,3 +96,16 @@ def test_hostile_link_values_are_inert_in_problems() -> None:
                             f"ignored 1 unknown setting(s): {inert(hostile, 60)}",
                             f"link setting subject={inert(hostile)} ignored: "
                             f"{inert('unknown layer ' + hostile)}"]
+
+
+def test_highlighted_areas_round_trip_whatever_a_place_is_called() -> None:
+    names = ("place:Bournemouth, Christchurch & Poole", "place:100%2C off", "place:a%b,c",
+             "icb:E54000057", *(f"place:{hostile}" for hostile in CORPUS))
+    view = ViewState(area="E54000057", highlight=names)
+    query = urlencode(view.to_query())
+    assert read_link(query)[0] == view
+
+
+def test_a_highlight_of_an_unknown_layer_is_reported_and_dropped() -> None:
+    view, problems = from_query({"highlight": "icb:E54000057,rivers:Thames"})
+    assert view.highlight == () and "rivers:Thames" in problems[0]

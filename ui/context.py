@@ -106,6 +106,8 @@ def _place_names(ws: Workspace, config_name: str) -> pd.Series:
 
 
 def update(**changes) -> None:
+    if "area" in changes:  # areas highlighted together go with the area they were chosen for
+        changes.setdefault("highlight", ())
     st.session_state[Key.VIEW] = view().with_(**changes)
 
 
@@ -178,10 +180,12 @@ def icb_name(code: str) -> str:
     return str(workspace().geography("icb").names()[code])
 
 
-def show_on_map(layer_id: str, code: str, icb: str | None = None) -> None:
-    """Select an area and open the map on it, with its layer switched on so it can be seen."""
+def show_on_map(layer_id: str, code: str, icb: str | None = None,
+                highlight: tuple[str, ...] = ()) -> None:
+    """Select an area and open the map on it, with its layer switched on so it can be seen;
+    ``highlight`` ("layer:code"): areas shown with it, the map fitted to them all."""
     v = view()
     update(icb=icb or v.icb, area=code, layers=tuple(dict.fromkeys([*v.layers, layer_id])),
-           lat=None, lon=None, zoom=None)
+           lat=None, lon=None, zoom=None, highlight=highlight)
     st.session_state.pop(Key.MAP_START, None)  # fit the area, even if it was already selected
     st.switch_page("pages/map.py")

@@ -26,7 +26,7 @@ from services.text import fill
 from ui import configs, edit_history, results, text
 from ui import context as ui
 from ui.keys import Key
-from ui.tables import class_styled, coterminosity_for
+from ui.tables import comparison_for, show_comparison
 
 UPLOAD_LABEL = (f"Upload a configuration (up to {UPLOAD_MAX_MB} MB and {CONFIG_ROWS_MAX:,} "
                 "rows): CSV (place,block_type,code) or GeoJSON polygons with a 'place' property")
@@ -179,8 +179,7 @@ def show_alignment() -> None:
     st.subheader("Alignment (recomputed on every edit)")
     for other in ("hwb", "lad"):
         st.markdown(f"**Places vs {LAYERS[other].title}**")
-        st.dataframe(class_styled(coterminosity_for("place", other)), hide_index=True,
-                     width="stretch")
+        show_comparison(comparison_for("place", other).table)
     flags, _ = results.current_flags()
     st.caption(f"{len(flags)} flags in this ICB: see the Flags page.")
 

@@ -42,11 +42,12 @@ class RenderedMap:
 
 
 def render_map(features: dict[str, gpd.GeoDataFrame], *, selected: str, basemap: bool, key: str,
-               returned_objects: list[str]) -> RenderedMap:
+               returned_objects: list[str],
+               highlight: gpd.GeoDataFrame | None = None) -> RenderedMap:
     """Draw the map (services/map_view.py) and run ``st_folium`` on it, capturing the arguments
     it passes to its component instead of sending them (a copy of the function whose component
     is the recorder, so no other thread's call is affected)."""
-    fmap = build_map(features, selected=selected, basemap=basemap)
+    fmap = build_map(features, selected=selected, basemap=basemap, highlight=highlight)
     captured: dict = {}
     capture = types.FunctionType(
         streamlit_folium.st_folium.__code__,

@@ -9,6 +9,7 @@ import streamlit as st
 
 from services.flags import misalignment_flags
 from services.geography import Geography
+from services.highlight import highlighted
 from services.map_view import map_features
 from ui import context
 from ui.map_widget import RETURNED_OBJECTS, RenderedMap, render_map
@@ -31,11 +32,12 @@ def features(_places: Geography, places_key: str, icb: str, layers: tuple[str, .
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
 def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
                  threshold: float, sliver: float, selected: str, basemap: bool,
-                 key: str) -> RenderedMap:
+                 key: str, highlight: tuple[str, ...] = ()) -> RenderedMap:
     """The map as the widget sends it, drawn once per server (ui/map_widget.py)."""
     drawn = features(_places, places_key, icb, layers, threshold, sliver)
+    shown = highlighted(context.workspace(), _places, highlight)[0] if highlight else None
     return render_map(drawn, selected=selected, basemap=basemap, key=key,
-                      returned_objects=RETURNED_OBJECTS)
+                      returned_objects=RETURNED_OBJECTS, highlight=shown)
 
 
 def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -46,4 +48,4 @@ def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
 def current_map(key: str) -> RenderedMap:
     v, geography = context.view(), context.places()
     return rendered_map(geography, geography.key, context.icb_code(), v.layers, v.threshold,
-                        v.sliver, v.area, v.basemap, key)
+                        v.sliver, v.area, v.basemap, key, v.highlight)

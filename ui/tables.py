@@ -13,26 +13,23 @@ from pandas.io.formats.style import Styler
 from layers import layers_with
 from services.coterminosity import layer_summary
 from services.coverage import Coverage
+from services.coverage_view import distinct_labels
 from services.export import RESOLUTIONS, ExportContext
 from services.geography import Geography, lsoa_geometry_union
+from services.measures import COTERMINOSITY_FIRST, COTERMINOSITY_MORE, MEASURES, labels
 from ui import context as ui
 
 CLASS_BACKGROUND = {"coterminous": "#d8f3dc", "within": "#dbe9ff", "contains": "#e0f4f8",
                     "straddles": "#ffe5cc", "none": "#eeeeee", "a within b": "#dbe9ff",
                     "b within a": "#e0f4f8", "sliver": "#f1f1f1"}
-COLUMNS = {"a_name": "Area", "a_code": "Code", "population": "Population",
-           "best_b_name": "Best match", "population_share_of_a": "Pop. share of A in B",
-           "population_share_of_b": "Pop. share of B in A", "population_jaccard": "Pop. Jaccard",
-           "population_class": "Class (population)", "partners": "Partners",
-           "area_share_of_a": "Area share of A in B", "area_share_of_b": "Area share of B in A",
-           "area_class": "Class (area)", "population_method": "Population method"}
+
 
 
 @dataclass(frozen=True)
 class Comparison:
     """One layer's areas in the ICB against another layer, as the pages show them: computed
     once per server for each view and shared by every session (read-only)."""
-    table: pd.DataFrame  # display column names (COLUMNS), sorted by name
+    table: pd.DataFrame  # engine column names (services.measures), sorted by name
     summary: pd.DataFrame  # people and areas by class (services.coterminosity.layer_summary)
     matrix: pd.DataFrame  # population share of each area (rows) in each other area (columns)
 
@@ -62,17 +59,56 @@ def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
     pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
     matrix = pairs.pivot_table(index="a_label", columns="b_label",
                                values="population_share_of_a", aggfunc="sum", fill_value=0.0)
-    return Comparison(_renamed(rows), layer_summary(rows), matrix)
+    return Comparison(_ordered(rows), layer_summary(rows), matrix)
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
-    """Per area of ``subject`` in the ICB, with display column names."""
-    return comparison_for(subject, other).table
+    """Per area of ``subject`` in the ICB, with the measures' labels as column names."""
+    table = comparison_for(subject, other).table
+    return table.rename(columns=labels(table.columns))
 
 
-def _renamed(table: pd.DataFrame) -> pd.DataFrame:
-    return table[list(COLUMNS)].rename(columns=COLUMNS).sort_values(["Area", "Code"],
-                                                                    ignore_index=True)
+_SHOWN = tuple(dict.fromkeys(COTERMINOSITY_FIRST + COTERMINOSITY_MORE))
+
+
+def _ordered(table: pd.DataFrame) -> pd.DataFrame:
+    return table[list(_SHOWN)].sort_values(["a_name", "a_code"], ignore_index=True)
+
+
+_FORMATS = {"share": "percent", "people": "localized", "count": "plain"}
+
+
+def column_config(columns, formatted: bool = False) -> dict:
+    """Each column's label, with its formula as the help (services.measures); ``formatted``:
+    numbers formatted by the grid (for a table not styled by :func:`class_styled`)."""
+    def column(c: str):
+        kind = MEASURES[c].kind
+        if formatted and kind in _FORMATS:
+            return st.column_config.NumberColumn(MEASURES[c].label, help=MEASURES[c].formula,
+                                                 format=_FORMATS[kind])
+        return st.column_config.Column(MEASURES[c].label, help=MEASURES[c].formula)
+    return {c: column(c) for c in columns if c in MEASURES}
+
+
+def measures_help(columns: tuple[str, ...] = _SHOWN) -> None:
+    """Every measure's label and formula, as the column helps say them."""
+    st.table(pd.DataFrame({"Measure": [MEASURES[c].label for c in columns],
+                           "How it is worked out": [MEASURES[c].formula for c in columns]})
+             .set_index("Measure"))
+    st.caption("P(x): Census 2021 usual residents summed over LSOA 2021, exact for layers built "
+               "from whole LSOAs, best fit for wards. A: the row's area; B: the best match.")
+
+
+def show_comparison(table: pd.DataFrame) -> None:
+    """A coterminosity table: the name, class and main shares first (so the class is seen
+    without scrolling), every other measure in an expander below."""
+    first = list(COTERMINOSITY_FIRST)
+    st.dataframe(class_styled(table[first]), hide_index=True, width="stretch",
+                 column_config=column_config(first))
+    with st.expander("More measures: codes, Jaccard, partners, land area"):
+        more = list(COTERMINOSITY_MORE)
+        st.dataframe(table[more], hide_index=True, width="stretch",  # no Styler: ~10 ms less
+                     column_config=column_config(more, formatted=True))
 
 
 def matrix_styled(matrix: pd.DataFrame, threshold: float) -> Styler:
@@ -81,10 +117,13 @@ def matrix_styled(matrix: pd.DataFrame, threshold: float) -> Styler:
 
 
 def class_styled(table: pd.DataFrame) -> Styler:
-    shares = [c for c in table.columns if "share" in c or "Jaccard" in c]
-    classes = [c for c in table.columns if c.startswith("Class")]
-    return (table.style.format({c: "{:.1%}" for c in shares} | {"Population": "{:,}"},
-                               na_rep="–")
+    """Shares as percentages, people with separators, classes on their colour (engine column
+    names, read through services.measures)."""
+    kinds = {c: MEASURES[c].kind for c in table.columns if c in MEASURES}
+    shares = [c for c, kind in kinds.items() if kind == "share"]
+    people = {c: "{:,}" for c, kind in kinds.items() if kind == "people"}
+    classes = [c for c in table.columns if c.endswith("class")]
+    return (table.style.format({c: "{:.1%}" for c in shares} | people, na_rep="–")
             .map(lambda v: f"background-color: {CLASS_BACKGROUND.get(v, '')}", subset=classes))
 
 
@@ -99,18 +138,8 @@ def _coverage(_a: Geography, a_key: str, code: str, _b: Geography, b_key: str) -
     return ui.workspace().coverage(code, _a, _b)
 
 
-def coverage_bars(cover: Coverage) -> pd.Series:
-    """Population per area of the other layer, one bar each (two wards may share a name)."""
-    return pd.Series(cover.rows["population"].to_numpy(),
-                     index=_labels(cover.rows, "b").to_numpy(), name="population")
-
-
 def _labels(rows: pd.DataFrame, side: str) -> pd.Series:
-    """Area names, with the code added where different areas share a name."""
-    names, codes = rows[f"{side}_name"].astype(str), rows[f"{side}_code"].astype(str)
-    areas = names[~codes.duplicated()]
-    shared_names = set(areas[areas.duplicated(keep=False)])
-    return names.where(~names.isin(shared_names), names + " (" + codes + ")")
+    return distinct_labels(rows[f"{side}_name"], rows[f"{side}_code"])
 
 
 def partner(layer_id: str) -> str:
