@@ -19,11 +19,9 @@ import shapely
 
 from layers import LAYERS, MAP_ORDER
 from services.geography import Geography
+from services.palette import CLASS_COLOURS
 from services.workspace import Workspace
 
-#: Fill of each place by its population class against the HWB areas.
-CLASS_COLOURS = {"coterminous": "#2a9d8f", "within": "#4895ef", "contains": "#8ecae6",
-                 "straddles": "#f77f00", "none": "#adb5bd"}
 SELECTED_COLOUR = "#ffd60a"
 #: Leaflet served by this app (see Makefile `assets`), so maps work without internet.
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
@@ -164,7 +162,7 @@ def _style(layer_id: str):
         if layer_id == "place":
             area_class = properties.get("class", "").split(" vs ")[0]
             base.update(fillColor=CLASS_COLOURS.get(area_class, CLASS_COLOURS["none"]),
-                        fillOpacity=0.25)
+                        fillOpacity=0.4)
         return base
 
     return style

@@ -22,6 +22,7 @@ import streamlit_folium
 from streamlit_folium import st_folium  # noqa: F401  (the one folium widget call: tests replace it)
 
 from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, legend_rows
+from services.palette import CLASS_PALETTE
 from ui import context, frame
 from ui.keys import Key
 
@@ -116,7 +117,7 @@ def legend(layer_ids: tuple[str, ...]) -> None:
         f"{title}</span>" for title, colour, weight in rows)
     st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
     if "place" in layer_ids:
-        st.caption("Place fill: green coterminous with one HWB area, blue within one, light blue "
-                   "a union of whole HWB areas, orange straddles. Dashed outline: flagged.")
+        st.caption("Place fill (colour-blind safe): " + ", ".join(
+            f"{c.colour_name} {c.meaning}" for c in CLASS_PALETTE) + ". Dashed outline: flagged.")
     elif not layer_ids:
         st.info("No layer is switched on: choose layers in the sidebar.")
