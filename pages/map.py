@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from ui import basemap, frame, map_widget, results
 from ui import context as ui
-from ui import frame, map_widget, results
 
 view = ui.view()
 icb = ui.icb_code()
@@ -13,7 +13,7 @@ map_widget.legend(view.layers)
 
 @st.fragment
 def show() -> None:
-    key = f"map-{icb}-{view.places}-{view.basemap}-{ui.view().area}"
+    key = f"map-{icb}-{view.places}-{basemap.shown()}-{ui.view().area}"
     rendered = results.current_map(key)
     state = map_widget.show_map(rendered, key=key, height=820 if view.present else 640)
     map_widget.remember_map_position(state)
@@ -22,4 +22,5 @@ def show() -> None:
 
 
 show()
+basemap.explain()
 frame.attribution()

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from layers import LAYERS, MAP_ORDER
+from services.backdrop import Backdrop, add_backdrop
 from services.geography import Geography
 from services.palette import CLASS_COLOURS
 from services.workspace import Workspace
@@ -106,12 +107,15 @@ def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
 
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
-              basemap: bool = True) -> folium.Map:
-    """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed."""
+              basemap: bool = True, backdrop: Backdrop | None = None) -> folium.Map:
+    """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed;
+    without a basemap, the backdrop (if given) underneath."""
     fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
                       zoom_control=True)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if backdrop is not None and not basemap:
+        add_backdrop(fmap, backdrop)
     for layer_id in MAP_ORDER:
         if layer_id not in features or features[layer_id].empty:
             continue

@@ -29,7 +29,7 @@ CLASS_PALETTE: tuple[ClassColour, ...] = (
     ClassColour("within", "#56B4E9", "sky blue", "within one HWB area"),
     ClassColour("contains", "#0072B2", "dark blue", "a union of whole HWB areas"),
     ClassColour("straddles", "#D55E00", "vermilion", "straddles HWB areas"),
-    ClassColour("none", "#F0E442", "yellow", "no class (no people)"),
+    ClassColour("none", "#F0E442", "yellow", "overlapping no HWB area"),
 )
 CLASS_COLOURS: dict[str, str] = {c.area_class: c.colour for c in CLASS_PALETTE}
 

@@ -7,10 +7,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from services.backdrop import backdrop
 from services.flags import misalignment_flags
 from services.geography import Geography
 from services.map_view import map_features
-from ui import context
+from ui import basemap, context
 from ui.map_widget import RenderedMap, render_map
 
 
@@ -35,7 +36,8 @@ def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[st
     """The map as the widget sends it, drawn once per server (ui/map_widget.py)."""
     drawn = features(_places, places_key, icb, layers, threshold, sliver)
     return render_map(drawn, selected=selected, basemap=basemap, key=key,
-                      returned_objects=["center", "zoom"])
+                      returned_objects=["center", "zoom"],
+                      backdrop=None if basemap else backdrop(context.workspace()))
 
 
 def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -46,4 +48,4 @@ def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
 def current_map(key: str) -> RenderedMap:
     v, geography = context.view(), context.places()
     return rendered_map(geography, geography.key, context.icb_code(), v.layers, v.threshold,
-                        v.sliver, v.area, v.basemap, key)
+                        v.sliver, v.area, basemap.shown(), key)
