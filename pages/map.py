@@ -2,19 +2,21 @@
 
 import streamlit as st
 
-from ui import basemap, frame, map_widget, results
+from ui import basemap, frame, map_areas, map_widget, results
 from ui import context as ui
 
 view = ui.view()
 icb = ui.icb_code()
 st.title(ui.icb_name(icb))
 map_widget.legend(view.layers)
+labels = map_areas.labels_switch()
+map_areas.skip_link()
 
 
 @st.fragment
 def show() -> None:
-    key = f"map-{icb}-{view.places}-{basemap.shown()}-{ui.view().area}"
-    rendered = results.current_map(key)
+    key = f"map-{icb}-{view.places}-{basemap.shown()}-{ui.view().area}-{labels}"
+    rendered = results.current_map(key, labels)
     state = map_widget.show_map(rendered, key=key, height=820 if view.present else 640)
     map_widget.remember_map_position(state)
     st.caption(f"{rendered.areas:,} areas drawn, {rendered.geojson_bytes / 1e6:.2f} MB of "
@@ -23,4 +25,5 @@ def show() -> None:
 
 show()
 basemap.explain()
+map_areas.areas(results.current_features(), labels)
 frame.attribution()

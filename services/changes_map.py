@@ -22,6 +22,7 @@ from jinja2 import Template
 
 from services.backdrop import Backdrop, add_backdrop
 from services.changes import Changes, vintage_column
+from services.map_access import OneKeyboardStop
 from services.map_view import LEAFLET_CSS, LEAFLET_JS, escaped_geojson
 from services.workspace import Workspace
 
@@ -118,6 +119,9 @@ def build_dual_map(features: ChangeMap, *, basemap: bool = True,
                               (fmap.m2, features.new_icbs, features.new_label)):
         side.default_js = [("leaflet", LEAFLET_JS)]
         side.default_css = [("leaflet_css", LEAFLET_CSS)]
+        OneKeyboardStop(f"Maps of the ICBs as at {features.old_label} (left) and "
+                        f"{features.new_label} (right), areas that changed ICB filled; the "
+                        "tables below list them.").add_to(side)
         if backdrop is not None and not basemap:
             add_backdrop(side, backdrop)
         if len(features.changed):

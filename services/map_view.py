@@ -20,6 +20,8 @@ import shapely
 from layers import LAYERS, MAP_ORDER
 from services.backdrop import Backdrop, add_backdrop
 from services.geography import Geography
+from services.map_access import OneKeyboardStop, map_label
+from services.map_labels import Labels, add_labels
 from services.palette import CLASS_COLOURS
 from services.workspace import Workspace
 
@@ -107,11 +109,13 @@ def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
 
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
-              basemap: bool = True, backdrop: Backdrop | None = None) -> folium.Map:
+              basemap: bool = True, backdrop: Backdrop | None = None,
+              labels: Labels | None = None) -> folium.Map:
     """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed;
-    without a basemap, the backdrop (if given) underneath."""
+    without a basemap, the backdrop (if given) underneath; labels (if given) on top."""
     fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
                       zoom_control=True)
+    OneKeyboardStop(map_label(features)).add_to(fmap)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     if backdrop is not None and not basemap:
@@ -138,6 +142,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
         folium.GeoJson(escaped_geojson(chosen[0]), name="Selected",
                        style_function=lambda _: {"color": SELECTED_COLOUR, "weight": 6,
                                                  "fill": False}).add_to(fmap)
+    if labels is not None:
+        add_labels(fmap, labels)
     bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
     if bounds is not None and len(bounds):
         minx, miny, maxx, maxy = bounds.total_bounds

@@ -17,3 +17,4 @@ class Key(StrEnum):
     LAST_UPLOAD = "last_upload"  # the file id of the upload already read
     UPLOAD_CUT_LSOAS = "upload_cut_lsoas"  # LSOAs an uploaded polygon's edge cuts
     PLACES_NOTICE = "places_notice"  # what the Places page says once after an upload or edit
+    MAP_LABELS = "map_labels"  # the Map page's labels switch (ui/map_areas.py)

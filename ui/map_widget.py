@@ -22,6 +22,7 @@ import streamlit_folium
 from streamlit_folium import st_folium  # noqa: F401  (the one folium widget call: tests replace it)
 
 from services.backdrop import Backdrop
+from services.map_labels import Labels
 from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, legend_rows
 from services.palette import CLASS_PALETTE
 from ui import context, frame
@@ -41,11 +42,13 @@ class RenderedMap:
 
 
 def render_map(features: dict[str, gpd.GeoDataFrame], *, selected: str, basemap: bool, key: str,
-               returned_objects: list[str], backdrop: Backdrop | None = None) -> RenderedMap:
+               returned_objects: list[str], backdrop: Backdrop | None = None,
+               labels: Labels | None = None) -> RenderedMap:
     """Draw the map (services/map_view.py) and run ``st_folium`` on it, capturing the arguments
     it passes to its component instead of sending them (a copy of the function whose component
     is the recorder, so no other thread's call is affected)."""
-    fmap = build_map(features, selected=selected, basemap=basemap, backdrop=backdrop)
+    fmap = build_map(features, selected=selected, basemap=basemap, backdrop=backdrop,
+                     labels=labels)
     captured: dict = {}
     capture = types.FunctionType(
         streamlit_folium.st_folium.__code__,
