@@ -8,6 +8,7 @@ import pytest
 from services.backdrop import SEA_FILL
 from tests.pages.test_pages import _app
 from ui import basemap
+from ui.keys import Key
 
 pytestmark = pytest.mark.mirror
 GM_PLACES = {"places": "greater_manchester", "layers": "icb,lad,place"}
@@ -46,3 +47,17 @@ def test_overview_and_changes_draw_the_backdrop_offline(maps, monkeypatch) -> No
         html = fmap.get_root().render()
         assert "tile.openstreetmap.org" not in html and "E92000001" in html, page
         assert basemap.UNREACHABLE in [caption.value for caption in app.main.caption], page
+
+
+def test_map_page_lists_its_areas_and_labels_on_demand(maps) -> None:
+    app = _app(**GM_PLACES)
+    assert "[Skip the map](#areas-on-the-map)" in [m.value for m in app.main.markdown]
+    assert "Areas on the map" in [s.value for s in app.subheader]
+    table = app.dataframe[-1].value
+    assert len(table) == 21  # 1 ICB, 10 councils, 10 places
+    assert set(table["layer"]) == {"Integrated care board (ICB)", "Lower-tier council (LAD)",
+                                   "Place"}
+    assert "pm-label" not in maps[-1][0].arguments["script"]
+    app.toggle(key=Key.MAP_LABELS).set_value(True).run()
+    script = maps[-1][0].arguments["script"]
+    assert script.count('class=\\"pm-label\\"') == 10  # places; same-named councils once
