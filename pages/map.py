@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import basemap, frame, map_areas, map_widget, results
+from ui import basemap, frame, map_areas, map_widget, results, slide_download
 from ui import context as ui
 
 view = ui.view()
@@ -26,4 +26,5 @@ def show() -> None:
 show()
 basemap.explain()
 map_areas.areas(results.current_features(), labels)
+slide_download.offer()
 frame.attribution()

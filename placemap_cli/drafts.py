@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from layers import GENERATIONS, LATEST
+from placemap_cli.generation_draft import register_action
 from services.drafts import SavedDraft
 from services.io.draft_files import draft_csv_text, draft_from_file, read_draft_csv
 from services.io.drafts_db import DraftsDB, DraftsUnavailable
@@ -41,6 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.add_argument("id", help="draft id (or draft:ID)")
     show.add_argument("--format", default="csv", choices=["csv", "json"])
     show.set_defaults(run=_show)
+    register_action(actions)
     for parser in (save, listing, show):
         parser.add_argument("--database", help="database URL (default: PLACEMAP_DATABASE_URL, "
                                                "else the SQLite file beside the store)")

@@ -15,7 +15,10 @@ import pandas as pd
 from layers import GENERATIONS, LATEST
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.export import csv_line
+from services.icb_drafts import DraftedIcbs, apply_icb_draft
+from services.icb_flags import icb_draft_section
 from services.io.store import load_store
+from services.io.tier_drafts import load_tier_draft
 from services.places import DEFAULT_SCHEME, load_config
 from services.report import england_flags, icb_report
 from services.text import printable
@@ -44,6 +47,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--places", default=DEFAULT_SCHEME,
                         help="scheme (hwb_within_icb, sub_icb), published configuration "
                              "(e.g. greater_manchester) or a CSV file place,block_type,code")
+    parser.add_argument("--icbs", help="an ICB draft over the --vintage boundaries: a CSV "
+                        "icb,block_type,code (sub_icb, hwb, lad, lsoa blocks) or draft:ID; "
+                        "every ICB it does not touch stays as published")
     parser.add_argument("--format", default="table", choices=["table", "csv", "json"])
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                         help="share for 'coterminous' / 'within' (default 0.99)")
@@ -60,19 +66,35 @@ def add_vintage_option(parser: argparse.ArgumentParser) -> None:
                         help=f"boundaries as at ({labels}; default {LATEST})")
 
 
+def _workspace(args: argparse.Namespace) -> tuple[Workspace, DraftedIcbs | None]:
+    """The generation asked for, with the ICB draft of ``--icbs`` applied when given."""
+    view = load_store(args.store).generation(args.vintage)
+    if not args.icbs:
+        return Workspace(view), None
+    drafted = apply_icb_draft(view, load_tier_draft(args.icbs, "icb", args.vintage))
+    return Workspace(drafted.store), drafted
+
+
 def _report(args: argparse.Namespace) -> int:
-    ws = Workspace(load_store(args.store), args.vintage)
+    ws, drafted = _workspace(args)
     places = load_config(ws.store, args.places, files=True)
-    report = icb_report(ws, ws.find_icb(args.icb), places, args.layer, args.threshold,
-                        args.sliver)
+    icb_code = ws.find_icb(args.icb)
+    report = icb_report(ws, icb_code, places, args.layer, args.threshold, args.sliver)
+    if drafted is not None:
+        report["icb_draft"] = icb_draft_section(ws, drafted, icb_code, threshold=args.threshold,
+                                                sliver=args.sliver)
     _emit(report, args.format)
     return 0
 
 
 def _flags(args: argparse.Namespace) -> int:
-    ws = Workspace(load_store(args.store), args.vintage)
+    ws, drafted = _workspace(args)
     places = load_config(ws.store, args.places, files=True)
-    _emit(england_flags(ws, places, args.threshold, args.sliver), args.format)
+    report = england_flags(ws, places, args.threshold, args.sliver)
+    if drafted is not None:
+        report["icb_draft"] = icb_draft_section(ws, drafted, threshold=args.threshold,
+                                                sliver=args.sliver)
+    _emit(report, args.format)
     return 0
 
 
@@ -113,6 +135,26 @@ def _csv_rows(report: dict) -> list[dict]:
               "population": r["population"], "share_of_subject": r["population_share_of_a"],
               "share_of_other": r["population_share_of_b"], "class": "sliver"}
              for r in report["slivers"]]
+    return rows + _draft_csv_rows(report.get("icb_draft"))
+
+
+def _draft_csv_rows(draft: dict | None) -> list[dict]:
+    """The ICB draft's rows: each ICB it changed, its flags and its slivers."""
+    if draft is None:
+        return []
+    rows = [{"section": f"icb_draft:{r['status']}", "subject_code": r["icb_code"],
+             "subject_name": r["icb_name"], "population": r["population"],
+             "sentence": f"before {r['population_before']:,}; in {r['people_in']:,} from "
+                         f"{r['from'] or '-'}; out {r['people_out']:,} to {r['to'] or '-'}"}
+            for r in draft["icbs"]]
+    rows += [{"section": "icb_draft_flag", "subject_code": r["code"], "subject_name": r["name"],
+              "class": r["rule"], "severity": r["severity"], "sentence": r["sentence"]}
+             for r in draft["flags"]]
+    rows += [{"section": f"icb_draft_sliver:{r['comparison']}", "subject_code": r["a_code"],
+              "subject_name": r["a_name"], "other_code": r["b_code"], "other_name": r["b_name"],
+              "population": r["population"], "share_of_subject": r["population_share_of_a"],
+              "share_of_other": r["population_share_of_b"], "class": "sliver"}
+             for r in draft["slivers"]]
     return rows
 
 
@@ -145,4 +187,20 @@ def _table(report: dict) -> str:
     out.append(f"\nSlivers, not misalignments ({len(report['slivers'])})")
     out += [f"  {r['comparison']}: {r['a_name']} / {r['b_name']}: {r['population']:,} people"
             for r in report["slivers"]]
-    return "\n".join(out)
+    return "\n".join(out + _draft_table(report.get("icb_draft")))
+
+
+def _draft_table(draft: dict | None) -> list[str]:
+    if draft is None:
+        return []
+    out = [f"\nICB draft {draft['name']!r} ({draft['id']}, {draft['source']}). {draft['rule']}",
+           f"ICBs it changes ({len(draft['icbs'])})"]
+    out += [f"  {r['icb_name']} ({r['icb_code']}), {r['status']}: {r['population_before']:,} -> "
+            f"{r['population']:,} people; in from {r['from'] or '-'}; out to {r['to'] or '-'}"
+            for r in draft["icbs"]]
+    out.append(f"ICB tier flags ({len(draft['flags'])})")
+    out += [f"  [{r['severity']}] {r['rule']}: {r['sentence']}" for r in draft["flags"]]
+    out.append(f"ICB tier slivers, not misalignments ({len(draft['slivers'])})")
+    out += [f"  {r['comparison']}: {r['a_name']} / {r['b_name']}: {r['population']:,} people"
+            for r in draft["slivers"]]
+    return out

@@ -42,8 +42,9 @@ class Geography:
     #: How its population figures are made, when not implied by ``lsoa_built`` (a 2025 ward
     #: drawn from its best-fit LSOAs, a modelled PCN footprint).
     method: str | None = None
-    #: The generation whose spine columns built it: part of its identity, so nothing cached for
-    #: one generation is served for another (an LSOA-only place is the same in both).
+    #: The view whose spine columns built it (``Store.view_id``: the generation, and any ICB
+    #: draft): part of its identity, so nothing cached for one generation (or for the official
+    #: ICBs) is served for another (an LSOA-only place is the same in both).
     generation: str | None = None
 
     @cached_property
@@ -110,7 +111,7 @@ def store_geography(store: Store, layer_id: str) -> Geography:
         areas=areas,
         geometry_factory=lambda: frame.set_index("code").geometry,
         method=layer.population_method,
-        generation=store.generation_id,
+        generation=store.view_id,
     )
 
 

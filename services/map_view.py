@@ -26,6 +26,8 @@ from services.palette import CLASS_COLOURS
 from services.workspace import Workspace
 
 SELECTED_COLOUR = "#ffd60a"
+#: Line weight (screen pixels) of the selected area's outline.
+SELECTED_WEIGHT = 6
 #: Leaflet served by this app (see Makefile `assets`), so maps work without internet.
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
@@ -127,7 +129,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
         folium.GeoJson(
             escaped_geojson(frame),
             name=LAYERS[layer_id].title,
-            style_function=_style(layer_id),
+            style_function=feature_style(layer_id),
             highlight_function=lambda _: {"weight": 5},
             tooltip=folium.GeoJsonTooltip(
                 fields=["name", "code", "vintage", "population_text", "class"],
@@ -140,7 +142,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     chosen = [frame for frame in chosen if len(frame)]
     if chosen:
         folium.GeoJson(escaped_geojson(chosen[0]), name="Selected",
-                       style_function=lambda _: {"color": SELECTED_COLOUR, "weight": 6,
+                       style_function=lambda _: {"color": SELECTED_COLOUR,
+                                                 "weight": SELECTED_WEIGHT,
                                                  "fill": False}).add_to(fmap)
     if labels is not None:
         add_labels(fmap, labels)
@@ -161,7 +164,9 @@ def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
     return collection
 
 
-def _style(layer_id: str):
+def feature_style(layer_id: str):
+    """A layer's Leaflet style of one feature (its class and flag): the map's, and the slide
+    map's (services/slide_map.py) translated to matplotlib."""
     layer = LAYERS[layer_id]
 
     def style(feature: dict) -> dict:

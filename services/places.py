@@ -177,7 +177,7 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
         id="place", title=f"Places: {config.name}", vintage=" + ".join(vintages),
         lsoa_built=True, membership=membership, areas=areas,
         geometry_factory=lambda: lsoa_geometry_union(store, membership),
-        generation=store.generation_id,
+        generation=store.view_id,
     )
 
 

@@ -18,3 +18,4 @@ class Key(StrEnum):
     UPLOAD_CUT_LSOAS = "upload_cut_lsoas"  # LSOAs an uploaded polygon's edge cuts
     PLACES_NOTICE = "places_notice"  # what the Places page says once after an upload or edit
     MAP_LABELS = "map_labels"  # the Map page's labels switch (ui/map_areas.py)
+    SLIDE_DOWNLOAD = "slide_download"  # the Map page's "Download map for slides" switch

@@ -22,11 +22,13 @@ FACT_KEYS = ("name", "vintage", "icb", "author", "parent", "draft")
 
 @dataclass(frozen=True)
 class DraftFile:
-    """A draft file as read: its facts, its tier and its rows (area, block_type, code)."""
+    """A draft file as read: its facts, its tier and its rows (area, block_type, code), with
+    each row's line in the file (for problem lists)."""
 
     facts: dict[str, str]
     tier: str
     rows: list[tuple[str, str, str]]
+    lines: tuple[int, ...] = ()
 
 
 def read_draft_csv(data: str | bytes | Path, source: str | None = None) -> DraftFile:
@@ -55,7 +57,7 @@ def read_draft_csv(data: str | bytes | Path, source: str | None = None) -> Draft
         raise _error(source, start + 1, f"header is {','.join(header) or '(empty)'}; it must "
                                         f"be {shapes} (the first column names the tier)")
     tier = header[0]
-    rows, problems = [], []
+    rows, lines, problems = [], [], []
     for line, cells in enumerate(reader, start=start + 2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -73,11 +75,12 @@ def read_draft_csv(data: str | bytes | Path, source: str | None = None) -> Draft
                              "from)"})
         else:
             rows.append((area, block_type, code))
+            lines.append(line)
     if problems:
         raise PlaceFileError(source, problems_frame(problems))
     if not rows:
         raise _error(source, start + 2, f"no rows: add {tier},block_type,code lines")
-    return DraftFile(facts, tier, rows)
+    return DraftFile(facts, tier, rows, tuple(lines))
 
 
 def draft_csv_text(draft: Draft, draft_id: str | None = None) -> str:

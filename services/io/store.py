@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from services.io.store_check import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+READ_THREADS = 4
 
 
 def store_path() -> Path:
@@ -66,6 +68,16 @@ class Store:
     #: For a generation's view, the store as loaded (every generation); None for that store.
     base: Store | None = field(default=None, repr=False, compare=False)
     _views: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
+    #: For a view with drafted ICBs (:mod:`services.icb_drafts`): the draft's content id.
+    draft_id: str | None = None
+
+    @property
+    def view_id(self) -> str | None:
+        """What every geography built from this view is keyed by: its generation, and the ICB
+        draft applied to it, so nothing cached for the official ICBs serves a drafted view."""
+        if self.draft_id is None:
+            return self.generation_id
+        return f"{self.generation_id}+icbs:{self.draft_id}"
 
     def generation(self, generation_id: str | None = None) -> Store:
         """The store as one generation (default: the latest) sees it; made once per store."""
@@ -98,18 +110,23 @@ class Store:
 
 
 def load_store(path: Path | None = None) -> Store:
-    """Load and check the store; any fault raises :class:`StoreMissingError` saying to rebuild."""
+    """Load and check the store; any fault raises :class:`StoreMissingError` saying to rebuild.
+    Files are read by a few threads (Parquet decoding and WKB parsing release the GIL), so a
+    cold server start waits for the slowest files, not their sum."""
     path = Path(path) if path else store_path()
     folder = _folder(path)
     meta = read_meta(folder, path)
     try:
         store = Store(path=path, meta=meta, spine=pd.read_parquet(folder / "spine.parquet"))
         check_spine(path, store.spine, meta)
-        for layer_id in meta["layers"]:
-            layer = gpd.read_parquet(folder / f"{layer_id}.parquet")
-            map_layer = gpd.read_parquet(folder / f"{layer_id}{MAP_SUFFIX}")
-            check_layer(path, layer_id, layer, map_layer, meta, store.spine)
-            store.layers[layer_id], store.map_layers[layer_id] = layer, map_layer
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            read = {layer_id: (pool.submit(gpd.read_parquet, folder / f"{layer_id}.parquet"),
+                               pool.submit(gpd.read_parquet, folder / f"{layer_id}{MAP_SUFFIX}"))
+                    for layer_id in meta["layers"]}
+            for layer_id, (layer, map_layer) in read.items():
+                layer, map_layer = layer.result(), map_layer.result()
+                check_layer(path, layer_id, layer, map_layer, meta, store.spine)
+                store.layers[layer_id], store.map_layers[layer_id] = layer, map_layer
     except READ_ERRORS as exc:
         if isinstance(exc, StoreMissingError):
             raise
