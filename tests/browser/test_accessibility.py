@@ -30,7 +30,7 @@ def page_paths() -> list[str]:
 def settled(page: Page) -> None:
     """The page has finished running: its title is shown, nothing is running, and any map has
     drawn its areas."""
-    expect(page.locator("h1").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("h1").first).to_be_visible(timeout=2 * TIMEOUT_MS)  # a cold server
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
     expect(page.get_by_test_id("stSpinner")).to_have_count(0, timeout=TIMEOUT_MS)
 
