@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import basemap, frame, map_areas, map_widget, results, slide_download
+from ui import basemap, frame, here_panel, map_areas, map_widget, results, slide_download
 from ui import context as ui
 
 view = ui.view()
@@ -21,6 +21,7 @@ def show() -> None:
     map_widget.remember_map_position(state)
     st.caption(f"{rendered.areas:,} areas drawn, {rendered.geojson_bytes / 1e6:.2f} MB of "
                "GeoJSON.")
+    here_panel.show(map_widget.new_click(state, key))
 
 
 show()

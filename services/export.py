@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -104,3 +105,37 @@ def to_csv(frame: pd.DataFrame) -> str:
     lines = [csv_line(list(frame.columns))]
     lines += [csv_line(row) for row in frame.itertuples(index=False, name=None)]
     return "".join(lines)
+
+
+#: What an exported layer's geometry is, said in its file name and in every feature.
+RESOLUTIONS = {"full": "full resolution (the store's polygons)",
+               "simplified": "simplified map copy (coverage-simplified, as drawn on the map)"}
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What every exported file is about, carried in its name and as its properties: the ICB,
+    the place configuration and the generation (vintage) of the boundaries."""
+
+    icb_code: str
+    icb_name: str
+    configuration: str
+    generation: str  # the generation id, e.g. "2026"
+    generation_label: str  # e.g. "April 2026"
+
+    def properties(self) -> dict[str, str]:
+        return {"icb_code": self.icb_code, "icb_name": self.icb_name,
+                "configuration": self.configuration, "generation": self.generation_label}
+
+    def file_name(self, what: str, extension: str) -> str:
+        """``<what>_<ICB>_<configuration>_<generation>.<extension>``, each part a slug (letters,
+        digits and hyphens), e.g. ``place_nhs-greater-manchester-integrated-care-board_
+        greater-manchester-10-localities_2026.geojson``."""
+        parts = [what, self.icb_name, self.configuration, self.generation]
+        return "_".join(filter(None, map(slug, parts))) + f".{extension}"
+
+
+def slug(text: str, max_chars: int = 60) -> str:
+    """Lower-case letters, digits and single hyphens, at most ``max_chars`` (file-name safe
+    on every system)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:max_chars].strip("-")

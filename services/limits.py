@@ -20,6 +20,8 @@ CONFIG_ROWS_MAX = 100_000
 #: Uploads and edits one session keeps (the oldest goes first, named): a valid configuration
 #: names each block once, so each holds at most ~41,000 rows (every LSOA and ward).
 SESSION_CONFIGS_MAX = 10
+#: Steps an edit history keeps for undo (each a configuration of at most a few thousand rows).
+EDIT_HISTORY_MAX = 50
 #: Problem rows shown on a page or in an error message; the total is always given beside them.
 PROBLEMS_SHOWN_MAX = 100
 #: Characters of one link value: a view's longest real value (a configuration or place name)

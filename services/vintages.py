@@ -9,6 +9,7 @@ guessed from the code itself.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from layers import GENERATIONS, get_generation, store_spine_column
@@ -38,7 +39,8 @@ def generations_with(store: Store, layer_id: str, codes: pd.Series) -> list[str]
             continue
         key = generation.layer(layer_id).key
         known = base.layers[key]["code"] if key in base.layers else base.spine["lsoa21_code"]
-        if pd.Series(codes).isin(known).all():
+        if (pd.Index(pd.unique(np.asarray(known, dtype=object))).get_indexer(
+                np.asarray(codes, dtype=object)) >= 0).all():  # Series.isin loops on Arrow
             found.append(generation.id)
     return found
 

@@ -13,7 +13,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from layers import BEST_FIT, MODELLED, get_generation, layers_with
+from layers import BEST_FIT, LAYERS, MODELLED, get_generation, layers_with
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     BORDER_LAYERS,
@@ -89,7 +89,7 @@ class Workspace:
         """A configuration (or its name) resolved to a geography; cached by its blocks."""
         if isinstance(config, str):
             config = self.config(config)
-        key = (config.name, icb_code, self._blocks_hash(config.blocks))
+        key = (config.tier, config.name, icb_code, self._blocks_hash(config.blocks))
         return self._places.get_or_make(key, lambda: self._resolve(config, icb_code))
 
     def _blocks_hash(self, blocks: pd.DataFrame) -> int:
@@ -224,30 +224,30 @@ class Workspace:
                                    ascending=[True, False, True])
         return ranked.drop_duplicates("a_code").set_index("a_code")["b_code"]
 
-    def search(self, text: str, places: Geography, limit: int = 25) -> pd.DataFrame:
-        """Areas whose name or code contains ``text``: layer, code, name, icb_code."""
-        needle = text.strip().lower()
-        if len(needle) < 2:
-            return pd.DataFrame(columns=["layer", "code", "name", "icb_code"])
-        hits = []
-        searched = (self.geography(i) for i in layers_with("search") if self.has(i))
-        for geography in [places, *searched]:
-            names = geography.names()
-            found = names[names.str.lower().str.contains(needle, regex=False)
-                          | names.index.str.lower().str.contains(needle, regex=False)]
-            if found.empty:
+    def search_areas(self, places: Geography) -> pd.DataFrame:
+        """Every area the sidebar can find (places and the layers declared for ``search``, in
+        declaration order): layer, code, name, ods_code, icb_code, icb_name (the home ICB; a
+        ward no LSOA best-fits to takes its council's). Areas with no ICB (nobody in them) are
+        left out."""
+        frames = []
+        searched = {i: self.geography(i) for i in layers_with("search") if self.has(i)}
+        for layer_id in LAYERS:
+            geography = places if layer_id == "place" else searched.get(layer_id)
+            if geography is None:
                 continue
-            icbs = (pd.Series(found.index, index=found.index) if geography.id == "icb"
-                    else self.home_icbs(geography).reindex(found.index))
+            names = geography.names()
+            icbs = (pd.Series(names.index, index=names.index) if geography.id == "icb"
+                    else self.home_icbs(geography).reindex(names.index))
             if "lad_code" in geography.areas:  # wards no LSOA best-fits to: their council's ICB
-                by_council = geography.areas["lad_code"].reindex(found.index).map(
+                by_council = geography.areas["lad_code"].reindex(names.index).map(
                     self.home_icbs(self.geography("lad")))
                 icbs = icbs.fillna(by_council)
-            hits.append(pd.DataFrame({"layer": geography.id, "code": found.index,
-                                      "name": found.to_numpy(), "icb_code": icbs.to_numpy()}))
-        if not hits:
-            return pd.DataFrame(columns=["layer", "code", "name", "icb_code"])
-        return pd.concat(hits, ignore_index=True).dropna(subset=["icb_code"]).head(limit)
+            frames.append(pd.DataFrame({"layer": geography.id, "code": names.index,
+                                        "name": names.to_numpy(), "icb_code": icbs.to_numpy(),
+                                        "ods_code": geography.areas.get("ods_code")}))
+        found = pd.concat(frames, ignore_index=True).dropna(subset=["icb_code"])
+        found["icb_name"] = found["icb_code"].map(self.geography("icb").names())
+        return found.reset_index(drop=True)
 
     def find_icb(self, query: str) -> str:
         """An ICB code from its code, ODS code or (part of) its name."""
@@ -265,5 +265,6 @@ class Workspace:
 
 
 def _hash(blocks: pd.DataFrame) -> int:
-    return int(pd.util.hash_pandas_object(blocks[["place", "block_type", "code"]],
+    """Of the area, block_type and code columns (whatever the tier), not the file lines."""
+    return int(pd.util.hash_pandas_object(blocks[[c for c in blocks.columns if c != "line"]],
                                           index=False).sum())

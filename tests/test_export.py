@@ -9,7 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, shape
 
-from services.export import to_geojson
+from services.export import ExportContext, slug, to_geojson
 from tests.squares import ORIGIN_X, ORIGIN_Y
 
 
@@ -37,3 +37,14 @@ def test_geojson_refuses_a_layer_without_crs() -> None:
     frame = gpd.GeoDataFrame({"code": ["A"]}, geometry=[Polygon([(0, 0), (1, 0), (1, 1)])])
     with pytest.raises(ValueError, match="no CRS"):
         to_geojson(frame)
+
+
+def test_export_names_say_icb_configuration_and_generation() -> None:
+    about = ExportContext("E54000057", "NHS Greater Manchester ICB", "Your edit: GM (edited)",
+                          "2026", "April 2026")
+    assert about.file_name("place-full", "geojson") == (
+        "place-full_nhs-greater-manchester-icb_your-edit-gm-edited_2026.geojson")
+    assert about.properties() == {"icb_code": "E54000057", "icb_name": "NHS Greater Manchester ICB",
+                                  "configuration": "Your edit: GM (edited)",
+                                  "generation": "April 2026"}
+    assert slug("../../etc/passwd <x>") == "etc-passwd-x" and len(slug("a" * 500)) == 60

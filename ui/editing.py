@@ -7,7 +7,9 @@ import streamlit as st
 
 from layers import LAYERS, layers_with
 from services.export import to_csv
+from services.geography import Geography
 from services.io.place_files import (
+    BLOCK_TYPES,
     HEADER,
     PlaceFileError,
     read_place_csv,
@@ -21,7 +23,7 @@ from services.limits import (
 )
 from services.places import PlaceConfig, config_from_polygons, keep_session_config, session_key
 from services.text import fill
-from ui import configs, results, text
+from ui import configs, edit_history, results, text
 from ui import context as ui
 from ui.keys import Key
 from ui.tables import class_styled, coterminosity_for
@@ -46,25 +48,64 @@ def icb_blocks(config: PlaceConfig, icb: str) -> pd.DataFrame:
     return blocks[HEADER].reset_index(drop=True)
 
 
-def _use(config: PlaceConfig, kind: str) -> None:
+def named_blocks(blocks: pd.DataFrame) -> pd.DataFrame:
+    """The blocks with each one's name (as at the generation shown) beside its code; a code
+    no layer has is named "(unknown code)" and left for resolving to report."""
+    ws, names = ui.workspace(), pd.Series("(unknown code)", index=blocks.index, dtype=object)
+    for block_type, rows in blocks.groupby("block_type"):
+        if block_type in BLOCK_TYPES:
+            known = ws.geography(str(block_type)).names()
+            names[rows.index] = rows["code"].map(known).fillna("(unknown code)").to_numpy()
+    return blocks.assign(name=names.to_numpy())
+
+
+def adopt(config: PlaceConfig, kind: str, label: str) -> None:
     """Adopt the configuration, under its own session key (an upload never replaces a built-in
-    or published configuration of the same name), and rerun, so every widget shows it; if it
-    does not resolve, list every bad row and keep the last one."""
+    or published configuration of the same name), as the newest step of the edit history
+    (``label``: what undo names), and rerun, so every widget shows it; if it does not resolve,
+    list every bad row and keep the last one. An upload covering none of the ICB shown switches
+    to the ICB holding most of its people; the selected area stays where it can."""
     try:
-        ui.workspace().places(config)
+        geography = ui.workspace().places(config)
     except PlaceFileError as exc:
         _show_problems(exc, fill(f"{{}}: {len(exc.problems):,} row(s) need fixing; nothing was "
                                  "applied.", config.name))
         st.session_state.pop(Key.LAST_UPLOAD, None)  # keep showing this until the file changes
         return
+    before = edit_history.current(current_config())
     key = session_key(kind, config.name)
     dropped = keep_session_config(configs.custom_configs(), key, config)
+    notices = [_switched_icb(geography, config.name)] if kind == "upload" else []
     if dropped:
-        st.session_state[Key.PLACES_NOTICE] = (
-            f"A session keeps its {SESSION_CONFIGS_MAX} latest uploads and edits; removed: "
-            f"{'; '.join(dropped)}. Upload it again to use it.")
-    ui.update(places=key, area="")
+        notices.append(f"A session keeps its {SESSION_CONFIGS_MAX} latest uploads and edits; "
+                       f"removed: {'; '.join(dropped)}. Upload it again to use it.")
+    st.session_state[Key.PLACES_NOTICE] = " ".join(n for n in notices if n)
+    ui.update(places=key, area=ui.area_kept(geography))
+    edit_history.record(before, key, config, label)
     st.rerun()
+
+
+def _switched_icb(geography: Geography, name: str) -> str:
+    """Show the ICB the configuration covers when it covers none of the ICB shown (and say
+    so): its places' ICB holding most of their people. Markdown, names made inert."""
+    icbs = geography.areas.groupby("icb_code")["population"].sum().sort_values(
+        ascending=False, kind="stable")
+    if icbs.empty or ui.icb_code() in icbs.index:
+        return ""
+    chosen = str(icbs.index[0])
+    ui.update(icb=chosen, lat=None, lon=None, zoom=None)
+    others = [ui.icb_name(str(code)) for code in icbs.index[1:]]
+    also = f" (it also has places in {len(others)} other ICB(s): {{}})" if others else ""
+    return fill(f"{{}} has no place in the ICB that was shown: showing {{}}{also}.",
+                name, ui.icb_name(chosen),
+                *(["; ".join(others)] if others else []))
+
+
+def edited(config: PlaceConfig, blocks: pd.DataFrame) -> PlaceConfig:
+    """An edit of a configuration, named after it once: "Greater Manchester (edited)"."""
+    if config.name.endswith("(edited)"):
+        return PlaceConfig(config.name, config.source, blocks)
+    return PlaceConfig(f"{config.name} (edited)", f"edited from {config.source}", blocks)
 
 
 def show_notice() -> None:
@@ -76,18 +117,17 @@ def show_notice() -> None:
 
 def save_edit(config: PlaceConfig, icb: str, edited: pd.DataFrame) -> None:
     """The edited rows replace this ICB's places; error reports number them as the editor does
-    (row 1 = line 2, as in a CSV with its header)."""
+    (row 1 = line 2, as in a CSV with its header). The name column is the table's, not data."""
     others = config.blocks[~config.blocks["place"].isin(icb_blocks(config, icb)["place"])]
-    edited = edited.dropna(how="all").fillna("").reset_index(drop=True)
+    edited = edited[HEADER].dropna(how="all").fillna("").reset_index(drop=True)
     edited = edited.assign(place=edited["place"].astype(str).str.strip(),
                            block_type=edited["block_type"].astype(str).str.strip().str.lower(),
                            code=edited["code"].astype(str).str.strip().str.upper(),
                            line=edited.index + 2)
     others = others.assign(line=0)
-    name = config.name if config.name.endswith("(edited)") else f"{config.name} (edited)"
     merged = pd.concat([others[["line", *HEADER]], edited[["line", *HEADER]]],
                        ignore_index=True)
-    _use(PlaceConfig(name, f"edited from {config.source}", merged), "edit")
+    adopt(edited(config, merged), "edit", "the table edit")
 
 
 def load_upload(upload) -> None:
@@ -110,7 +150,7 @@ def load_upload(upload) -> None:
         return
     st.session_state[Key.LAST_UPLOAD] = upload.file_id
     st.session_state[Key.UPLOAD_CUT_LSOAS] = cut
-    _use(config, "upload")
+    adopt(config, "upload", fill("the upload of {}", upload.name))
 
 
 def _show_problems(exc: PlaceFileError, message: str) -> None:

@@ -7,12 +7,13 @@ import streamlit as st
 
 from layers import GENERATIONS, LATEST, LAYERS
 from services.coterminosity import DEFAULT_SLIVER
+from services.io.place_files import PlaceFileError
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState
 from services.vintages import successors
 from services.workspace import Workspace
 from ui import basemap as ui_basemap
-from ui import context, text
-from ui.configs import config_label, config_names
+from ui import context, find, text
+from ui.configs import config_label, config_names, custom_configs
 from ui.keys import Key
 from ui.shared import shared_attribution
 
@@ -53,7 +54,7 @@ def sidebar() -> None:
     ws, v = context.workspace(), context.view()
     with st.sidebar:
         _boundaries_as_at(v)
-        _find(ws)
+        find.find()
         icbs = ws.store.layer("icb").sort_values("name")
         codes = icbs["code"].tolist()
         chosen = st.selectbox("ICB", codes, index=codes.index(context.icb_code()),
@@ -65,8 +66,8 @@ def sidebar() -> None:
         labels = {name: config_label(name) for name in names}  # read the session now
         name = st.selectbox("Places", names, index=names.index(v.places) if v.places in names
                             else 0, format_func=labels.__getitem__)
-        if name != v.places:
-            changes.update(places=name, area="")
+        if name != v.places:  # the selected area stays if the new configuration has it
+            changes.update(places=name, area=_area_kept(ws, name))
         available = [i for i in MAP_LAYERS if ws.has(i)]
         layers = st.multiselect("Layers", available, default=[i for i in v.layers
                                                               if i in available],
@@ -86,6 +87,13 @@ def sidebar() -> None:
             st.rerun()
         st.session_state[Key.SHARE_SLOT] = st.empty()
         st.caption(_vintages(ws))
+
+
+def _area_kept(ws: Workspace, places_name: str) -> str:
+    try:
+        return context.area_kept(ws.places(custom_configs().get(places_name, places_name)))
+    except (KeyError, PlaceFileError):
+        return ""  # the page then says why the configuration cannot be used
 
 
 def _boundaries_as_at(v: ViewState) -> None:
@@ -112,22 +120,6 @@ def show_share_link() -> None:
     with slot.container():
         st.markdown("**Share this view**")
         st.code(context.share_link(), language=None, wrap_lines=True)
-
-
-def _find(ws: Workspace) -> None:
-    query = st.text_input("Find a council, ward, place or PCN", placeholder="e.g. Craven")
-    if not query:
-        return
-    hits = ws.search(query, context.places())
-    if hits.empty:
-        st.caption(f"No match among the councils, wards, places or PCNs as at "
-                   f"{ws.generation.label}.")
-        return
-    labels = [f"{r.name} ({LAYERS[r.layer].title}, {r.code})" for r in hits.itertuples()]
-    pick = st.selectbox("Matches", range(len(hits)), format_func=labels.__getitem__)
-    if st.button("Show on map"):
-        hit = hits.iloc[pick]
-        context.show_on_map(hit["layer"], hit["code"], icb=hit["icb_code"])
 
 
 def _vintages(ws: Workspace) -> str:

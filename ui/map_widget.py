@@ -31,6 +31,9 @@ from ui.keys import Key
 #: Per session and per call: everything else st_folium sends (its on_change callback included,
 #: which reads the calling session's state) is the same for every session.
 SESSION_ARGUMENTS = ("center", "zoom", "height")
+#: What the map sends back: the position (kept in the link) and the last click (see
+#: :func:`new_click`). Each change reruns the map fragment only.
+RETURNED_OBJECTS = ["center", "zoom", "last_clicked"]
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,9 @@ def send_map(rendered: RenderedMap, height: int, center: tuple[float, float] | N
 
 
 def show_map(rendered: RenderedMap, key: str, height: int = 640) -> dict | None:
-    """The one place the map widget is sent (tests replace ``send_map``). Only centre and zoom
-    come back, so a pan or zoom reruns the map fragment alone, never the whole page."""
+    """The one place the map widget is sent (tests replace ``send_map``). Only centre, zoom and
+    the last click come back, so a pan, zoom or click reruns the map fragment alone, never the
+    whole page."""
     return send_map(rendered, height, **_start_position(key))
 
 
@@ -111,6 +115,20 @@ def _remember(state: dict) -> None:
     if (lat, lon, zoom) != (v.lat, v.lon, v.zoom) and 49 <= lat <= 56.5 and -7 <= lon <= 2.5:
         context.update(lat=lat, lon=lon, zoom=zoom)
         context.sync_url()
+
+
+def new_click(state: dict | None, key: str) -> tuple[float, float] | None:
+    """(lat, lon) of a click on map ``key`` that no run has handled yet, else None. The widget
+    keeps returning its last click on every later rerun (a pan, another widget), so the click
+    handled is remembered per session and reported once."""
+    clicked = (state or {}).get("last_clicked")
+    if not clicked or clicked.get("lat") is None or clicked.get("lng") is None:
+        return None
+    point = (float(clicked["lat"]), float(clicked["lng"]))
+    if st.session_state.get(Key.HANDLED_CLICK) == (key, point):
+        return None
+    st.session_state[Key.HANDLED_CLICK] = (key, point)
+    return point
 
 
 def legend(layer_ids: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ from services.geography import Geography
 from services.map_labels import choose_labels
 from services.map_view import map_features
 from ui import basemap, context
-from ui.map_widget import RenderedMap, render_map
+from ui.map_widget import RETURNED_OBJECTS, RenderedMap, render_map
 
 
 @st.cache_resource(show_spinner="Checking alignment…", max_entries=64)
@@ -37,7 +37,7 @@ def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[st
     """The map as the widget sends it, drawn once per server (ui/map_widget.py)."""
     drawn = features(_places, places_key, icb, layers, threshold, sliver)
     return render_map(drawn, selected=selected, basemap=basemap, key=key,
-                      returned_objects=["center", "zoom"],
+                      returned_objects=RETURNED_OBJECTS,
                       backdrop=None if basemap else backdrop(context.workspace()),
                       labels=choose_labels(drawn) if labels else None)
 

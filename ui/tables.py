@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from layers import layers_with
 from services.coterminosity import layer_summary
 from services.coverage import Coverage
+from services.export import RESOLUTIONS, ExportContext
 from services.geography import Geography, lsoa_geometry_union
 from ui import context as ui
 
@@ -117,29 +119,52 @@ def partner(layer_id: str) -> str:
     return "place" if layer_id in layers_with("council") else "hwb"
 
 
-def export_layer(layer_id: str) -> gpd.GeoDataFrame:
-    """The layer's areas in the ICB (store polygons, or places dissolved from LSOAs) with their
-    population and best match against :func:`partner`, for GeoJSON export."""
+def export_context(configuration: str) -> ExportContext:
+    """The ICB, configuration (its name) and generation every exported file names."""
+    generation, icb = ui.workspace().generation, ui.icb_code()
+    return ExportContext(icb, ui.icb_name(icb), configuration, generation.id, generation.label)
+
+
+def export_layer(layer_id: str, about: ExportContext,
+                 resolution: str = "full") -> gpd.GeoDataFrame:
+    """The layer's areas in the ICB (the store's polygons at full resolution, places dissolved
+    from its LSOAs; or, on request, the simplified map copies) with their population and best
+    match against :func:`partner`, and what the export is about, for GeoJSON export."""
     view = ui.view()
-    return _export_layer(layer_id, ui.places().key, ui.icb_code(), view.threshold, view.sliver)
+    frame = _export_layer(layer_id, ui.places().key, ui.icb_code(), view.threshold,
+                          view.sliver, resolution)
+    return frame.assign(**about.properties(), geometry_resolution=RESOLUTIONS[resolution])
 
 
 @st.cache_data(show_spinner="Preparing the export…", max_entries=32)
 def _export_layer(layer_id: str, places_key: str, icb: str, threshold: float,
-                  sliver: float) -> gpd.GeoDataFrame:
+                  sliver: float, resolution: str) -> gpd.GeoDataFrame:
     geography, codes = ui.geography(layer_id), subject_codes(layer_id)
-    if layer_id == "place":  # dissolve this ICB's places only, not England's (~1.4 s)
-        membership = geography.membership[geography.membership["code"].isin(codes)]
-        shapes = lsoa_geometry_union(ui.workspace().store, membership).reindex(codes)
-    else:
-        shapes = geography.geometry.reindex(codes)
+    shapes = _export_shapes(geography, codes, resolution)
     table = ui.workspace().coterminosity(geography, ui.geography(partner(layer_id)),
                                          threshold=threshold, sliver=sliver,
                                          codes=codes).set_index("a_code").reindex(codes)
     frame = gpd.GeoDataFrame(table.reset_index(names="code"), geometry=shapes.to_numpy(),
-                             crs=27700)
+                             crs=shapes.crs)
     generation = ui.workspace().generation
     frame["vintage"] = (generation.layer(layer_id).vintage.label if layer_id != "place"
                         else f"configuration ({geography.vintage})")
     frame["generation"] = generation.label
     return frame.rename(columns={"a_name": "name"}).drop(columns=["best_b_name"])
+
+
+def _export_shapes(geography: Geography, codes: pd.Index, resolution: str) -> gpd.GeoSeries:
+    """Full resolution: the store's polygons (EPSG:27700); simplified: its map copies (WGS84).
+    Places are dissolved from this ICB's LSOAs only, not England's (~1.4 s)."""
+    store = ui.workspace().store
+    if geography.id != "place":
+        if resolution == "full":
+            return geography.geometry.reindex(codes)
+        return store.map_layers[geography.id].set_index("code").geometry.reindex(codes)
+    membership = geography.membership[geography.membership["code"].isin(codes)]
+    if resolution == "full":
+        return lsoa_geometry_union(store, membership).reindex(codes)
+    lsoa = store.map_layers["lsoa"].geometry.to_numpy()
+    shapes = {code: shapely.union_all(lsoa[group["lsoa"].to_numpy()])
+              for code, group in membership.groupby("code")}
+    return gpd.GeoSeries([shapes.get(code) for code in codes], index=codes, crs=4326)

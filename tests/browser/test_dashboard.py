@@ -108,21 +108,6 @@ def test_presentation_mode_hides_the_sidebar(page: Page, app_url: str) -> None:
     expect(page).not_to_have_url(re.compile("present="), timeout=TIMEOUT_MS)
 
 
-def test_search_shows_the_hit_with_its_layer_switched_on(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/?icb=E54000057&layers=icb,lad&basemap=0")
-    search = page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
-    search.fill("Craven")
-    search.press("Enter")
-    matches = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
-        has_text="Matches")
-    _pick(page, matches, re.compile(r"^Craven \(Electoral ward"))
-    page.get_by_role("button", name="Show on map").click()
-    expect(_paths(page, "ward").first).to_be_attached(timeout=TIMEOUT_MS)
-    query = parse_qs(urlsplit(page.url).query)
-    assert query["area"][0].startswith("E05") and "ward" in query["layers"][0].split(",")
-    assert query["icb"] == ["E54000054"]  # West Yorkshire
-
-
 def _leaflet_view(page: Page) -> tuple[int, float, float]:
     """(zoom, lat, lon) of the Leaflet map as drawn, read inside the map's frame."""
     frame = page.locator("iframe[title='streamlit_folium.st_folium']:visible").last

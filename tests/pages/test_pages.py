@@ -33,7 +33,7 @@ def test_map_page_draws_the_icb(maps) -> None:
     sent = rendered.arguments  # what st_folium gives its component
     assert sent["script"].count('"Bolton"') >= 1
     assert "/app/static/leaflet/leaflet.js" in sent["js_links"]
-    assert sent["returned_objects"] == ["center", "zoom"]
+    assert sent["returned_objects"] == ["center", "zoom", "last_clicked"]
     assert app.query_params["places"] == "greater_manchester"
 
 
