@@ -13,9 +13,9 @@ $(VENV)/installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# Leaflet served locally (pinned by sha256), so maps draw offline.
+# Leaflet served locally and axe-core for the browser tests (pinned by sha256), so maps draw offline.
 assets: $(VENV)/installed
-	@test -f static/leaflet/leaflet.js || $(BIN)/python -m ui.assets
+	@test -f static/leaflet/leaflet.js -a -f .cache/axe-core/axe.min.js || $(BIN)/python -m ui.assets
 
 # Built when missing or unreadable (e.g. made by an older Placemap).
 store: $(VENV)/installed

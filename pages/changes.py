@@ -4,8 +4,7 @@ step and in tables that name both vintages."""
 import streamlit as st
 
 from services.changes import TITLES
-from ui import context as ui
-from ui import dual_map, frame
+from ui import basemap, dual_map, frame
 
 st.title(f"What changed: {dual_map.OLD.label} → {dual_map.NEW.label}")
 scope = dual_map.scope_control()
@@ -14,7 +13,8 @@ st.caption(f"Boundaries as at {result.old.label} (left map) and {result.new.labe
            "People are Census 2021 usual residents, exact (sums of whole LSOAs). Areas are "
            "compared through the LSOAs, never by joining codes across vintages.")
 dual_map.summary(result)
-dual_map.show(scope, ui.view().basemap)
+dual_map.show(scope, basemap.shown())
+basemap.explain()
 for name, table in result.tables().items():
     st.subheader(f"{TITLES[name]}, {result.old.label} → {result.new.label} ({len(table)})")
     if len(table):

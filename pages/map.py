@@ -2,20 +2,23 @@
 
 import streamlit as st
 
+from ui import basemap, flag_view, frame, here_panel, map_areas, map_widget, results, slide_download
 from ui import context as ui
-from ui import flag_view, frame, here_panel, map_widget, results, slide_download
 
 view = ui.view()
 icb = ui.icb_code()
 st.title(ui.icb_name(icb))
 map_widget.legend(view.layers)
 flag_view.highlight_note()
+labels = map_areas.labels_switch()
+map_areas.skip_link()
 
 
 @st.fragment
 def show() -> None:
-    key = f"map-{icb}-{view.places}-{view.basemap}-{ui.view().area}-{len(view.highlight)}"
-    rendered = results.current_map(key)
+    key = (f"map-{icb}-{view.places}-{basemap.shown()}-{ui.view().area}-{len(view.highlight)}"
+           f"-{labels}")
+    rendered = results.current_map(key, labels)
     state = map_widget.show_map(rendered, key=key, height=820 if view.present else 640)
     map_widget.remember_map_position(state)
     st.caption(f"{rendered.areas:,} areas drawn, {rendered.geojson_bytes / 1e6:.2f} MB of "
@@ -24,5 +27,7 @@ def show() -> None:
 
 
 show()
+basemap.explain()
+map_areas.areas(results.current_features(), labels)
 slide_download.offer()
 frame.attribution()

@@ -20,7 +20,9 @@ import numpy as np
 import shapely
 from jinja2 import Template
 
+from services.backdrop import Backdrop, add_backdrop
 from services.changes import Changes, vintage_column
+from services.map_access import OneKeyboardStop
 from services.map_view import LEAFLET_CSS, LEAFLET_JS, escaped_geojson
 from services.workspace import Workspace
 
@@ -108,13 +110,20 @@ class SyncedMaps(folium.plugins.DualMap):
     """)
 
 
-def build_dual_map(features: ChangeMap, *, basemap: bool = True) -> SyncedMaps:
-    """Old ICBs on the left, new on the right, changed areas filled on both, fitted to them."""
+def build_dual_map(features: ChangeMap, *, basemap: bool = True,
+                   backdrop: Backdrop | None = None) -> SyncedMaps:
+    """Old ICBs on the left, new on the right, changed areas filled on both, fitted to them;
+    without a basemap, the backdrop (if given) underneath."""
     fmap = SyncedMaps(tiles="OpenStreetMap" if basemap else None, control_scale=True)
     for side, icbs, label in ((fmap.m1, features.old_icbs, features.old_label),
                               (fmap.m2, features.new_icbs, features.new_label)):
         side.default_js = [("leaflet", LEAFLET_JS)]
         side.default_css = [("leaflet_css", LEAFLET_CSS)]
+        OneKeyboardStop(f"Maps of the ICBs as at {features.old_label} (left) and "
+                        f"{features.new_label} (right), areas that changed ICB filled; the "
+                        "tables below list them.").add_to(side)
+        if backdrop is not None and not basemap:
+            add_backdrop(side, backdrop)
         if len(features.changed):
             folium.GeoJson(escaped_geojson(features.changed), name="Changed ICB",
                            style_function=_changed_style,

@@ -18,12 +18,13 @@ import pandas as pd
 import shapely
 
 from layers import LAYERS, MAP_ORDER
+from services.backdrop import Backdrop, add_backdrop
 from services.geography import Geography
+from services.map_access import OneKeyboardStop, map_label
+from services.map_labels import Labels, add_labels
+from services.palette import CLASS_COLOURS
 from services.workspace import Workspace
 
-#: Fill of each place by its population class against the HWB areas.
-CLASS_COLOURS = {"coterminous": "#2a9d8f", "within": "#4895ef", "contains": "#8ecae6",
-                 "straddles": "#f77f00", "none": "#adb5bd"}
 SELECTED_COLOUR = "#ffd60a"
 #: Line weight (screen pixels) of the selected area's outline.
 SELECTED_WEIGHT = 6
@@ -110,13 +111,18 @@ def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
 
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
-              basemap: bool = True, highlight: gpd.GeoDataFrame | None = None) -> folium.Map:
+              basemap: bool = True, highlight: gpd.GeoDataFrame | None = None,
+              backdrop: Backdrop | None = None, labels: Labels | None = None) -> folium.Map:
     """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed;
-    ``highlight`` (services/highlight.py), when given, outlined instead and fitted."""
+    ``highlight`` (services/highlight.py), when given, outlined instead and fitted; without a
+    basemap, the backdrop (if given) underneath; labels (if given) on top."""
     fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
                       zoom_control=True)
+    OneKeyboardStop(map_label(features)).add_to(fmap)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if backdrop is not None and not basemap:
+        add_backdrop(fmap, backdrop)
     for layer_id in MAP_ORDER:
         if layer_id not in features or features[layer_id].empty:
             continue
@@ -144,6 +150,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
                                                      "weight", SELECTED_WEIGHT),
                                                  "dashArray": f["properties"].get("dash")}
                        ).add_to(fmap)
+    if labels is not None:
+        add_labels(fmap, labels)
     bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
     if bounds is not None and len(bounds):
         minx, miny, maxx, maxy = bounds.total_bounds
@@ -174,7 +182,7 @@ def feature_style(layer_id: str):
         if layer_id == "place":
             area_class = properties.get("class", "").split(" vs ")[0]
             base.update(fillColor=CLASS_COLOURS.get(area_class, CLASS_COLOURS["none"]),
-                        fillOpacity=0.25)
+                        fillOpacity=0.4)
         return base
 
     return style

@@ -7,6 +7,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from services.backdrop import Backdrop, add_backdrop
+from services.map_access import OneKeyboardStop
 from services.map_view import LEAFLET_CSS, LEAFLET_JS, escaped_geojson
 from services.workspace import Workspace
 
@@ -45,11 +47,16 @@ def overview_features(ws: Workspace, table: pd.DataFrame, key: tuple) -> gpd.Geo
     return ws.memo(("overview features", *key), make)
 
 
-def overview_map(features: gpd.GeoDataFrame, *, basemap: bool = True) -> folium.Map:
+def overview_map(features: gpd.GeoDataFrame, *, basemap: bool = True,
+                 backdrop: Backdrop | None = None) -> folium.Map:
     """Click an ICB to open it (the page reads the clicked feature's code)."""
     fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True)
+    OneKeyboardStop(f"Map of England's {len(features)} ICBs, filled by the share of their people "
+                    "in coterminous places; the table below lists them.").add_to(fmap)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if backdrop is not None and not basemap:
+        add_backdrop(fmap, backdrop)
     folium.GeoJson(
         escaped_geojson(features),
         name="ICBs",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from layers import get_generation
+from services.backdrop import backdrop
 from services.changes import DEFAULT_FROM, DEFAULT_TO, Changes, changes
 from services.changes_map import ChangeMap, build_dual_map, change_map, geojson_bytes
 from ui import map_widget
@@ -60,7 +61,8 @@ def show(icb_code: str, basemap: bool) -> None:
     left, right = st.columns(2)
     left.markdown(f"**{drawn.old_label}** (left)")
     right.markdown(f"**{drawn.new_label}** (right)")
-    map_widget.st_folium(build_dual_map(drawn, basemap=basemap),
+    back = None if basemap else backdrop(shared_workspace(DEFAULT_TO))
+    map_widget.st_folium(build_dual_map(drawn, basemap=basemap, backdrop=back),
                          key=f"changes-{icb_code}-{basemap}", height=560,
                          use_container_width=True, returned_objects=[])
     st.caption(f"Orange: {len(drawn.changed):,} areas whose LSOAs changed ICB, one per pair of "

@@ -11,6 +11,7 @@ from services.io.place_files import PlaceFileError
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState
 from services.vintages import successors
 from services.workspace import Workspace
+from ui import basemap as ui_basemap
 from ui import context, find, text
 from ui.configs import config_label, config_names, custom_configs
 from ui.keys import Key
@@ -75,7 +76,7 @@ def sidebar() -> None:
                               v.threshold, 0.005, format="%.3f")
         sliver = st.slider("Sliver below (share of the smaller area)", *SLIVER_RANGE, v.sliver,
                            0.001, format="%.3f", help=f"Default {DEFAULT_SLIVER}")
-        basemap = st.toggle("Basemap", v.basemap, help="Off for offline rooms")
+        basemap = ui_basemap.toggle(v.basemap)
         present = st.toggle("Presentation mode", v.present)
         settings = {"layers": tuple(layers), "threshold": threshold, "sliver": sliver,
                     "basemap": basemap, "present": present}

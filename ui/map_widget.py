@@ -21,7 +21,10 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium  # noqa: F401  (the one folium widget call: tests replace it)
 
+from services.backdrop import Backdrop
+from services.map_labels import Labels
 from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, legend_rows
+from services.palette import CLASS_PALETTE
 from ui import context, frame
 from ui.keys import Key
 
@@ -42,12 +45,13 @@ class RenderedMap:
 
 
 def render_map(features: dict[str, gpd.GeoDataFrame], *, selected: str, basemap: bool, key: str,
-               returned_objects: list[str],
-               highlight: gpd.GeoDataFrame | None = None) -> RenderedMap:
+               returned_objects: list[str], highlight: gpd.GeoDataFrame | None = None,
+               backdrop: Backdrop | None = None, labels: Labels | None = None) -> RenderedMap:
     """Draw the map (services/map_view.py) and run ``st_folium`` on it, capturing the arguments
     it passes to its component instead of sending them (a copy of the function whose component
     is the recorder, so no other thread's call is affected)."""
-    fmap = build_map(features, selected=selected, basemap=basemap, highlight=highlight)
+    fmap = build_map(features, selected=selected, basemap=basemap, highlight=highlight,
+                     backdrop=backdrop, labels=labels)
     captured: dict = {}
     capture = types.FunctionType(
         streamlit_folium.st_folium.__code__,
@@ -135,7 +139,7 @@ def legend(layer_ids: tuple[str, ...]) -> None:
         f"{title}</span>" for title, colour, weight in rows)
     st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
     if "place" in layer_ids:
-        st.caption("Place fill: green coterminous with one HWB area, blue within one, light blue "
-                   "a union of whole HWB areas, orange straddles. Dashed outline: flagged.")
+        st.caption("Place fill (colour-blind safe): " + ", ".join(
+            f"{c.colour_name} {c.meaning}" for c in CLASS_PALETTE) + ". Dashed outline: flagged.")
     elif not layer_ids:
         st.info("No layer is switched on: choose layers in the sidebar.")

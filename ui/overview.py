@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from services.backdrop import backdrop
 from services.overview import england_overview, overview_key
 from services.overview_map import MEASURE, legend_rows, overview_features, overview_map
 from services.places import DEFAULT_SCHEME
-from ui import context, map_widget
+from ui import basemap, context, map_widget
 from ui.keys import Key
 
 #: Table columns shown, with plain-English headers and the formula in the help.
@@ -50,12 +51,15 @@ def overview_table() -> pd.DataFrame:
 def show_map(table: pd.DataFrame) -> None:
     ws, v = context.workspace(), context.view()
     key = overview_key(ws.places(DEFAULT_SCHEME), v.threshold, v.sliver)
-    fmap = overview_map(overview_features(ws, table, key), basemap=v.basemap)
+    tiles = basemap.shown()
+    fmap = overview_map(overview_features(ws, table, key), basemap=tiles,
+                        backdrop=None if tiles else backdrop(ws))
     # map_widget.st_folium, looked up at call time, is the one map widget (tests replace it).
-    state = map_widget.st_folium(fmap, key=f"overview-{ws.generation.id}-{v.basemap}",
+    state = map_widget.st_folium(fmap, key=f"overview-{ws.generation.id}-{tiles}",
                                  height=560, use_container_width=True,
                                  returned_objects=["last_active_drawing"])
     clicked = ((state or {}).get("last_active_drawing") or {}).get("properties") or {}
+    basemap.explain()
     if clicked.get("code") in set(table["icb_code"]):
         open_icb(clicked["code"])
 

@@ -7,11 +7,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from services.backdrop import backdrop
 from services.flags import misalignment_flags
 from services.geography import Geography
 from services.highlight import highlighted
+from services.map_labels import choose_labels
 from services.map_view import map_features
-from ui import context
+from ui import basemap, context
 from ui.map_widget import RETURNED_OBJECTS, RenderedMap, render_map
 
 
@@ -32,12 +34,14 @@ def features(_places: Geography, places_key: str, icb: str, layers: tuple[str, .
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
 def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
                  threshold: float, sliver: float, selected: str, basemap: bool,
-                 key: str, highlight: tuple[str, ...] = ()) -> RenderedMap:
+                 key: str, highlight: tuple[str, ...] = (), labels: bool = False) -> RenderedMap:
     """The map as the widget sends it, drawn once per server (ui/map_widget.py)."""
     drawn = features(_places, places_key, icb, layers, threshold, sliver)
     shown = highlighted(context.workspace(), _places, highlight)[0] if highlight else None
     return render_map(drawn, selected=selected, basemap=basemap, key=key,
-                      returned_objects=RETURNED_OBJECTS, highlight=shown)
+                      returned_objects=RETURNED_OBJECTS, highlight=shown,
+                      backdrop=None if basemap else backdrop(context.workspace()),
+                      labels=choose_labels(drawn) if labels else None)
 
 
 def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -45,7 +49,14 @@ def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
     return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver)
 
 
-def current_map(key: str) -> RenderedMap:
+def current_map(key: str, labels: bool = False) -> RenderedMap:
     v, geography = context.view(), context.places()
     return rendered_map(geography, geography.key, context.icb_code(), v.layers, v.threshold,
-                        v.sliver, v.area, v.basemap, key, v.highlight)
+                        v.sliver, v.area, basemap.shown(), key, v.highlight, labels)
+
+
+def current_features() -> dict[str, gpd.GeoDataFrame]:
+    """The areas the current view's map draws (for the table beside it)."""
+    v, geography = context.view(), context.places()
+    return features(geography, geography.key, context.icb_code(), v.layers, v.threshold,
+                    v.sliver)

@@ -24,10 +24,12 @@ def _load_workspace() -> None:
     import folium  # noqa: F401  (imported now, not by the first session's run)
 
     from services.io.store import StoreMissingError
+    from services.io.tiles import tiles_reachable
     from ui.shared import warm_up
 
     with suppress(StoreMissingError):  # the first session shows it and says what to do
         warm_up()
+    tiles_reachable()  # asked once, now, not by the first session's map
 
 
 def _keep_queries_of_many_parameters() -> None:

@@ -1,0 +1,37 @@
+"""Beside the Map page's map: the labels switch, the "skip the map" link and the areas drawn as
+a text table (name, code, layer, class), so the map is never the only way to read them."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+
+from services.map_access import area_table
+from services.map_labels import choose_labels, skipped_text
+from ui.keys import Key
+
+ANCHOR = "areas-on-the-map"
+
+
+def labels_switch() -> bool:
+    """Whether the map names its areas (this session; off at first)."""
+    return st.toggle("Labels", key=Key.MAP_LABELS,
+                     help="Names of the areas of the layers shown, drawn on the map.")
+
+
+def skip_link() -> None:
+    st.markdown(f"[Skip the map](#{ANCHOR})")
+
+
+def areas(features: dict[str, gpd.GeoDataFrame], labels: bool) -> None:
+    """The areas on the map as a table, under a heading the skip link jumps to."""
+    if labels:
+        left_out = skipped_text(choose_labels(features))
+        if left_out:
+            st.caption(left_out)
+    table = area_table(features)
+    st.subheader("Areas on the map", anchor=ANCHOR)
+    with st.expander(f"{len(table):,} areas: name, code, layer and class"):
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "name": "Name", "code": "Code", "layer": "Layer", "class": "Class",
+            "population": st.column_config.NumberColumn("People", format="localized")})
