@@ -72,7 +72,7 @@ def _flag_count(app: AppTest) -> str:
 
 def _place_rows(app: AppTest) -> set[str]:
     """The places of the alignment table (places vs HWB areas)."""
-    return set(app.dataframe[1].value["Area"])
+    return set(app.dataframe[1].value["a_name"])
 
 
 def _button(app: AppTest, label: str):
