@@ -9,7 +9,10 @@ full (the list wraps long lines), and picking one opens it on the map.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_searchbox import st_searchbox
 
 from layers import LAYERS
@@ -21,6 +24,26 @@ from ui.keys import Key
 searchbox = st_searchbox
 #: Milliseconds of quiet typing before the text is searched.
 DEBOUNCE_MS = 150
+LABEL = "Find an ICB, council, ward, place or PCN"
+#: streamlit-searchbox (0.1.24) gives its text input no accessible name (axe: "label",
+#: critical) and takes no aria-label, so this script names it from the app's page: the
+#: component's frame is served by this app (same origin), and re-rendering keeps the attribute
+#: (it is checked again twice a second, for a frame drawn later).
+_NAME_THE_INPUT = """<script>
+const accessibleName = %s;
+function nameInputs() {
+  for (const frame of window.parent.document.querySelectorAll(
+      'iframe[title^="streamlit_searchbox"]')) {
+    const doc = frame.contentDocument;
+    if (!doc) continue;
+    for (const input of doc.querySelectorAll("input:not([aria-label])")) {
+      input.setAttribute("aria-label", accessibleName);
+    }
+  }
+}
+nameInputs();
+setInterval(nameInputs, 500);
+</script>"""
 
 
 def index() -> SearchIndex:
@@ -44,11 +67,12 @@ def options(query: str) -> list[tuple[str, Hit]]:
 @st.fragment
 def find() -> None:
     """The search box; call it inside ``with st.sidebar``."""
-    searchbox(options, key=Key.FIND, label="Find an ICB, council, ward, place or PCN",
+    searchbox(options, key=Key.FIND, label=LABEL,
               placeholder="e.g. Bolton, or a code", debounce=DEBOUNCE_MS,
               rerun_scope="fragment", submit_function=open_hit,
               help="Type part of a name or code; spelling slips are forgiven "
                    "(\"bolten\" finds Bolton). Pick a result to show it on the map.")
+    components.html(_NAME_THE_INPUT % json.dumps(LABEL), height=0)
 
 
 def open_hit(hit: Hit) -> None:
