@@ -28,6 +28,6 @@ st.dataframe(slivers, hide_index=True, width="stretch", column_config={
     "population_share_of_a": st.column_config.NumberColumn("Share of area", format="percent"),
     "population_share_of_b": st.column_config.NumberColumn("Share of other", format="percent")})
 with st.expander("Rules"):
-    st.table({rule: {"severity": severity, "meaning": meaning}
-              for rule, (severity, meaning) in RULES.items()})
+    st.table({rule.title: {"severity": rule.severity, "meaning": rule.meaning, "id": rule.id}
+              for rule in RULES})
 ui.attribution()

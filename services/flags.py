@@ -11,7 +11,9 @@ and the sentence says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 
 import pandas as pd
 
@@ -19,25 +21,6 @@ from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, is_sliver
 from services.geography import Geography
 from services.workspace import Workspace
 
-#: rule → (severity, what it means)
-RULES = {
-    "place_crosses_icb": ("high", "A place has people outside its ICB; a place may not cross "
-                                  "its ICB boundary."),
-    "hwb_split_across_icbs": ("high", "An HWB area (upper-tier council) is split across ICBs."),
-    "hwb_split_across_places_of_different_icbs": (
-        "high", "An HWB area is split across places that belong to different ICBs."),
-    "place_splits_hwb": ("medium", "A place takes part, not all, of an HWB area."),
-    "place_splits_lad": ("medium", "A place takes part, not all, of a lower-tier council."),
-    "places_leave_gap": ("medium", "Some of an ICB's population is in none of its places."),
-    "places_overlap": ("medium", "Some of an ICB's population is in more than one place."),
-    "ward_split_across_places": ("low", "An electoral ward is split across places (best fit)."),
-    "pcn_straddles_place": ("low", "A PCN footprint straddles places."),
-    "pcn_straddles_lad": ("low", "A PCN footprint straddles lower-tier councils."),
-    "pcn_straddles_hwb": ("low", "A PCN footprint straddles HWB areas."),
-    "pcn_straddles_icb": ("low", "A PCN footprint straddles ICBs."),
-    "vintage_mismatch": ("info", "Layers of different vintages are compared (through the LSOA "
-                                 "2021 spine, never code to code)."),
-}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
@@ -58,10 +41,7 @@ def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = 
     """(flags, slivers) for all of England, or only what touches ``icb_code``; both sorted by
     severity, rule and code so output is deterministic."""
     context = _Context(ws, places, icb_code, threshold, sliver)
-    flags: list[Flag] = []
-    for rule in (_place_crosses_icb, _hwb_split_across_icbs, _hwb_split_across_place_icbs,
-                 _place_splits, _gaps_and_overlaps, _ward_split, _pcn_straddles, _vintages):
-        flags.extend(rule(context))
+    flags = [flag for rule in RULES for flag in rule.check(context)]
     frame = pd.DataFrame([asdict(flag) for flag in flags],
                          columns=["rule", "severity", "layer", "code", "name", "numbers",
                                   "sentence"])
@@ -128,7 +108,7 @@ def _pct(share: float) -> str:
 
 
 def _flag(rule: str, layer: str, code: str, name: str, numbers: dict, sentence: str) -> Flag:
-    return Flag(rule, RULES[rule][0], layer, code, name, numbers, sentence)
+    return Flag(rule, RULE_BY_ID[rule].severity, layer, code, name, numbers, sentence)
 
 
 def _place_crosses_icb(c: _Context) -> list[Flag]:
@@ -178,46 +158,43 @@ def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
     return flags
 
 
-def _place_splits(c: _Context) -> list[Flag]:
-    flags = []
-    for layer_id, label in (("hwb", "HWB area"), ("lad", "council")):
-        pairs = c.pairs(c.places, c.ws.geography(layer_id), f"place vs {label}")
-        split = pairs[pairs["population_share_of_b"] < c.threshold]
-        for r in split.itertuples():
-            flags.append(_flag(
-                f"place_splits_{layer_id}", "place", r.a_code, r.a_code,
-                {f"{layer_id}_code": r.b_code, "population_in_both": int(r.population),
-                 f"share_of_{layer_id}": round(float(r.population_share_of_b), 4),
-                 "share_of_place": round(float(r.population_share_of_a), 4)},
-                f"Place '{r.a_code}' takes {_people(r.population)} people of the {r.b_name} "
-                f"{label} ({_pct(r.population_share_of_b)} of it); they are "
-                f"{_pct(r.population_share_of_a)} of the place's population."))
-    return flags
+def _place_splits(c: _Context, layer_id: str, label: str) -> list[Flag]:
+    pairs = c.pairs(c.places, c.ws.geography(layer_id), f"place vs {label}")
+    split = pairs[pairs["population_share_of_b"] < c.threshold]
+    return [_flag(
+        f"place_splits_{layer_id}", "place", r.a_code, r.a_code,
+        {f"{layer_id}_code": r.b_code, "population_in_both": int(r.population),
+         f"share_of_{layer_id}": round(float(r.population_share_of_b), 4),
+         "share_of_place": round(float(r.population_share_of_a), 4)},
+        f"Place '{r.a_code}' takes {_people(r.population)} people of the {r.b_name} "
+        f"{label} ({_pct(r.population_share_of_b)} of it); they are "
+        f"{_pct(r.population_share_of_a)} of the place's population.")
+        for r in split.itertuples()]
 
 
-def _gaps_and_overlaps(c: _Context) -> list[Flag]:
-    # England-wide, only ICBs that own a place (a partial configuration covers a few ICBs);
-    # for one ICB always, so an ICB the configuration misses shows a 100% gap.
+def _gaps_or_overlaps(c: _Context, rule: str, measure: str, what: str) -> list[Flag]:
+    """People of an ICB in none of its places (``measure`` "uncovered") or in more than one
+    ("double_counted"); below the sliver tolerance they are listed as a sliver instead.
+    England-wide, only ICBs that own a place (a partial configuration covers a few ICBs); for
+    one ICB always, so an ICB the configuration misses shows a 100% gap."""
     icbs = sorted(set(c.places.areas["icb_code"])) if c.icb_code is None else [c.icb_code]
     flags = []
     for icb_code in icbs:
         cover = c.ws.coverage(icb_code, c.icb, c.places)
-        for rule, people, what in (("places_leave_gap", cover.uncovered, "in none of its places"),
-                                   ("places_overlap", cover.double_counted,
-                                    "counted in more than one place")):
-            if people == 0:
-                continue
-            share = people / cover.population
-            numbers = {"population": people, "population_share": round(share, 4)}
-            if is_sliver(people, cover.population, cover.population, c.sliver):
-                c.slivers.append(pd.DataFrame([{
-                    "comparison": rule, "a_code": icb_code, "a_name": c.icb_name(icb_code),
-                    "b_code": "", "b_name": what, "population": people,
-                    "population_share_of_a": share, "population_share_of_b": float("nan")}]))
-                continue
-            flags.append(_flag(rule, "icb", icb_code, c.icb_name(icb_code), numbers,
-                               f"{_people(people)} people ({_pct(share)}) of "
-                               f"{c.icb_name(icb_code)} are {what}."))
+        people = getattr(cover, measure)
+        if people == 0:
+            continue
+        share = people / cover.population
+        if is_sliver(people, cover.population, cover.population, c.sliver):
+            c.slivers.append(pd.DataFrame([{
+                "comparison": rule, "a_code": icb_code, "a_name": c.icb_name(icb_code),
+                "b_code": "", "b_name": what, "population": people,
+                "population_share_of_a": share, "population_share_of_b": float("nan")}]))
+            continue
+        flags.append(_flag(rule, "icb", icb_code, c.icb_name(icb_code),
+                           {"population": people, "population_share": round(share, 4)},
+                           f"{_people(people)} people ({_pct(share)}) of "
+                           f"{c.icb_name(icb_code)} are {what}."))
     return flags
 
 
@@ -252,18 +229,13 @@ def _ward_split(c: _Context) -> list[Flag]:
                       "ward vs place", " (ward population by best fit)")
 
 
-def _pcn_straddles(c: _Context) -> list[Flag]:
+def _pcn_straddles(c: _Context, layer_id: str, label: str) -> list[Flag]:
     pcn = c.pcn
     if pcn is None:
         return []
-    flags = []
-    for layer_id, target, label in (("place", c.places, "places"),
-                                    ("lad", c.ws.geography("lad"), "councils"),
-                                    ("hwb", c.ws.geography("hwb"), "HWB areas"),
-                                    ("icb", c.icb, "ICBs")):
-        flags.extend(_straddles(c, pcn, target, f"pcn_straddles_{layer_id}", label,
-                                f"PCN vs {label}"))
-    return flags
+    own = {"place": c.places, "icb": c.icb}
+    target = own[layer_id] if layer_id in own else c.ws.geography(layer_id)
+    return _straddles(c, pcn, target, f"pcn_straddles_{layer_id}", label, f"PCN vs {label}")
 
 
 def _vintages(c: _Context) -> list[Flag]:
@@ -281,3 +253,54 @@ def _vintages(c: _Context) -> list[Flag]:
             f"{ward.title} ({ward.vintage}) are compared with {other.title} ({other.vintage}) "
             "through the LSOA 2021 spine by best fit, not by joining their codes."))
     return flags
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A flag rule, declared once: its id (kept for the CLI and exports), severity, a title
+    the pages show, what it means, and the check that finds its flags."""
+
+    id: str
+    severity: str
+    title: str
+    meaning: str
+    check: Callable[[_Context], list[Flag]]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("place_crosses_icb", "high", "A place crosses its ICB boundary",
+         "A place has people outside its ICB; a place may not cross its ICB boundary.",
+         _place_crosses_icb),
+    Rule("hwb_split_across_icbs", "high", "An HWB area is split across ICBs",
+         "An HWB area (upper-tier council) is split across ICBs.", _hwb_split_across_icbs),
+    Rule("hwb_split_across_places_of_different_icbs", "high",
+         "An HWB area is split across places of different ICBs",
+         "An HWB area is split across places that belong to different ICBs.",
+         _hwb_split_across_place_icbs),
+    Rule("place_splits_hwb", "medium", "A place takes part of an HWB area",
+         "A place takes part, not all, of an HWB area.",
+         partial(_place_splits, layer_id="hwb", label="HWB area")),
+    Rule("place_splits_lad", "medium", "A place takes part of a council",
+         "A place takes part, not all, of a lower-tier council.",
+         partial(_place_splits, layer_id="lad", label="council")),
+    Rule("places_leave_gap", "medium", "Some people of the ICB are in no place",
+         "Some of an ICB's population is in none of its places.",
+         partial(_gaps_or_overlaps, rule="places_leave_gap", measure="uncovered",
+                 what="in none of its places")),
+    Rule("places_overlap", "medium", "Some people of the ICB are in two places",
+         "Some of an ICB's population is in more than one place.",
+         partial(_gaps_or_overlaps, rule="places_overlap", measure="double_counted",
+                 what="counted in more than one place")),
+    Rule("ward_split_across_places", "low", "A ward is split across places",
+         "An electoral ward is split across places (best fit).", _ward_split),
+    *(Rule(f"pcn_straddles_{layer_id}", "low", f"A PCN straddles {label}",
+           f"A PCN footprint straddles {meaning}.",
+           partial(_pcn_straddles, layer_id=layer_id, label=label))
+      for layer_id, label, meaning in (("place", "places", "places"),
+                                       ("lad", "councils", "lower-tier councils"),
+                                       ("hwb", "HWB areas", "HWB areas"), ("icb", "ICBs", "ICBs"))),
+    Rule("vintage_mismatch", "info", "Layers of different vintages are compared",
+         "Layers of different vintages are compared (through the LSOA 2021 spine, never code "
+         "to code).", _vintages),
+)
+RULE_BY_ID = {rule.id: rule for rule in RULES}
