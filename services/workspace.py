@@ -26,6 +26,7 @@ from services.coverage import Coverage, coverage
 from services.geography import Geography, store_geography
 from services.io.store import Store
 from services.overlap import Overlaps, pair_sums
+from services.pieces import Piece, area_pieces
 from services.places import PlaceConfig, load_config, resolve
 from services.vintages import configuration_vintage
 
@@ -206,6 +207,27 @@ class Workspace:
 
     def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:
         return coverage(a_code, a, b, self.overlaps.population)
+
+    def pieces(self, geography: Geography, codes: pd.Index | None = None) -> dict[str, list[Piece]]:
+        """Areas (of ``codes``) in two or more separate pieces → their pieces, each named by
+        the wards holding most of its people (cached: read-only)."""
+        if self.store.adjacency is None:
+            raise ValueError(f"The store at {self.store.path} has no LSOA adjacency: rebuild it "
+                             "with `placemap data build`.")
+        chosen = None if codes is None else tuple(sorted(codes))
+        return self.memo(("pieces", geography.key, chosen), lambda: area_pieces(
+            geography, self.store.adjacency, self.overlaps.population, self._piece_labels(),
+            None if chosen is None else pd.Index(chosen)))
+
+    def _piece_labels(self) -> np.ndarray:
+        """Per spine LSOA, the name of its ward (by best fit), else its own name."""
+        def make() -> np.ndarray:
+            ward = self.geography("ward")
+            labels = self.store.spine["lsoa21_name"].to_numpy(dtype=object).copy()
+            labels[ward.membership["lsoa"].to_numpy()] = ward.names().to_numpy(
+                dtype=object)[ward.code_positions]
+            return labels
+        return self.memo(("piece labels",), make)
 
     def codes_in_icb(self, geography: Geography, icb_code: str,
                      sliver: float = DEFAULT_SLIVER) -> pd.Index:
