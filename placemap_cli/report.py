@@ -16,6 +16,7 @@ from layers import GENERATIONS, LATEST
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.export import csv_line
 from services.io.store import load_store
+from services.neighbourhoods import NEIGHBOURHOOD_BAND, PopulationBand
 from services.places import DEFAULT_SCHEME, load_config
 from services.report import england_flags, icb_report
 from services.text import printable
@@ -31,6 +32,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--icb", required=True, help="ICB code (E54...), ODS code or name")
     report.add_argument("--layer", default="place", choices=["place", "pcn"],
                         help="what to report on: the places, or the PCNs")
+    report.add_argument("--neighbourhoods", help="neighbourhoods within the places: a CSV file "
+                        "neighbourhood,block_type,code (ward, pcn, lsoa blocks) or draft:ID")
+    report.add_argument("--band", nargs=2, type=int, metavar=("LOW", "HIGH"),
+                        default=[NEIGHBOURHOOD_BAND.low, NEIGHBOURHOOD_BAND.high],
+                        help="guidance band of a neighbourhood's people (default "
+                             f"{NEIGHBOURHOOD_BAND.low} {NEIGHBOURHOOD_BAND.high})")
     _common(report)
     report.set_defaults(run=_report)
     flags = commands.add_parser("flags", help="misalignment flags")
@@ -43,7 +50,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--places", default=DEFAULT_SCHEME,
                         help="scheme (hwb_within_icb, sub_icb), published configuration "
-                             "(e.g. greater_manchester) or a CSV file place,block_type,code")
+                             "(e.g. greater_manchester), a CSV file place,block_type,code or "
+                             "draft:ID (a saved draft)")
     parser.add_argument("--format", default="table", choices=["table", "csv", "json"])
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                         help="share for 'coterminous' / 'within' (default 0.99)")
@@ -63,8 +71,10 @@ def add_vintage_option(parser: argparse.ArgumentParser) -> None:
 def _report(args: argparse.Namespace) -> int:
     ws = Workspace(load_store(args.store), args.vintage)
     places = load_config(ws.store, args.places, files=True)
+    hoods = (load_config(ws.store, args.neighbourhoods, files=True, tier="neighbourhood")
+             if args.neighbourhoods else None)
     report = icb_report(ws, ws.find_icb(args.icb), places, args.layer, args.threshold,
-                        args.sliver)
+                        args.sliver, hoods, PopulationBand(*args.band))
     _emit(report, args.format)
     return 0
 
@@ -105,6 +115,10 @@ def _csv_rows(report: dict) -> list[dict]:
                   "share_of_subject": r["population_share_of_a"],
                   "share_of_other": r["population_share_of_b"], "class": r["population_class"]}
                  for r in records]
+    hoods = report.get("neighbourhoods", {})
+    rows += [{"section": "neighbourhood", "subject_code": r["code"], "subject_name": r["name"],
+              "other_code": r["place"], "other_name": r["place"], "population": r["population"]}
+             for r in hoods.get("areas", [])]
     rows += [{"section": "flag", "subject_code": r["code"], "subject_name": r["name"],
               "class": r["rule"], "severity": r["severity"], "sentence": r["sentence"]}
              for r in report["flags"]]
@@ -140,6 +154,16 @@ def _table(report: dict) -> str:
         out.append(f"\nICB population by place: {cover['population']:,} people; "
                    f"{cover['uncovered']:,} in no place, {cover['double_counted']:,} counted twice")
         out.append(pd.DataFrame(cover["rows"]).to_string(index=False))
+    if "neighbourhoods" in report:
+        hoods = report["neighbourhoods"]
+        out.append(f"\nNeighbourhoods: {hoods['name']} (vintage {hoods['vintage']}; band "
+                   f"{hoods['band'][0]:,}–{hoods['band'][1]:,} people)")
+        frame = pd.DataFrame(hoods["areas"])
+        out.append(frame[["name", "population", "place", "lsoa_count"]].to_string(index=False)
+                   if len(frame) else "(none in this ICB)")
+        out += [f"  {c['place']}: {c['population']:,} people; {c['uncovered']:,} in no "
+                f"neighbourhood, {c['double_counted']:,} counted twice"
+                for c in hoods["coverage_by_place"]]
     out.append(f"\nFlags ({len(report['flags'])})")
     out += [f"  [{r['severity']}] {r['rule']}: {r['sentence']}" for r in report["flags"]]
     out.append(f"\nSlivers, not misalignments ({len(report['slivers'])})")
