@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from layers import BLOCK_SPECIFICITY, get_generation
+from services.block_index import BlockIndex
 from services.drafts import is_draft_ref
 from services.geography import Geography, lsoa_geometry_union
 from services.io.drafts_db import load_draft_config
@@ -167,18 +168,21 @@ def _draft(store: Store, ref: str, tier: str) -> PlaceConfig:
     return PlaceConfig(draft.name, draft.source, draft.blocks, draft.vintage, tier)
 
 
-def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> Geography:
+def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None,
+            index: BlockIndex | None = None) -> Geography:
     """The configuration's areas (places, neighbourhoods: its ``tier``) as a geography over the
     spine, or :class:`PlaceFileError` listing every unknown code, block wholly outside its area's
     ICB and block named twice. **The most specific block wins** (:data:`BLOCK_SPECIFICITY`): an
     LSOA that blocks of two areas hold belongs only to the area of the more specific block (a
     ward of B inside a council of A is B's: a move, never a double count); only blocks of equal
     specificity make an overlap. Linear in the rows (repeated blocks are grouped, never
-    rescanned, the winner per LSOA is one array pass): 100,000 rows take well under 2 s."""
+    rescanned, the winner per LSOA is one array pass): 100,000 rows take well under 2 s.
+    ``index``: the store's block lookups, kept by the caller across calls (made here if not)."""
     spine = store.spine
     blocks = _numbered(config)
     repeated, problems = _repeats(blocks, config.tier)
-    listed = _members(blocks[~repeated], store, config.tier, problems)
+    listed = _members(blocks[~repeated], store, config.tier, index or BlockIndex(store),
+                      problems)
     listed["lsoa"] = listed["lsoa"].astype(np.int64)
     listed["icb_code"] = spine["icb_code"].to_numpy()[listed["lsoa"].to_numpy()]
     listed["population"] = spine["population"].to_numpy()[listed["lsoa"].to_numpy()]
@@ -188,9 +192,10 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     inside = listed["icb_code"].to_numpy() == listed["area"].map(place_icb).to_numpy()
     block_inside = pd.Series(inside).groupby(listed["row"].to_numpy()).any()
     outside = blocks.iloc[block_inside.index[~block_inside.to_numpy()]]
-    problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
-                              + " lies wholly outside " + outside["area"] + "'s ICB "
-                              + outside["area"].map(place_icb).astype(str)))
+    if len(outside):
+        problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
+                                  + " lies wholly outside " + outside["area"] + "'s ICB "
+                                  + outside["area"].map(place_icb).astype(str)))
     problems = pd.concat([frame for frame in problems if len(frame)] or [problems_frame([])],
                          ignore_index=True)
     if len(problems):
@@ -234,48 +239,46 @@ def _numbered(config: PlaceConfig) -> pd.DataFrame:
 def _repeats(blocks: pd.DataFrame, tier: str) -> tuple[np.ndarray, list[pd.DataFrame]]:
     """(rows naming a block an earlier row named, problems: those rows and block types the
     tier is not built from), found by one grouping of the table."""
-    first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
-    repeated = (first != blocks["row"]).to_numpy()
-    again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
-    problems = [_problems(again, again["block_type"] + " " + again["code"]
-                          + " is already used on line " + earlier["line"].astype(str).to_numpy()
-                          + " (" + earlier["area"].astype(str).to_numpy() + ")")]
+    repeated = blocks.duplicated(["block_type", "code"]).to_numpy()
+    problems = []
+    if repeated.any():
+        first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
+        again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
+        problems.append(_problems(again, again["block_type"] + " " + again["code"]
+                                  + " is already used on line "
+                                  + earlier["line"].astype(str).to_numpy()
+                                  + " (" + earlier["area"].astype(str).to_numpy() + ")"))
     allowed = tier_block_types(tier)
-    unknown_type = blocks[~blocks["block_type"].isin(allowed)]
-    problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
-                              + f"' is not one of {', '.join(allowed)}"))
+    unknown = ~blocks["block_type"].isin(allowed).to_numpy()
+    if unknown.any():
+        unknown_type = blocks[unknown]
+        problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
+                                  + f"' is not one of {', '.join(allowed)}"))
     return repeated, problems
 
 
-def _members(blocks: pd.DataFrame, store: Store, tier: str,
+def _members(blocks: pd.DataFrame, store: Store, tier: str, index: BlockIndex,
              problems: list[pd.DataFrame]) -> pd.DataFrame:
     """One row per (block, LSOA) it holds; unknown codes and blocks holding no LSOA are added
     to ``problems``."""
-    spine, parts = store.spine, []
+    parts = []
     for block_type in tier_block_types(tier):
-        chosen = blocks[blocks["block_type"] == block_type]
+        chosen = blocks[(blocks["block_type"] == block_type).to_numpy()]
         if chosen.empty:
             continue
-        column = get_generation(store.generation_id).layer(block_type).spine_column
-        lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
-        known = _among(chosen["code"], store.layer(block_type)["code"]
-                       if block_type != "lsoa" else spine[column])
-        problems.append(_problems(chosen[~known], f"unknown {block_type} code "
-                                  + chosen["code"]
-                                  + unknown_code_hints(store, block_type, chosen["code"][~known])))
-        empty = chosen[known & ~_among(chosen["code"], spine[column])]
-        problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no LSOA by "
-                                  "best fit (population 0), so it adds nobody: remove it or "
-                                  "name the LSOAs you mean"))
-        parts.append(chosen.merge(lsoas, on="code", how="left").dropna(subset=["lsoa"]))
+        known, holding, (which, lsoa) = index.lookup(block_type).members(chosen["code"])
+        if not known.all():
+            problems.append(_problems(chosen[~known], f"unknown {block_type} code "
+                                      + chosen["code"] + unknown_code_hints(
+                                          store, block_type, chosen["code"][~known])))
+        if not (holding | ~known).all():
+            empty = chosen[known & ~holding]
+            problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no "
+                                      "LSOA by best fit (population 0), so it adds nobody: "
+                                      "remove it or name the LSOAs you mean"))
+        parts.append(chosen.iloc[which].assign(lsoa=lsoa))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=[*blocks.columns, "lsoa"])
-
-
-def _among(codes: pd.Series, known: pd.Series) -> np.ndarray:
-    """``codes.isin(known)`` by one hash lookup (Series.isin on Arrow strings loops in Python:
-    ~0.4 s per 100,000 codes)."""
-    return pd.Index(known.unique()).get_indexer(codes) >= 0
 
 
 def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from layers import BEST_FIT, MODELLED, get_generation, layers_with
+from services.block_index import BlockIndex
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     BORDER_LAYERS,
@@ -28,7 +29,7 @@ from services.io.store import Store
 from services.overlap import Overlaps, pair_sums
 from services.pieces import Piece, area_pieces
 from services.places import PlaceConfig, load_config, resolve
-from services.vintages import configuration_vintage
+from services.vintages import check_stated_vintage, configuration_vintage
 
 T = TypeVar("T")
 
@@ -58,6 +59,7 @@ class Workspace:
         self.store = store.generation(generation)
         self.generation = get_generation(self.store.generation_id)
         self.overlaps = Overlaps.from_store(self.store)
+        self.block_index = BlockIndex(self.store)
         self._geographies: dict[str, Geography] = {}
         self._configs: dict[str, PlaceConfig] = {}
         self._lock = threading.Lock()
@@ -103,8 +105,8 @@ class Workspace:
 
     def _resolve(self, config: PlaceConfig, icb_code: str | None) -> Geography:
         """A stated vintage that is no generation is refused before its codes are looked up."""
-        configuration_vintage(self.store, config.name, config.blocks, config.vintage)
-        return resolve(config, self.store, icb_code)
+        check_stated_vintage(config.name, config.vintage)
+        return resolve(config, self.store, icb_code, self.block_index)
 
     def configuration_vintage(self, config: PlaceConfig | str) -> dict:
         """Which generation the configuration's codes are of, stated or inferred."""
