@@ -45,7 +45,16 @@ class BlockIndex:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.generation = get_generation(store.generation_id)
+        self.population = store.spine["population"].to_numpy(np.float64)
         self._lookups: dict[str, BlockLookup] = {}
+        self._icbs: tuple[pd.Index, np.ndarray] | None = None
+
+    def icbs(self) -> tuple[pd.Index, np.ndarray]:
+        """(ICB codes sorted, each spine LSOA's position among them)."""
+        if self._icbs is None:
+            at, codes = pd.factorize(self.store.spine["icb_code"], sort=True)
+            self._icbs = pd.Index(codes), at.astype(np.int64)
+        return self._icbs
 
     def lookup(self, block_type: str) -> BlockLookup:
         if block_type not in self._lookups:
