@@ -129,7 +129,13 @@ class Workspace:
     def pairs(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
               sliver: float = DEFAULT_SLIVER, area: bool = True) -> pd.DataFrame:
         """Every overlapping pair with names, shares both ways, Jaccard and class (cached: treat
-        the result as read-only)."""
+        the result as read-only). Population measures only (``area=False``) are served from
+        the full table when it is made (the page's tables make it before the flags ask)."""
+        if not area:
+            try:
+                return self._pairs[(a.key, b.key, threshold, sliver, True)]
+            except KeyError:
+                pass
         def make() -> pd.DataFrame:
             table = self.overlaps.table(a, b, area=area)
             pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver,
@@ -208,7 +214,9 @@ class Workspace:
         return result
 
     def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:
-        return coverage(a_code, a, b, self.overlaps.population)
+        """Cached: the page and the gap and overlap rules ask for the same one."""
+        return self.memo(("coverage", a_code, a.key, b.key),
+                         lambda: coverage(a_code, a, b, self.overlaps.population))
 
     def pieces(self, geography: Geography, codes: pd.Index | None = None) -> dict[str, list[Piece]]:
         """Areas (of ``codes``) in two or more separate pieces → their pieces, each named by
