@@ -49,6 +49,12 @@ DEFAULT_SCHEME = "hwb_within_icb"
 #: file named ``hwb_within_icb`` or ``greater_manchester`` never replaces the real one. Values:
 #: how the dashboard labels each kind.
 SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit"}
+#: The rule of overlapping blocks, said on the Places page (README and docs say the same).
+MOST_SPECIFIC_RULE = (
+    "The most specific block wins: a ward or LSOA listed for one place inside a council or "
+    "HWB area listed for another belongs to the first only (a move, never a double count); "
+    "only blocks of equal rank (LSOA > ward = PCN > council > sub-ICB location = HWB area) "
+    "listed for two places overlap.")
 #: How a resolved configuration of each tier is titled ("Places: Greater Manchester").
 TIER_TITLES = {"icb": "ICBs", "place": "Places", "neighbourhood": "Neighbourhoods"}
 
