@@ -8,9 +8,12 @@ tests/squares.py, answers worked by hand:
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import box
 
+from services.build.adjacency import lsoa_adjacency
 from services.flags import misalignment_flags
 from services.neighbourhoods import PopulationBand, nesting_chain
 from services.pieces import pieces_sentence
@@ -132,3 +135,10 @@ def test_people_in_no_parent_are_named() -> None:
 def test_a_band_must_be_a_range() -> None:
     with pytest.raises(ValueError, match="not a range"):
         PopulationBand(50_000, 30_000)
+
+
+def test_adjacency_is_a_shared_boundary_line_not_a_corner() -> None:
+    squares = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 1, 3, 2),  # corner only
+                             box(2.5, 1.5, 4, 3), box(9, 9, 10, 10)], crs=27700)  # overlap; apart
+    pairs = lsoa_adjacency(gpd.GeoDataFrame(geometry=squares))
+    assert list(zip(pairs["a"], pairs["b"], strict=True)) == [(0, 1), (2, 3)]
