@@ -11,8 +11,8 @@ from ui import editing, text
 view = ui.view()
 icb = ui.icb_code()
 st.title(f"Places in {ui.icb_name(icb)}")
-text.caption("Configuration: {}. " + editing.block_codes_note(), ui.config_label(view.places))
-st.caption(MOST_SPECIFIC_RULE)
+text.caption("Configuration: {}. " + editing.block_codes_note() + " " + MOST_SPECIFIC_RULE,
+             ui.config_label(view.places))
 upload = st.file_uploader(editing.UPLOAD_LABEL, type=["csv", "geojson", "json"],
                           max_upload_size=UPLOAD_MAX_MB, help=editing.UPLOAD_HELP)
 if upload is not None:
