@@ -7,7 +7,8 @@ Places page does: by the most-specific-block rule the ward leaves its own place 
 double count). Timed per move: ``ws.places`` (resolve), ``ws.coterminosity`` against councils
 and HWB areas, the ICB's coverage by place and ``misalignment_flags`` for the ICB (every rule,
 pieces included). The workspace is warm (the published configuration computed once), each move
-is a configuration it has never seen. Median of the 20 moves.
+is a configuration it has never seen. Median of the 20 moves; the CPU time of the same recompute
+(median of 10 further moves) is printed too, as the machine's wall clock counts other jobs.
 
 Baseline, same run, same 20 moves: the same recompute from a cold ``Workspace(store)`` (store
 layers turned into geographies, block lookups, overlap tables and every other cache made again).
@@ -18,6 +19,7 @@ Run: PLACEMAP_MIRROR=../shared/geodata-src .venv/bin/python benchmarks/bench_edi
 from __future__ import annotations
 
 import statistics
+import time
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,7 @@ from services.places import PlaceConfig
 from services.workspace import Workspace
 
 MOVES = 20
+CPU_MOVES = 10  # more moves, never timed before, for the CPU time
 TARGET_S = 0.05
 
 
@@ -69,14 +72,21 @@ def run(store: Store) -> list[str]:
     icb_code = ws.find_icb("Greater Manchester")
     config = ws.config("greater_manchester")
     recompute(ws, config, icb_code)  # warm: the published configuration computed once
-    moves = border_moves(ws, config)
+    moves = border_moves(ws, config, MOVES + CPU_MOVES)
+    moves, others = moves[:MOVES], moves[MOVES:]
     warm = statistics.median(timed(lambda c=c: recompute(ws, c, icb_code)) for c in moves)
+    cpu = []
+    for move in others:  # CPU seconds too: a shared machine's wall clock counts other jobs
+        started = time.process_time()
+        recompute(ws, move, icb_code)
+        cpu.append(time.process_time() - started)
     resolve = statistics.median(timed(lambda c=c: Workspace.places(ws, PlaceConfig(
         c.name + " (again)", c.source, c.blocks.copy()), icb_code)) for c in moves)
     cold = statistics.median(timed(lambda c=c: recompute(Workspace(store), c, icb_code))
                              for c in moves)
     print(f"{store.generation_id}: {len(moves)} moves, e.g. {moves[0].name}; resolve alone "
-          f"(warm, median) {resolve * 1000:.1f} ms")
+          f"(warm, median) {resolve * 1000:.1f} ms; recompute CPU time (median of "
+          f"{len(cpu)} further moves) {statistics.median(cpu) * 1000:.0f} ms")
     verdict = "PASS" if warm < TARGET_S else "FAIL"
     return [f"recompute after one click-edit, GM ({store.generation_id})", f"{warm * 1000:.0f} ms",
             f"< {TARGET_S * 1000:.0f} ms", f"{cold * 1000:.0f} ms", f"{cold / warm:.1f}x",

@@ -228,7 +228,9 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None,
 def _most_specific(block_types: pd.Series, row: np.ndarray, lsoa: np.ndarray,
                    lsoas: int) -> np.ndarray:
     """Which (block, LSOA) pairs are of each LSOA's most specific blocks: one array pass."""
-    rank = block_types.map(BLOCK_SPECIFICITY).fillna(0).to_numpy(np.int64)[row]
+    kinds, names = pd.factorize(block_types)  # a few kinds: no per-row Python mapping
+    rank = np.array([BLOCK_SPECIFICITY.get(name, 0) for name in names], dtype=np.int64)[
+        kinds][row]
     best = np.zeros(lsoas, dtype=np.int64)
     np.maximum.at(best, lsoa, rank)
     return rank == best[lsoa]
