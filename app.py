@@ -5,6 +5,7 @@ import streamlit as st
 from services.io.store import StoreMissingError
 from services.text import inert
 from ui import context as ui
+from ui import frame
 from ui.admission import admitted
 
 st.set_page_config(page_title="Placemap", page_icon=":material/map:", layout="wide")
@@ -37,10 +38,10 @@ page = st.navigation([LANDING, *PAGES.values()],
 if page is LANDING:
     st.switch_page(PAGES["map" if view.icb else "overview"])
 if view.present:
-    ui.presentation_frame()
+    frame.presentation_frame()
 else:
-    ui.sidebar()
-ui.link_problems()
+    frame.sidebar()
+frame.link_problems()
 with admitted():  # a few page runs at a time per server, the rest queued (ui/admission.py)
     page.run()  # pages never call st.stop(): the frame must always finish
-ui.finish_run(page.title)
+frame.finish_run(page.url_path)

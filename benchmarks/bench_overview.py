@@ -3,7 +3,7 @@ baseline measured in the same run.
 
 1. Warm rerun: ``streamlit.testing.v1.AppTest`` on app.py opened with no link (the England
    overview, April 2026, 36 ICBs); one run to warm, then the median of 10 timed ``app.run()``.
-   AppTest cannot render custom components, so ``ui.context.st_folium`` is a stub (as in
+   AppTest cannot render custom components, so ``ui.map_widget.st_folium`` is a stub (as in
    tests/pages); a second row renders the map's HTML in the stub (``fmap.get_root().render()``,
    close to what st_folium serialises).
 2. Baseline: the same table (``england_overview``: places, coterminosity, splits, England's flags
@@ -39,7 +39,7 @@ def _run(app: AppTest) -> None:
 
 def _reruns() -> tuple[float, float, int]:
     """(warm median, warm median with the map's HTML rendered, ICB rows shown)."""
-    from ui import context  # imports streamlit's runtime: only when this measure runs
+    from ui import map_widget  # imports streamlit's runtime: only when this measure runs
 
     render = False
 
@@ -47,7 +47,7 @@ def _reruns() -> tuple[float, float, int]:
         if render:
             fmap.get_root().render()
 
-    context.st_folium = stub
+    map_widget.st_folium = stub
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     _run(app)  # warm: store loaded, the overview table and map features cached
     if not app.title or not app.title[0].value.startswith("England:"):

@@ -66,9 +66,9 @@ def open_page(page: str, icb: str) -> float:
 
 
 def per_view_results_cleared() -> None:
-    from ui import context, tables  # streamlit's runtime: imported once AppTest has set it up
+    from ui import results, tables  # streamlit's runtime: imported once AppTest has set it up
 
-    for cached in (context.rendered_map, context.features, context.flags, tables._comparison,
+    for cached in (results.rendered_map, results.features, results.flags, tables._comparison,
                    tables._coverage):
         cached.clear()
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from services.changes import TITLES
 from ui import context as ui
-from ui import dual_map
+from ui import dual_map, frame
 
 st.title(f"What changed: {dual_map.OLD.label} → {dual_map.NEW.label}")
 scope = dual_map.scope_control()
@@ -15,10 +15,10 @@ st.caption(f"Boundaries as at {result.old.label} (left map) and {result.new.labe
            "compared through the LSOAs, never by joining codes across vintages.")
 dual_map.summary(result)
 dual_map.show(scope, ui.view().basemap)
-for name, frame in result.tables().items():
-    st.subheader(f"{TITLES[name]}, {result.old.label} → {result.new.label} ({len(frame)})")
-    if len(frame):
-        st.dataframe(frame, hide_index=True, width="stretch")
+for name, table in result.tables().items():
+    st.subheader(f"{TITLES[name]}, {result.old.label} → {result.new.label} ({len(table)})")
+    if len(table):
+        st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.caption("None.")
-ui.attribution()
+frame.attribution()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from layers import LAYERS, layers_with
 from ui import context as ui
+from ui import frame
 from ui.tables import class_styled, comparison_for, matrix_styled
 
 MEASURES = """
@@ -30,4 +31,4 @@ for other in layers_with("council"):
     st.dataframe(class_styled(comparison.table), hide_index=True, width="stretch")
     with st.expander("Matrix: population share of each area (rows) in each column"):
         st.dataframe(matrix_styled(comparison.matrix, ui.view().threshold), width="stretch")
-ui.attribution()
+frame.attribution()

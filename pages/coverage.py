@@ -4,6 +4,7 @@ import streamlit as st
 
 from layers import LAYERS, layers_with
 from ui import context as ui
+from ui import frame
 from ui.tables import coverage_bars, coverage_for, subject_codes
 
 st.title(f"Coverage: {ui.icb_name(ui.icb_code())}")
@@ -31,4 +32,4 @@ for other in layers_with("covering") if codes else ():
             f"{LAYERS[other].title} (gap), {cover.double_counted:,} counted twice (overlap). "
             f"Population {cover.population_method}.")
     (st.warning if cover.uncovered or cover.double_counted else st.caption)(note)
-ui.attribution()
+frame.attribution()

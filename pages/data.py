@@ -4,6 +4,7 @@ import streamlit as st
 
 from services.store_summary import report_lines, store_summary
 from ui import context as ui
+from ui import frame
 
 store = ui.workspace().store
 st.title("Geography store")
@@ -14,4 +15,4 @@ st.caption("Population: Census 2021 usual residents, summed over LSOA 2021. 'exa
 st.text("\n".join(report_lines(store)))
 with st.expander("Sources"):
     st.json(store.meta["sources"], expanded=False)
-ui.attribution()
+frame.attribution()

@@ -5,8 +5,9 @@ import streamlit as st
 from services.flags import RULES
 from services.view_state import MAP_LAYERS
 from ui import context as ui
+from ui import frame, results
 
-flags, slivers = ui.current_flags()
+flags, slivers = results.current_flags()
 st.title(f"Flags: {ui.icb_name(ui.icb_code())}")
 st.caption("Population-based rules (Census 2021 over LSOA 2021). Select a row to show it on the "
            "map.")
@@ -30,4 +31,4 @@ st.dataframe(slivers, hide_index=True, width="stretch", column_config={
 with st.expander("Rules"):
     st.table({rule.title: {"severity": rule.severity, "meaning": rule.meaning, "id": rule.id}
               for rule in RULES})
-ui.attribution()
+frame.attribution()

@@ -4,7 +4,7 @@ click an ICB to open its map."""
 import streamlit as st
 
 from ui import context as ui
-from ui import overview
+from ui import frame, overview
 
 ws = ui.workspace()
 table = overview.overview_table()
@@ -15,4 +15,4 @@ st.caption(f"{int(table['high'].gt(0).sum())} of {len(table)} ICBs have a high-s
 overview.legend()
 overview.show_map(table)
 overview.show_table(table)
-ui.attribution()
+frame.attribution()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from placemap_cli import changes, data, drafts, report
+from placemap_cli import changes, data, drafts, maps, report
 from services.io.download import DownloadError
 from services.io.drafts_db import DraftsUnavailable
 
@@ -13,7 +13,7 @@ from services.io.drafts_db import DraftsUnavailable
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="placemap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (data, report, changes, drafts):
+    for module in (data, report, changes, maps, drafts):
         module.register(commands)
     args = parser.parse_args(argv)
     try:

@@ -25,6 +25,8 @@ from services.workspace import Workspace
 CLASS_COLOURS = {"coterminous": "#2a9d8f", "within": "#4895ef", "contains": "#8ecae6",
                  "straddles": "#f77f00", "none": "#adb5bd"}
 SELECTED_COLOUR = "#ffd60a"
+#: Line weight (screen pixels) of the selected area's outline.
+SELECTED_WEIGHT = 6
 #: Leaflet served by this app (see Makefile `assets`), so maps work without internet.
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
@@ -121,7 +123,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
         folium.GeoJson(
             escaped_geojson(frame),
             name=LAYERS[layer_id].title,
-            style_function=_style(layer_id),
+            style_function=feature_style(layer_id),
             highlight_function=lambda _: {"weight": 5},
             tooltip=folium.GeoJsonTooltip(
                 fields=["name", "code", "vintage", "population_text", "class"],
@@ -134,7 +136,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     chosen = [frame for frame in chosen if len(frame)]
     if chosen:
         folium.GeoJson(escaped_geojson(chosen[0]), name="Selected",
-                       style_function=lambda _: {"color": SELECTED_COLOUR, "weight": 6,
+                       style_function=lambda _: {"color": SELECTED_COLOUR,
+                                                 "weight": SELECTED_WEIGHT,
                                                  "fill": False}).add_to(fmap)
     bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
     if bounds is not None and len(bounds):
@@ -153,7 +156,9 @@ def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
     return collection
 
 
-def _style(layer_id: str):
+def feature_style(layer_id: str):
+    """A layer's Leaflet style of one feature (its class and flag): the map's, and the slide
+    map's (services/slide_map.py) translated to matplotlib."""
     layer = LAYERS[layer_id]
 
     def style(feature: dict) -> dict:

@@ -8,7 +8,7 @@ import streamlit as st
 from layers import get_generation
 from services.changes import DEFAULT_FROM, DEFAULT_TO, Changes, changes
 from services.changes_map import ChangeMap, build_dual_map, change_map, geojson_bytes
-from ui import context
+from ui import map_widget
 from ui.shared import shared_workspace
 
 ENGLAND = ""
@@ -55,13 +55,14 @@ def summary(result: Changes) -> None:
 def show(icb_code: str, basemap: bool) -> None:
     """Old ICBs left, new right, changed areas filled on both. Nothing comes back from the maps
     (panning never reruns the page); they follow each other in the browser. Drawn through
-    ``context.st_folium``, the one widget call page tests replace."""
+    ``map_widget.st_folium``, the one widget call page tests replace."""
     drawn = features(icb_code)
     left, right = st.columns(2)
     left.markdown(f"**{drawn.old_label}** (left)")
     right.markdown(f"**{drawn.new_label}** (right)")
-    context.st_folium(build_dual_map(drawn, basemap=basemap), key=f"changes-{icb_code}-{basemap}",
-                      height=560, use_container_width=True, returned_objects=[])
+    map_widget.st_folium(build_dual_map(drawn, basemap=basemap),
+                         key=f"changes-{icb_code}-{basemap}", height=560,
+                         use_container_width=True, returned_objects=[])
     st.caption(f"Orange: {len(drawn.changed):,} areas whose LSOAs changed ICB, one per pair of "
                f"ICBs; outlines: the ICBs of each generation. {geojson_bytes(drawn) / 1e6:.2f} "
                "MB of GeoJSON.")

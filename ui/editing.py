@@ -21,8 +21,9 @@ from services.limits import (
 )
 from services.places import PlaceConfig, config_from_polygons, keep_session_config, session_key
 from services.text import fill
+from ui import configs, results, text
 from ui import context as ui
-from ui import text
+from ui.keys import Key
 from ui.tables import class_styled, coterminosity_for
 
 UPLOAD_LABEL = (f"Upload a configuration (up to {UPLOAD_MAX_MB} MB and {CONFIG_ROWS_MAX:,} "
@@ -34,7 +35,7 @@ UPLOAD_HELP = ("An upload is kept in this session as 'Your upload: <name>', besi
 
 def current_config() -> PlaceConfig:
     name = ui.view().places
-    return ui.custom_configs().get(name) or ui.workspace().config(name)
+    return configs.custom_configs().get(name) or ui.workspace().config(name)
 
 
 def icb_blocks(config: PlaceConfig, icb: str) -> pd.DataFrame:
@@ -54,12 +55,12 @@ def _use(config: PlaceConfig, kind: str) -> None:
     except PlaceFileError as exc:
         _show_problems(exc, fill(f"{{}}: {len(exc.problems):,} row(s) need fixing; nothing was "
                                  "applied.", config.name))
-        st.session_state.pop("last_upload", None)  # keep showing this until the file changes
+        st.session_state.pop(Key.LAST_UPLOAD, None)  # keep showing this until the file changes
         return
     key = session_key(kind, config.name)
-    dropped = keep_session_config(ui.custom_configs(), key, config)
+    dropped = keep_session_config(configs.custom_configs(), key, config)
     if dropped:
-        st.session_state["places_notice"] = (
+        st.session_state[Key.PLACES_NOTICE] = (
             f"A session keeps its {SESSION_CONFIGS_MAX} latest uploads and edits; removed: "
             f"{'; '.join(dropped)}. Upload it again to use it.")
     ui.update(places=key, area="")
@@ -68,7 +69,7 @@ def _use(config: PlaceConfig, kind: str) -> None:
 
 def show_notice() -> None:
     """What the last adoption removed from the session, said once."""
-    notice = st.session_state.pop("places_notice", None)
+    notice = st.session_state.pop(Key.PLACES_NOTICE, None)
     if notice:
         st.info(notice)
 
@@ -93,8 +94,8 @@ def load_upload(upload) -> None:
     """Read an upload once and adopt it. What goes wrong stays on the page, row by row, for as
     long as that file is in the uploader; LSOAs cut by a GeoJSON polygon edge are listed after
     the rerun that adopts it."""
-    if st.session_state.get("last_upload") == upload.file_id:
-        cut = st.session_state.get("upload_cut_lsoas")
+    if st.session_state.get(Key.LAST_UPLOAD) == upload.file_id:
+        cut = st.session_state.get(Key.UPLOAD_CUT_LSOAS)
         if cut is not None and len(cut):
             text.warning(f"{{}}: {len(cut)} LSOAs are cut by a polygon edge; each went wholly "
                          "to the place holding its population-weighted centroid.", upload.name)
@@ -107,8 +108,8 @@ def load_upload(upload) -> None:
         _show_problems(exc, fill(f"{{}}: {len(exc.problems):,} problem(s), nothing loaded; "
                                  "fix these rows and upload the file again.", upload.name))
         return
-    st.session_state["last_upload"] = upload.file_id
-    st.session_state["upload_cut_lsoas"] = cut
+    st.session_state[Key.LAST_UPLOAD] = upload.file_id
+    st.session_state[Key.UPLOAD_CUT_LSOAS] = cut
     _use(config, "upload")
 
 
@@ -140,7 +141,7 @@ def show_alignment() -> None:
         st.markdown(f"**Places vs {LAYERS[other].title}**")
         st.dataframe(class_styled(coterminosity_for("place", other)), hide_index=True,
                      width="stretch")
-    flags, _ = ui.current_flags()
+    flags, _ = results.current_flags()
     st.caption(f"{len(flags)} flags in this ICB: see the Flags page.")
 
 

@@ -6,7 +6,7 @@ dumped, styled and walked for its bounds, then the whole script hashed), paid ag
 new session and every pan. What it sends depends only on the map and the widget key, so the map
 is rendered once by ``st_folium`` itself with its component call captured
 (:func:`render_map`), and each session sends the captured arguments, with its own start
-position, to the same component (:func:`send_map`). Cached with ``st.cache_resource`` (ui/context
+position, to the same component (:func:`send_map`). Cached with ``st.cache_resource`` (ui/results
 .py): shared by every session, treated read-only, never the folium map itself (~10x the
 GeoJSON's size in Python objects).
 """
@@ -17,9 +17,13 @@ import types
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import streamlit as st
 import streamlit_folium
+from streamlit_folium import st_folium  # noqa: F401  (the one folium widget call: tests replace it)
 
-from services.map_view import build_map, geojson_size_bytes
+from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, legend_rows
+from ui import context, frame
+from ui.keys import Key
 
 #: Per session and per call: everything else st_folium sends (its on_change callback included,
 #: which reads the calling session's state) is the same for every session.
@@ -60,3 +64,59 @@ def send_map(rendered: RenderedMap, height: int, center: tuple[float, float] | N
     height and (when the content has just changed) the centre and zoom to start from."""
     return streamlit_folium._component_func(**rendered.arguments, height=height, center=center,
                                             zoom=zoom)
+
+
+def show_map(rendered: RenderedMap, key: str, height: int = 640) -> dict | None:
+    """The one place the map widget is sent (tests replace ``send_map``). Only centre and zoom
+    come back, so a pan or zoom reruns the map fragment alone, never the whole page."""
+    return send_map(rendered, height, **_start_position(key))
+
+
+def _start_position(key: str) -> dict:
+    """Centre and zoom for a map whose content has just changed, then the same values for as
+    long as the content stays the same. streamlit-folium moves the map whenever these arguments
+    change, so feeding back the position the map has just reported (one step late) makes it
+    jump between the last two positions for ever."""
+    v = context.view()
+    content = (key, v.with_(lat=None, lon=None, zoom=None), context.places().key)
+    started = st.session_state.get(Key.MAP_START)
+    arriving = st.session_state.get(Key.LAST_PAGE) != "map"  # a new map widget: start afresh
+    if started is None or started[0] != content or arriving:
+        position = {}
+        if v.lat is not None and v.lon is not None and v.zoom is not None:
+            position = {"center": (v.lat, v.lon), "zoom": v.zoom}
+        started = st.session_state[Key.MAP_START] = (content, position)
+    return started[1]
+
+
+def remember_map_position(state: dict | None) -> None:
+    """Keep the map's centre and zoom in the view and the link. Called by the map fragment on
+    every run, full or partial, because a fragment may only refill the sidebar's share box on
+    its own reruns if it also writes it during full runs."""
+    if state and state.get("center") and state.get("zoom") is not None:
+        _remember(state)
+    frame.show_share_link()
+
+
+def _remember(state: dict) -> None:
+    lat = round(float(state["center"]["lat"]), 5)
+    lon = round(float(state["center"]["lng"]), 5)
+    zoom = int(state["zoom"])
+    v = context.view()
+    if (lat, lon, zoom) != (v.lat, v.lon, v.zoom) and 49 <= lat <= 56.5 and -7 <= lon <= 2.5:
+        context.update(lat=lat, lon=lon, zoom=zoom)
+        context.sync_url()
+
+
+def legend(layer_ids: tuple[str, ...]) -> None:
+    selected = [("Selected", SELECTED_COLOUR, 6)] if context.view().area else []
+    rows = legend_rows(layer_ids) + selected
+    items = " &nbsp; ".join(
+        f"<span style='border-bottom:{max(weight, 1.5):.0f}px solid {colour};padding:0 4px'>"
+        f"{title}</span>" for title, colour, weight in rows)
+    st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
+    if "place" in layer_ids:
+        st.caption("Place fill: green coterminous with one HWB area, blue within one, light blue "
+                   "a union of whole HWB areas, orange straddles. Dashed outline: flagged.")
+    elif not layer_ids:
+        st.info("No layer is switched on: choose layers in the sidebar.")

@@ -9,7 +9,8 @@ import streamlit as st
 from services.overview import england_overview, overview_key
 from services.overview_map import MEASURE, legend_rows, overview_features, overview_map
 from services.places import DEFAULT_SCHEME
-from ui import context
+from ui import context, map_widget
+from ui.keys import Key
 
 #: Table columns shown, with plain-English headers and the formula in the help.
 _COLUMNS = {
@@ -50,9 +51,10 @@ def show_map(table: pd.DataFrame) -> None:
     ws, v = context.workspace(), context.view()
     key = overview_key(ws.places(DEFAULT_SCHEME), v.threshold, v.sliver)
     fmap = overview_map(overview_features(ws, table, key), basemap=v.basemap)
-    # context.st_folium, looked up at call time, is the one map widget (tests replace it).
-    state = context.st_folium(fmap, key=f"overview-{ws.generation.id}-{v.basemap}", height=560,
-                              use_container_width=True, returned_objects=["last_active_drawing"])
+    # map_widget.st_folium, looked up at call time, is the one map widget (tests replace it).
+    state = map_widget.st_folium(fmap, key=f"overview-{ws.generation.id}-{v.basemap}",
+                                 height=560, use_container_width=True,
+                                 returned_objects=["last_active_drawing"])
     clicked = ((state or {}).get("last_active_drawing") or {}).get("properties") or {}
     if clicked.get("code") in set(table["icb_code"]):
         open_icb(clicked["code"])
@@ -85,5 +87,5 @@ def show_table(table: pd.DataFrame) -> None:
 def open_icb(code: str) -> None:
     """That ICB's Map page, fitted to the ICB."""
     context.update(icb=code, area="", lat=None, lon=None, zoom=None)
-    st.session_state.pop("map_start", None)
+    st.session_state.pop(Key.MAP_START, None)
     st.switch_page("pages/map.py")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from services.io.store_check import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+READ_THREADS = 4
 
 
 def store_path() -> Path:
@@ -103,7 +105,9 @@ class Store:
 
 
 def load_store(path: Path | None = None) -> Store:
-    """Load and check the store; any fault raises :class:`StoreMissingError` saying to rebuild."""
+    """Load and check the store; any fault raises :class:`StoreMissingError` saying to rebuild.
+    Files are read by a few threads (Parquet decoding and WKB parsing release the GIL), so a
+    cold server start waits for the slowest files, not their sum."""
     path = Path(path) if path else store_path()
     folder = _folder(path)
     meta = read_meta(folder, path)
@@ -112,11 +116,14 @@ def load_store(path: Path | None = None) -> Store:
         check_spine(path, store.spine, meta)
         store.adjacency = pd.read_parquet(folder / ADJACENCY_FILE)
         check_adjacency(path, store.adjacency, meta, len(store.spine))
-        for layer_id in meta["layers"]:
-            layer = gpd.read_parquet(folder / f"{layer_id}.parquet")
-            map_layer = gpd.read_parquet(folder / f"{layer_id}{MAP_SUFFIX}")
-            check_layer(path, layer_id, layer, map_layer, meta, store.spine)
-            store.layers[layer_id], store.map_layers[layer_id] = layer, map_layer
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            read = {layer_id: (pool.submit(gpd.read_parquet, folder / f"{layer_id}.parquet"),
+                               pool.submit(gpd.read_parquet, folder / f"{layer_id}{MAP_SUFFIX}"))
+                    for layer_id in meta["layers"]}
+            for layer_id, (layer, map_layer) in read.items():
+                layer, map_layer = layer.result(), map_layer.result()
+                check_layer(path, layer_id, layer, map_layer, meta, store.spine)
+                store.layers[layer_id], store.map_layers[layer_id] = layer, map_layer
     except READ_ERRORS as exc:
         if isinstance(exc, StoreMissingError):
             raise

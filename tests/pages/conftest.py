@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from ui import context
+from ui import map_widget
 
 
 @pytest.fixture
 def maps(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> list:
     monkeypatch.setenv("PLACEMAP_STORE", str(store_dir))
     drawn: list = []
-    monkeypatch.setattr(context, "st_folium", lambda fmap, **kwargs: drawn.append(
+    monkeypatch.setattr(map_widget, "st_folium", lambda fmap, **kwargs: drawn.append(
         (fmap, kwargs)))
-    monkeypatch.setattr(context, "send_map", lambda rendered, height, **position: drawn.append(
+    monkeypatch.setattr(map_widget, "send_map", lambda rendered, height, **position: drawn.append(
         (rendered, {"height": height, **position})))
     return drawn

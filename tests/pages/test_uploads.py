@@ -17,7 +17,7 @@ from services.io.place_files import HEADER
 from services.limits import SESSION_CONFIGS_MAX
 from services.places import PlaceConfig
 from services.text import inert
-from ui import context
+from ui import map_widget
 
 pytestmark = pytest.mark.mirror
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ BOLTON_ROWS = b"place,block_type,code\nBolton only,lad,E08000001\n"
 @pytest.fixture
 def places_page(monkeypatch: pytest.MonkeyPatch, store_dir: Path) -> AppTest:
     monkeypatch.setenv("PLACEMAP_STORE", str(store_dir))
-    monkeypatch.setattr(context, "st_folium", lambda fmap, **kwargs: None)
+    monkeypatch.setattr(map_widget, "st_folium", lambda fmap, **kwargs: None)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     app.query_params["icb"] = GM
     app.run()

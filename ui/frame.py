@@ -1,0 +1,136 @@
+"""The frame around every page: the sidebar (find, ICB, places, layers, thresholds, map options,
+share box), presentation mode, the link's problems and the closing attribution."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers import GENERATIONS, LATEST, LAYERS
+from services.coterminosity import DEFAULT_SLIVER
+from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState
+from services.vintages import successors
+from services.workspace import Workspace
+from ui import context, text
+from ui.configs import config_label, config_names
+from ui.keys import Key
+from ui.shared import shared_attribution
+
+
+def link_problems() -> None:
+    """What could not be restored from the link this session was opened with."""
+    problems = st.session_state.get(Key.LINK_PROBLEMS, [])
+    if problems:  # one warning, each problem already inert (services.text.fill)
+        text.warning("The link was not used in full:\n" + "".join(f"\n- {problem}."
+                                                                for problem in problems))
+
+
+def finish_run(page_id: str) -> None:
+    """After every page: the link holds the view, the share box shows it, and the map knows
+    whether its next run is a return to it (see :func:`_start_position`)."""
+    context.sync_url()
+    show_share_link()
+    st.session_state[Key.LAST_PAGE] = page_id
+
+
+def presentation_frame() -> None:
+    """Presentation mode on every page: no sidebar, and one way back."""
+    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
+                "{display:none}</style>", unsafe_allow_html=True)
+    if st.button("Exit presentation mode", icon=":material/close_fullscreen:"):
+        context.update(present=False)
+        st.rerun()
+
+
+def attribution() -> None:
+    """Every page ends with the vintage of what it showed and the data's attribution."""
+    st.caption(_vintages(context.workspace()))
+    st.caption(shared_attribution())
+
+
+def sidebar() -> None:
+    """The one sidebar: find, ICB, places, layers, thresholds, map options, share, data."""
+    ws, v = context.workspace(), context.view()
+    with st.sidebar:
+        _boundaries_as_at(v)
+        _find(ws)
+        icbs = ws.store.layer("icb").sort_values("name")
+        codes = icbs["code"].tolist()
+        chosen = st.selectbox("ICB", codes, index=codes.index(context.icb_code()),
+                              format_func=dict(zip(icbs["code"], icbs["name"], strict=True)).get)
+        changes: dict = {}
+        if chosen != v.icb:
+            changes.update(icb=chosen, area="", lat=None, lon=None, zoom=None)
+        names = config_names()
+        labels = {name: config_label(name) for name in names}  # read the session now
+        name = st.selectbox("Places", names, index=names.index(v.places) if v.places in names
+                            else 0, format_func=labels.__getitem__)
+        if name != v.places:
+            changes.update(places=name, area="")
+        available = [i for i in MAP_LAYERS if ws.has(i)]
+        layers = st.multiselect("Layers", available, default=[i for i in v.layers
+                                                              if i in available],
+                                format_func=lambda i: LAYERS[i].title)
+        threshold = st.slider("Coterminous when both population shares ≥", *THRESHOLD_RANGE,
+                              v.threshold, 0.005, format="%.3f")
+        sliver = st.slider("Sliver below (share of the smaller area)", *SLIVER_RANGE, v.sliver,
+                           0.001, format="%.3f", help=f"Default {DEFAULT_SLIVER}")
+        basemap = st.toggle("Basemap", v.basemap, help="Off for offline rooms")
+        present = st.toggle("Presentation mode", v.present)
+        settings = {"layers": tuple(layers), "threshold": threshold, "sliver": sliver,
+                    "basemap": basemap, "present": present}
+        changes.update({key: value for key, value in settings.items()
+                        if getattr(v, key) != value})
+        if changes:  # rerun at once, so the page and the frame never show the old view
+            context.update(**changes)
+            st.rerun()
+        st.session_state[Key.SHARE_SLOT] = st.empty()
+        st.caption(_vintages(ws))
+
+
+def _boundaries_as_at(v: ViewState) -> None:
+    """The generation choice. Switching keeps the map where it is and the ICB that holds most of
+    the current ICB's people in the other generation (Frimley → its largest receiver)."""
+    labels = {g.id: g.label + (" (current)" if g.id == LATEST else "")
+              for g in GENERATIONS.values()}
+    chosen = st.selectbox("Boundaries as at", list(labels), index=list(labels).index(v.vintage),
+                          format_func=labels.get,
+                          help="Codes are never joined across generations: each is compared "
+                               "through the LSOA 2021 population spine.")
+    if chosen != v.vintage:
+        icb = successors(context.workspace().store, "icb", v.vintage, chosen).get(v.icb, "")
+        context.update(vintage=chosen, icb=icb, area="")
+        st.rerun()
+
+
+def show_share_link() -> None:
+    """Fill the sidebar's share box with the view as it is now: called after the page has run
+    and from the map fragment after a pan, so the copied link is never a step behind."""
+    slot = st.session_state.get(Key.SHARE_SLOT)
+    if slot is None or context.view().present:
+        return
+    with slot.container():
+        st.markdown("**Share this view**")
+        st.code(context.share_link(), language=None, wrap_lines=True)
+
+
+def _find(ws: Workspace) -> None:
+    query = st.text_input("Find a council, ward, place or PCN", placeholder="e.g. Craven")
+    if not query:
+        return
+    hits = ws.search(query, context.places())
+    if hits.empty:
+        st.caption(f"No match among the councils, wards, places or PCNs as at "
+                   f"{ws.generation.label}.")
+        return
+    labels = [f"{r.name} ({LAYERS[r.layer].title}, {r.code})" for r in hits.itertuples()]
+    pick = st.selectbox("Matches", range(len(hits)), format_func=labels.__getitem__)
+    if st.button("Show on map"):
+        hit = hits.iloc[pick]
+        context.show_on_map(hit["layer"], hit["code"], icb=hit["icb_code"])
+
+
+def _vintages(ws: Workspace) -> str:
+    parts = [f"{layer.title}: {layer.vintage.label}" for layer in ws.generation.stored_layers()
+             if ws.has(layer.id)]
+    return (f"Boundaries as at {ws.generation.label}. " + "; ".join(parts)
+            + f". Store built {ws.store.meta['built_at']}.")

@@ -1,0 +1,49 @@
+"""Results per view, shared by every session and never copied (``st.cache_resource``), so each
+is computed once per server: treat them as read-only."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from services.flags import misalignment_flags
+from services.geography import Geography
+from services.map_view import map_features
+from ui import context
+from ui.map_widget import RenderedMap, render_map
+
+
+@st.cache_resource(show_spinner="Checking alignment…", max_entries=64)
+def flags(_places: Geography, places_key: str, icb: str, threshold: float,
+          sliver: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return misalignment_flags(context.workspace(), _places, icb, threshold=threshold, sliver=sliver)
+
+
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=64)
+def features(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
+             threshold: float, sliver: float) -> dict[str, gpd.GeoDataFrame]:
+    flagged = frozenset(flags(_places, places_key, icb, threshold, sliver)[0]["code"])
+    return map_features(context.workspace(), icb, _places, layers, flagged, threshold=threshold,
+                        sliver=sliver)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
+def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
+                 threshold: float, sliver: float, selected: str, basemap: bool,
+                 key: str) -> RenderedMap:
+    """The map as the widget sends it, drawn once per server (ui/map_widget.py)."""
+    drawn = features(_places, places_key, icb, layers, threshold, sliver)
+    return render_map(drawn, selected=selected, basemap=basemap, key=key,
+                      returned_objects=["center", "zoom"])
+
+
+def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
+    v, geography = context.view(), context.places()
+    return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver)
+
+
+def current_map(key: str) -> RenderedMap:
+    v, geography = context.view(), context.places()
+    return rendered_map(geography, geography.key, context.icb_code(), v.layers, v.threshold,
+                        v.sliver, v.area, v.basemap, key)
