@@ -10,6 +10,7 @@ import pytest
 from services.flags import misalignment_flags
 from services.io.store import Store
 from services.places import PlaceConfig
+from services.report import icb_report
 from services.workspace import Workspace
 
 pytestmark = pytest.mark.mirror
@@ -66,3 +67,23 @@ def test_islands_are_pieces(store_2026: Store) -> None:
     assert pieces[cornwall][1].population == 2055
     island = pieces[hampshire][1]  # the Isle of Wight, after the mainland
     assert 130_000 < island.population < 150_000
+
+
+def test_neighbourhoods_of_greater_manchester_pcns(store_2026: Store) -> None:
+    """Every GM PCN a neighbourhood: all of the ICB's people are in one, each place's people
+    are accounted for, and the rules run at real scale."""
+    ws = Workspace(store_2026)
+    icb = ws.find_icb("Greater Manchester")
+    pcns = ws.codes_in_icb(ws.geography("pcn"), icb)
+    hoods = PlaceConfig("GM PCNs", "test", pd.DataFrame({
+        "neighbourhood": [f"N {code}" for code in pcns], "block_type": "pcn", "code": pcns}),
+        tier="neighbourhood")
+    report = icb_report(ws, icb, "greater_manchester", neighbourhoods=hoods)
+    section = report["neighbourhoods"]
+    assert len(section["areas"]) == len(pcns)
+    for place in section["coverage_by_place"]:
+        assert sum(r["population"] for r in place["rows"]) - place["double_counted"] \
+            + place["uncovered"] == place["population"]
+    rules = {flag["rule"] for flag in report["flags"]}
+    assert "neighbourhoods_overlap" not in rules  # PCN footprints do not overlap
+    assert "neighbourhood_outside_band" in rules  # PCNs are not all 30,000-50,000 people
