@@ -59,6 +59,11 @@ class Layer:
     draw_rank: int | None = None
     #: What the layer is used for (see :data:`ROLES`), so no page or module lists layers again.
     roles: frozenset[str] = frozenset()
+    #: As a building block, how specific it is (higher: smaller): an LSOA a more specific block
+    #: of one area holds belongs to that area only (:func:`services.places.resolve`); None: not
+    #: a block. Blocks of different hierarchies and about the same size, neither nesting in the
+    #: other, rank equal (ward = PCN; sub-ICB location = HWB area), so they overlap, never win.
+    specificity: int | None = None
 
     def vintage(self, vintage_id: str) -> Vintage:
         for vintage in self.vintages:
@@ -133,7 +138,7 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
     Layer("sub_icb", "Sub-ICB location", "icb", "#457b9d", 2.5, (
         Vintage("2024", "April 2024", "SICBL24CD", "SICBL24NM"),
         Vintage("2026", "April 2026", "SICBL26CD", "SICBL26NM")), draw_rank=6,
-          roles=frozenset({"block", "search", "examined"})),
+          roles=frozenset({"block", "search", "examined"}), specificity=1),
     Layer("place", "Place", "icb", "#c2187a", 3.0, (
         Vintage("configuration", "configuration", "place", "place",
                 note="No official boundary: a place configuration (scheme, published file or "
@@ -145,7 +150,8 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
         Vintage("2025", "2025", "LAD25CD", "LAD25NM",
                 note="LAD25 recodes Barnsley (E08000038) and Sheffield (E08000039).")),
           draw_rank=4,
-          roles=frozenset({"block", "search", "council", "examined", "covered", "covering"})),
+          roles=frozenset({"block", "search", "council", "examined", "covered", "covering"}),
+          specificity=2),
     Layer("hwb", "Upper-tier council / HWB area", "region", "#e63946", 3.0, (
         Vintage("2024", "2024", "UTLA23CD", "UTLA23NM",
                 note="Upper tier from the LTLA23→UTLA23 lookup; LAD23 codes equal LAD24 codes "
@@ -154,13 +160,13 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
                 note="Single-tier councils (E06, E08, E09) are their own upper tier; two-tier "
                      "districts (E07) keep their county from the LTLA23→UTLA23 lookup (checked "
                      "at build to cover every LAD25).")), draw_rank=5,
-          roles=frozenset({"block", "search", "council", "covered", "covering"})),
+          roles=frozenset({"block", "search", "council", "covered", "covering"}), specificity=1),
     Layer("pcn", "Primary care network (PCN)", "sub_icb", "#6a4c93", 1.5, (
         Vintage("2023-01", "January 2023", "PCN Code", "PCN Name", population_method=MODELLED,
                 note=_PCN_NOTE + " ePCN January 2023."),
         Vintage("2026-08", "August 2026", "PCN_CODE", "PCN_NAME", population_method=MODELLED,
                 note=_PCN_NOTE + " Membership and list sizes of August 2026.")), draw_rank=2,
-          roles=frozenset({"search", "examined", "covered", "covering"})),
+          roles=frozenset({"search", "examined", "covered", "covering"}), specificity=3),
     Layer("ward", "Electoral ward", "lad", "#2a9d8f", 1.0, (
         Vintage("2022", "December 2022", "WD22CD", "WD22NM", lsoa_built=False,
                 population_method=BEST_FIT,
@@ -171,10 +177,10 @@ LAYERS: dict[str, Layer] = {layer.id: layer for layer in (
                 note="No 2025 ward polygons are published offline: a 2025 ward is drawn as the "
                      "union of its ONS best-fit LSOAs (an approximation of the real ward).")),
           draw_rank=1,
-          roles=frozenset({"block", "search", "covering"})),
+          roles=frozenset({"block", "search", "covering"}), specificity=3),
     Layer("lsoa", "LSOA 2021", "lad", "#999999", 0.5, (
         Vintage("2021", "2021", "LSOA21CD", "LSOA21NM"),),
-          roles=frozenset({"block"})),
+          roles=frozenset({"block"}), specificity=4),
 )}
 
 
@@ -224,6 +230,11 @@ GENERATIONS: dict[str, Generation] = {generation.id: generation for generation i
         "place": "configuration", "lad": "2024", "ward": "2022", "lsoa": "2021"},
         note="42 ICBs; councils of 2024, wards of December 2022."),
 )}
+#: Building block → its specificity rank, most specific highest: LSOA 4, ward = PCN 3, council
+#: (LAD) 2, sub-ICB location = HWB area 1 (councils nest in both; the two, former CCGs and
+#: upper-tier councils, are of about one size and neither nests in the other).
+BLOCK_SPECIFICITY: dict[str, int] = {layer.id: layer.specificity for layer in LAYERS.values()
+                                     if layer.specificity is not None}
 #: Layers offered on the map, bottom to top: filled places underneath (a fill on top would take
 #: every hover), the finest lines next, the ICB and region outlines on top.
 MAP_ORDER: tuple[str, ...] = tuple(sorted(

@@ -4,13 +4,15 @@ import streamlit as st
 
 from services.io.place_files import BLOCK_TYPES, place_csv_text
 from services.limits import UPLOAD_MAX_MB
+from services.places import MOST_SPECIFIC_RULE
 from ui import configs, editing, frame, text
 from ui import context as ui
 
 view = ui.view()
 icb = ui.icb_code()
 st.title(f"Places in {ui.icb_name(icb)}")
-text.caption("Configuration: {}. " + editing.block_codes_note(), configs.config_label(view.places))
+text.caption("Configuration: {}. " + editing.block_codes_note() + " " + MOST_SPECIFIC_RULE,
+             configs.config_label(view.places))
 upload = st.file_uploader(editing.UPLOAD_LABEL, type=["csv", "geojson", "json"],
                           max_upload_size=UPLOAD_MAX_MB, help=editing.UPLOAD_HELP)
 if upload is not None:

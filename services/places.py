@@ -21,15 +21,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers import get_generation
+from layers import BLOCK_SPECIFICITY, get_generation
+from services.block_index import BlockIndex
+from services.drafts import is_draft_ref
 from services.geography import Geography, lsoa_geometry_union
+from services.io.drafts_db import load_draft_config
 from services.io.place_files import (
-    BLOCK_TYPES,
     HEADER,
     PlaceFileError,
     problems_frame,
     published_configurations,
     read_place_csv,
+    tier_block_types,
     too_many_rows,
 )
 from services.io.store import Store
@@ -46,22 +49,33 @@ DEFAULT_SCHEME = "hwb_within_icb"
 #: file named ``hwb_within_icb`` or ``greater_manchester`` never replaces the real one. Values:
 #: how the dashboard labels each kind.
 SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit"}
+#: The rule of overlapping blocks, said on the Places page (README and docs say the same).
+MOST_SPECIFIC_RULE = (
+    "The most specific block wins: a ward or LSOA listed for one place inside a council or "
+    "HWB area listed for another belongs to the first only (a move, never a double count); "
+    "only blocks of equal rank (LSOA > ward = PCN > council > sub-ICB location = HWB area) "
+    "listed for two places overlap.")
+#: How a resolved configuration of each tier is titled ("Places: Greater Manchester").
+TIER_TITLES = {"icb": "ICBs", "place": "Places", "neighbourhood": "Neighbourhoods"}
 
 
 @dataclass(frozen=True)
 class PlaceConfig:
-    """A named configuration; ``blocks`` has columns place, block_type, code (and ``line`` when
-    read from a file)."""
+    """A named configuration; ``blocks`` has columns ``<tier>`` (place), block_type, code (and
+    ``line`` when read from a file)."""
 
     name: str
     source: str
     blocks: pd.DataFrame
     #: The generation whose codes the file says it uses (``# vintage: 2024``), if it says.
     vintage: str | None = None
+    #: What its areas are (the first CSV column, and the name of ``blocks``' first column):
+    #: places, or neighbourhoods within places (:data:`services.drafts.TIER_BLOCK_TYPES`).
+    tier: str = "place"
 
     @property
     def place_count(self) -> int:
-        return self.blocks["place"].nunique()
+        return self.blocks[self.tier].nunique()
 
     def facts(self) -> dict[str, str]:
         return {"name": self.name, "source": self.source,
@@ -125,125 +139,188 @@ def scheme_config(store: Store, scheme: str = DEFAULT_SCHEME) -> PlaceConfig:
     return PlaceConfig(SCHEMES[scheme], "built-in scheme", blocks)
 
 
-def load_config(store: Store, name: str, *, files: bool = False) -> PlaceConfig:
-    """A scheme id, a published configuration (file stem in geodata/places) or, only when
-    ``files`` is true (the CLI), a CSV path: a name arriving in a shared link must never make the
-    server read an arbitrary file."""
-    if name in SCHEMES:
+def load_config(store: Store, name: str, *, files: bool = False,
+                tier: str = "place") -> PlaceConfig:
+    """A saved draft (``draft:<id>``, of this ``tier`` and of the store's generation), a scheme
+    id, a published configuration (file stem in geodata/places) or, only when ``files`` is true
+    (the CLI), a CSV path: a name arriving in a shared link must never make the server read an
+    arbitrary file."""
+    if is_draft_ref(name):
+        return _draft(store, name, tier)
+    if tier == "place" and name in SCHEMES:
         return scheme_config(store, name)
-    published = published_configurations()
+    published = published_configurations() if tier == "place" else {}
     path = published.get(name)
     if path is None:
-        known = ", ".join([*SCHEMES, *published])
+        known = ", ".join([*SCHEMES, *published]) if tier == "place" else "draft:<id>"
         if not files:
-            raise KeyError(f"No place configuration {name!r}: choose one of {known}, or upload "
+            raise KeyError(f"No {tier} configuration {name!r}: choose one of {known}, or upload "
                            "a CSV on the Places page.")
         path = Path(name)
         if not path.is_file():
-            raise KeyError(f"No place configuration {name!r}: give a CSV file or one of {known}.")
-    facts, blocks = read_place_csv(path)
+            raise KeyError(f"No {tier} configuration {name!r}: give a CSV file or one of "
+                           f"{known}.")
+    facts, blocks = read_place_csv(path, tier=tier)
     return PlaceConfig(facts.get("name", path.stem), facts.get("source", str(path)), blocks,
-                       facts.get("vintage"))
+                       facts.get("vintage"), tier)
 
 
-def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> Geography:
-    """The configuration as a geography over the spine, or :class:`PlaceFileError` listing every
-    unknown code, block wholly outside its place's ICB and block named twice. Linear in the rows
-    (repeated blocks are grouped, never rescanned): 100,000 rows take well under 2 s."""
-    spine = store.spine
+def _draft(store: Store, ref: str, tier: str) -> PlaceConfig:
+    """A saved draft as a configuration; a draft of another tier or generation is refused."""
+    draft = load_draft_config(ref, vintage=store.generation_id)
+    if draft.tier != tier:
+        raise ValueError(f"draft {draft.draft_id} ({draft.name!r}) is a {draft.tier} draft, not "
+                         f"a {tier} draft: give it where {draft.tier} configurations are taken")
+    return PlaceConfig(draft.name, draft.source, draft.blocks, draft.vintage, tier)
+
+
+def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None,
+            index: BlockIndex | None = None) -> Geography:
+    """The configuration's areas (places, neighbourhoods: its ``tier``) as a geography over the
+    spine, or :class:`PlaceFileError` listing every unknown code, block wholly outside its area's
+    ICB and block named twice. **The most specific block wins** (:data:`BLOCK_SPECIFICITY`): an
+    LSOA that blocks of two areas hold belongs only to the area of the more specific block (a
+    ward of B inside a council of A is B's: a move, never a double count); only blocks of equal
+    specificity make an overlap. Linear in the rows (repeated blocks are grouped, never
+    rescanned, the winner per LSOA is one array pass): 100,000 rows take well under 2 s.
+    ``index``: the store's block lookups, kept by the caller across calls (made here if not)."""
+    index = index or BlockIndex(store)
     blocks = _numbered(config)
-    repeated, problems = _repeats(blocks)
-    members = _members(blocks[~repeated], store, problems)
-    members["lsoa"] = members["lsoa"].astype(np.int64)
-    members["icb_code"] = spine["icb_code"].to_numpy()[members["lsoa"].to_numpy()]
-    members["population"] = spine["population"].to_numpy()[members["lsoa"].to_numpy()]
-    place_icb = _place_icbs(members, icb_code)
-    members["place_icb"] = members["place"].map(place_icb)
-    inside = members["icb_code"] == members["place_icb"]
-    block_inside = inside.groupby(members["row"]).any()
-    outside = blocks.iloc[block_inside.index[~block_inside.to_numpy()]]
-    problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
-                              + " lies wholly outside " + outside["place"] + "'s ICB "
-                              + outside["place"].map(place_icb).astype(str)))
+    repeated, problems = _repeats(blocks, config.tier)
+    row, lsoa = _members(blocks, ~repeated, store, config.tier, index, problems)
+    area_of_block, names = pd.factorize(blocks["area"], sort=True)
+    area = area_of_block[row]
+    keep = _most_specific(blocks["block_type"], row, lsoa, len(store.spine))
+    icbs, icb_at = index.icbs()
+    wanted = None if icb_code is None else int(icbs.get_indexer([icb_code])[0]) % (len(icbs) + 1)
+    icb_names = np.append(icbs.to_numpy(dtype=object), icb_code)  # position -1: none / unknown
+    area_icb = _area_icbs(area[keep], lsoa[keep], icb_at, index.population, len(names), wanted)
+    fallback = _area_icbs(area, lsoa, icb_at, index.population, len(names), wanted)
+    area_icb = np.where(area_icb >= 0, area_icb, fallback)  # areas all taken by others
+    inside = np.bincount(row, weights=icb_at[lsoa] == area_icb[area], minlength=len(blocks))
+    held = np.bincount(row, minlength=len(blocks)) > 0
+    outside = blocks[held & (inside == 0)]
+    if len(outside):
+        icb_text = icb_names[area_icb[area_of_block[held & (inside == 0)]]].astype(str)
+        problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
+                                  + " lies wholly outside " + outside["area"] + "'s ICB "
+                                  + icb_text))
     problems = pd.concat([frame for frame in problems if len(frame)] or [problems_frame([])],
                          ignore_index=True)
     if len(problems):
         raise PlaceFileError(config.name, problems.sort_values("line", kind="stable"))
-    membership = (members[["lsoa", "place"]].rename(columns={"place": "code"})
-                  .drop_duplicates().sort_values(["code", "lsoa"], ignore_index=True))
-    areas = _place_areas(members, place_icb)
+    pairs = np.unique(area[keep].astype(np.int64) * len(store.spine) + lsoa[keep])
+    member_area, member_lsoa = pairs // len(store.spine), pairs % len(store.spine)
+    membership = pd.DataFrame({"lsoa": member_lsoa,
+                               "code": names.to_numpy(dtype=object)[member_area]})
+    areas = _place_areas(names, member_area, index.population[member_lsoa],
+                         icb_names[area_icb],
+                         _block_labels(blocks[held], config.tier))
     vintages = sorted({_block_vintage(store, t) for t in blocks["block_type"]})
     return Geography(
-        id="place", title=f"Places: {config.name}", vintage=" + ".join(vintages),
-        lsoa_built=True, membership=membership, areas=areas,
+        id=config.tier, title=f"{TIER_TITLES[config.tier]}: {config.name}",
+        vintage=" + ".join(vintages), lsoa_built=True, membership=membership, areas=areas,
         geometry_factory=lambda: lsoa_geometry_union(store, membership),
         generation=store.view_id,
     )
 
 
+def _most_specific(block_types: pd.Series, row: np.ndarray, lsoa: np.ndarray,
+                   lsoas: int) -> np.ndarray:
+    """Which (block, LSOA) pairs are of each LSOA's most specific blocks: one array pass."""
+    kinds, names = pd.factorize(block_types)  # a few kinds: no per-row Python mapping
+    rank = np.array([BLOCK_SPECIFICITY.get(name, 0) for name in names], dtype=np.int64)[
+        kinds][row]
+    best = np.zeros(lsoas, dtype=np.int64)
+    np.maximum.at(best, lsoa, rank)
+    return rank == best[lsoa]
+
+
+def _area_icbs(area: np.ndarray, lsoa: np.ndarray, icb_at: np.ndarray, population: np.ndarray,
+               areas: int, wanted: int | None) -> np.ndarray:
+    """Each area's ICB position: ``wanted`` when the caller names one (one past the last when
+    no LSOA has it), else the ICB holding most of its people (ties: the smaller code; -1:
+    none)."""
+    if wanted is not None or not len(area):
+        return np.full(areas, -1 if wanted is None else wanted, dtype=np.int64)
+    pairs = np.unique(area.astype(np.int64) * len(population) + lsoa)
+    pair_area, pair_lsoa = pairs // len(population), pairs % len(population)
+    icbs = icb_at.max() + 1
+    keys, people = np.unique(pair_area * icbs + icb_at[pair_lsoa], return_inverse=True)
+    sums = np.bincount(people, weights=population[pair_lsoa])
+    order = np.lexsort((keys % icbs, -sums, keys // icbs))
+    first = order[np.r_[True, np.diff((keys // icbs)[order]) != 0]]
+    chosen = np.full(areas, -1, dtype=np.int64)
+    chosen[keys[first] // icbs] = keys[first] % icbs
+    return chosen
+
+
 def _numbered(config: PlaceConfig) -> pd.DataFrame:
-    """The blocks with their file ``line`` (as in a CSV when none is given) and ``row``
-    position; none, or more than the row limit, is an error."""
+    """The blocks with their area under ``area``, their file ``line`` (as in a CSV when none is
+    given) and ``row`` position; none, or more than the row limit, is an error."""
     if config.blocks.empty:
         raise PlaceFileError(config.name, problems_frame([{
-            "line": None, "problem": "the configuration has no building blocks: add at least one "
-            "row place,block_type,code (e.g. Bolton,lad,E08000001)"}]))
+            "line": None, "problem": f"the configuration has no building blocks: add at least "
+            f"one row {config.tier},block_type,code (e.g. Bolton,lad,E08000001)"}]))
     if len(config.blocks) > CONFIG_ROWS_MAX:
         raise too_many_rows(config.name)
-    blocks = config.blocks.reset_index(drop=True)
+    blocks = config.blocks.reset_index(drop=True).rename(columns={config.tier: "area"})
     if "line" not in blocks:
         blocks["line"] = np.arange(2, len(blocks) + 2)
     return blocks.assign(row=np.arange(len(blocks)))
 
 
-def _repeats(blocks: pd.DataFrame) -> tuple[np.ndarray, list[pd.DataFrame]]:
-    """(rows naming a block an earlier row named, problems: those rows and unknown block
-    types), found by one grouping of the table."""
-    first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
-    repeated = (first != blocks["row"]).to_numpy()
-    again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
-    problems = [_problems(again, again["block_type"] + " " + again["code"]
-                          + " is already used on line " + earlier["line"].astype(str).to_numpy()
-                          + " (" + earlier["place"].astype(str).to_numpy() + ")")]
-    unknown_type = blocks[~blocks["block_type"].isin(BLOCK_TYPES)]
-    problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
-                              + f"' is not one of {', '.join(BLOCK_TYPES)}"))
+def _repeats(blocks: pd.DataFrame, tier: str) -> tuple[np.ndarray, list[pd.DataFrame]]:
+    """(rows naming a block an earlier row named, problems: those rows and block types the
+    tier is not built from), found by one grouping of the table."""
+    repeated = blocks.duplicated(["block_type", "code"]).to_numpy()
+    problems = []
+    if repeated.any():
+        first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
+        again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
+        problems.append(_problems(again, again["block_type"] + " " + again["code"]
+                                  + " is already used on line "
+                                  + earlier["line"].astype(str).to_numpy()
+                                  + " (" + earlier["area"].astype(str).to_numpy() + ")"))
+    allowed = tier_block_types(tier)
+    unknown = ~blocks["block_type"].isin(allowed).to_numpy()
+    if unknown.any():
+        unknown_type = blocks[unknown]
+        problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
+                                  + f"' is not one of {', '.join(allowed)}"))
     return repeated, problems
 
 
-def _members(blocks: pd.DataFrame, store: Store, problems: list[pd.DataFrame]) -> pd.DataFrame:
-    """One row per (block, LSOA) it holds; unknown codes and blocks holding no LSOA are added
-    to ``problems``."""
-    spine, parts = store.spine, []
-    for block_type in BLOCK_TYPES:
-        chosen = blocks[blocks["block_type"] == block_type]
-        if chosen.empty:
+def _members(blocks: pd.DataFrame, usable: np.ndarray, store: Store, tier: str,
+             index: BlockIndex, problems: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """(block row, LSOA) arrays, one pair per LSOA a ``usable`` block holds; unknown codes and
+    blocks holding no LSOA are added to ``problems``."""
+    rows, lsoas = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for block_type in tier_block_types(tier):
+        positions = np.flatnonzero(usable & (blocks["block_type"] == block_type).to_numpy())
+        if not len(positions):
             continue
-        column = get_generation(store.generation_id).layer(block_type).spine_column
-        lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
-        known = _among(chosen["code"], store.layer(block_type)["code"]
-                       if block_type != "lsoa" else spine[column])
-        problems.append(_problems(chosen[~known], f"unknown {block_type} code "
-                                  + chosen["code"]
-                                  + unknown_code_hints(store, block_type, chosen["code"][~known])))
-        empty = chosen[known & ~_among(chosen["code"], spine[column])]
-        problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no LSOA by "
-                                  "best fit (population 0), so it adds nobody: remove it or "
-                                  "name the LSOAs you mean"))
-        parts.append(chosen.merge(lsoas, on="code", how="left").dropna(subset=["lsoa"]))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=[*blocks.columns, "lsoa"])
-
-
-def _among(codes: pd.Series, known: pd.Series) -> np.ndarray:
-    """``codes.isin(known)`` by one hash lookup (Series.isin on Arrow strings loops in Python:
-    ~0.4 s per 100,000 codes)."""
-    return pd.Index(known.unique()).get_indexer(codes) >= 0
+        chosen = blocks.iloc[positions]
+        known, holding, (which, lsoa) = index.lookup(block_type).members(chosen["code"])
+        if not known.all():
+            problems.append(_problems(chosen[~known], f"unknown {block_type} code "
+                                      + chosen["code"] + unknown_code_hints(
+                                          store, block_type, chosen["code"][~known])))
+        if not (holding | ~known).all():
+            empty = chosen[known & ~holding]
+            problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no "
+                                      "LSOA by best fit (population 0), so it adds nobody: "
+                                      "remove it or name the LSOAs you mean"))
+        rows.append(positions[which])
+        lsoas.append(lsoa)
+    return np.concatenate(rows), np.concatenate(lsoas)
 
 
 def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:
-    """One problem row per row of ``rows`` (``problem`` indexed like them, or one text)."""
-    frame = rows.reindex(columns=["line", "place", "block_type", "code"])
+    """One problem row per row of ``rows`` (``problem`` indexed like them, or one text); the
+    area's name goes in the problem table's ``place`` column, whatever the tier."""
+    frame = rows.rename(columns={"area": "place"}).reindex(
+        columns=["line", "place", "block_type", "code"])
     if isinstance(problem, pd.Series):  # only the rows' own texts (an empty frame would
         problem = problem.reindex(rows.index).to_numpy()  # adopt the whole series' index)
     return frame.assign(problem=problem).reset_index(drop=True)
@@ -252,33 +329,32 @@ def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:
 def _block_vintage(store: Store, block_type: str) -> str:
     """How a block's codes are dated in the place's vintage label ("2021 LSOAs + 2024")."""
     vintage = get_generation(store.generation_id).layer(block_type).vintage
-    plural = {"ward": "wards", "lsoa": "LSOAs"}.get(block_type)
+    plural = {"ward": "wards", "lsoa": "LSOAs", "pcn": "PCNs"}.get(block_type)
     return f"{vintage.id} {plural}" if plural else vintage.id
 
 
-def _place_icbs(members: pd.DataFrame, icb_code: str | None) -> pd.Series:
-    places = pd.Index(members["place"].unique())
-    if icb_code is not None:
-        return pd.Series(icb_code, index=places)
-    by_icb = members.drop_duplicates(["place", "lsoa"]).groupby(["place", "icb_code"])[
-        "population"].sum()
-    return by_icb.sort_values(ascending=False, kind="stable").groupby(level=0).head(1) \
-        .reset_index(level=1)["icb_code"].reindex(places)
-
-
-def _place_areas(members: pd.DataFrame, place_icb: pd.Series) -> pd.DataFrame:
-    unique = members.drop_duplicates(["place", "lsoa"])
-    areas = pd.DataFrame({"name": sorted(unique["place"].unique())})
-    areas.index = areas["name"].to_numpy()
-    areas.insert(0, "code", areas.index)
-    areas["icb_code"] = place_icb.reindex(areas.index).to_numpy()
-    by_place = unique.groupby("place")
-    areas["population"] = by_place["population"].sum().reindex(areas.index).to_numpy()
-    areas["lsoa_count"] = by_place.size().reindex(areas.index).to_numpy()
-    blocks = members.drop_duplicates(["place", "block_type", "code"])
+def _block_labels(blocks: pd.DataFrame, tier: str) -> pd.Series:
+    """Each area's blocks as listed ("lad:E08000001, ward:E05000650"), by block type in layer
+    order, then as listed."""
+    order = {block_type: i for i, block_type in enumerate(tier_block_types(tier))}
+    blocks = blocks.assign(order=blocks["block_type"].map(order)).sort_values(
+        ["order", "row"], kind="stable")
     labels = blocks["block_type"] + ":" + blocks["code"]
-    areas["blocks"] = labels.groupby(blocks["place"]).agg(", ".join).reindex(
-        areas.index).to_numpy()
+    return labels.groupby(blocks["area"]).agg(", ".join)
+
+
+def _place_areas(names: pd.Index, member_area: np.ndarray, people: np.ndarray,
+                 icb_codes: np.ndarray, labels: pd.Series) -> pd.DataFrame:
+    """One row per area listed (an area whose every LSOA a more specific block of another area
+    took is kept, with nobody: never silently dropped), with the blocks listed for it."""
+    areas = pd.DataFrame({"code": names.to_numpy(dtype=object),
+                          "name": names.to_numpy(dtype=object)},
+                         index=names.to_numpy(dtype=object))
+    areas["icb_code"] = icb_codes
+    areas["population"] = np.round(np.bincount(member_area, weights=people,
+                                               minlength=len(names))).astype(np.int64)
+    areas["lsoa_count"] = np.bincount(member_area, minlength=len(names)).astype(np.int64)
+    areas["blocks"] = labels.reindex(areas.index).to_numpy()
     return areas
 
 

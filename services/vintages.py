@@ -38,7 +38,8 @@ def generations_with(store: Store, layer_id: str, codes: pd.Series) -> list[str]
             continue
         key = generation.layer(layer_id).key
         known = base.layers[key]["code"] if key in base.layers else base.spine["lsoa21_code"]
-        if pd.Series(codes).isin(known).all():
+        # One hash lookup: Series.isin on Arrow strings loops in Python (~0.1 s per block type).
+        if (pd.Index(known).get_indexer(pd.Series(codes)) >= 0).all():
             found.append(generation.id)
     return found
 
@@ -74,15 +75,20 @@ def unknown_code_hints(store: Store, layer_id: str, codes: pd.Series) -> pd.Seri
     return hints
 
 
+def check_stated_vintage(name: str, stated: str | None) -> None:
+    """A stated vintage (``# vintage:``) that is no generation is refused, like any bad row."""
+    if stated is not None and stated not in GENERATIONS:
+        raise PlaceFileError(name, problems_frame([{
+            "line": 1, "problem": f"'# vintage: {stated}' is not a generation: write one of "
+            f"{', '.join(GENERATIONS)} (the boundaries its codes are of), or leave the line out"}]))
+
+
 def configuration_vintage(store: Store, name: str, blocks: pd.DataFrame,
                           stated: str | None) -> dict:
     """Which generation a configuration's codes are of: as its file states (``# vintage:``),
     checked, and as its codes show (the generations in which every code is known), said beside
     it. A stated vintage that is no generation is refused, like any bad row."""
-    if stated is not None and stated not in GENERATIONS:
-        raise PlaceFileError(name, problems_frame([{
-            "line": 1, "problem": f"'# vintage: {stated}' is not a generation: write one of "
-            f"{', '.join(GENERATIONS)} (the boundaries its codes are of), or leave the line out"}]))
+    check_stated_vintage(name, stated)
     valid = set(GENERATIONS)
     for block_type, codes in blocks.groupby("block_type")["code"]:
         if block_type in get_generation(None).vintages:

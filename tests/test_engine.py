@@ -103,23 +103,28 @@ def test_a_place_crossing_its_icb_is_flagged() -> None:
 
 def test_population_is_conserved_in_every_coverage_table() -> None:
     ws = _workspace()
-    # Overlapping and gappy places: X1 in both, X4 in none.
-    places = ws.places(_places([("A", "lsoa", "X1"), ("A", "lsoa", "X2"),
-                                ("B", "lad", "L")]), "I")
+    # Overlapping and gappy places: the sub-ICB location S (all four squares) and the HWB area
+    # HL (X1 + X3) rank equal, so X1 and X3 are in both; B's LSOA X4 takes X4 from A.
+    places = ws.places(_places([("A", "sub_icb", "S"), ("B", "hwb", "HL"),
+                                ("B", "lsoa", "X4")]), "I")
     icb = ws.geography("icb")
     cover = ws.coverage("I", icb, places)
     assert cover.population == 1900
-    assert cover.uncovered == 900  # X4
-    assert cover.double_counted == 450  # X1 counted twice
-    assert cover.rows.set_index("b_code")["population"].to_dict() == {"A": 550, "B": 900}
+    assert cover.uncovered == 0
+    assert cover.double_counted == 900  # X1 and X3 counted twice
+    assert cover.rows.set_index("b_code")["population"].to_dict() == {"A": 1000, "B": 1800}
     assert cover.conserved
     for layer_id in ("lad", "hwb", "ward"):
         for code in ws.geography(layer_id).areas.index:
             assert ws.coverage(code, ws.geography(layer_id), places).conserved
+    gappy = ws.places(_places([("A", "lsoa", "X1"), ("A", "lsoa", "X2"), ("B", "lad", "L")]),
+                      "I")
+    assert ws.coverage("I", icb, gappy).uncovered == 900  # X4
     flags, _ = misalignment_flags(ws, places)
     numbers = flags.set_index("rule")["numbers"]
-    assert numbers["places_leave_gap"]["population"] == 900
-    assert numbers["places_overlap"]["population"] == 450
+    assert numbers["places_overlap"]["population"] == 900
+    flags, _ = misalignment_flags(ws, gappy)
+    assert flags.set_index("rule")["numbers"]["places_leave_gap"]["population"] == 900
 
 
 def test_results_do_not_depend_on_row_order_or_index_type() -> None:

@@ -21,7 +21,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from layers import layers_with
+from layers import LAYERS, layers_with
+from services.drafts import TIER_BLOCK_TYPES
 from services.export import csv_line, restore_cell
 from services.io.sources import wgs84_problem
 from services.io.store import PROJECT_ROOT
@@ -31,6 +32,16 @@ PLACES_DIR = PROJECT_ROOT / "geodata" / "places"
 #: Layers a place may be built from, as declared in ``layers``.
 BLOCK_TYPES = layers_with("block")
 HEADER = ["place", "block_type", "code"]
+
+
+def tier_block_types(tier: str) -> tuple[str, ...]:
+    """The block types a tier is built from (:data:`TIER_BLOCK_TYPES`), in layer order (a
+    place's are :data:`BLOCK_TYPES`)."""
+    if tier not in TIER_BLOCK_TYPES:
+        raise KeyError(f"Unknown tier {tier!r}: choose one of {', '.join(TIER_BLOCK_TYPES)}.")
+    return tuple(layer_id for layer_id in LAYERS if layer_id in TIER_BLOCK_TYPES[tier])
+
+
 #: What a file is, by its first bytes: none of these is a configuration, and a zip or gzip must
 #: never be unpacked (a 2 MB zip renamed .geojson unpacks to 2 GB).
 SIGNATURES = {
@@ -97,10 +108,10 @@ def too_many_rows(source: str) -> PlaceFileError:
                    "file or use larger blocks (lad, hwb, sub_icb)")
 
 
-def read_place_csv(data: str | bytes | Path,
-                   source: str | None = None) -> tuple[dict, pd.DataFrame]:
-    """(header facts from ``# key: value`` comment lines, blocks with columns line, place,
-    block_type, code). ``line`` is the line number in the file, for error reports."""
+def read_place_csv(data: str | bytes | Path, source: str | None = None,
+                   tier: str = "place") -> tuple[dict, pd.DataFrame]:
+    """(header facts from ``# key: value`` comment lines, blocks with columns line, ``<tier>``
+    (place), block_type, code). ``line`` is the line number in the file, for error reports."""
     size_bytes = None
     if isinstance(data, Path):
         source, size_bytes = source or data.name, data.stat().st_size
@@ -116,7 +127,7 @@ def read_place_csv(data: str | bytes | Path,
                           "UTF-8") from None
     try:
         facts, body_start, body = _header_facts(data)
-        return facts, _read_rows(body, body_start, source)
+        return facts, _read_rows(body, body_start, source, tier)
     except csv.Error as exc:  # e.g. a field over csv.field_size_limit()
         raise refusal(source, f"not readable as CSV ({exc}); save the file as CSV "
                       "UTF-8") from None
@@ -139,14 +150,15 @@ def _header_facts(text: str) -> tuple[dict[str, str], int, str]:
     return facts, count, text[position:]
 
 
-def _read_rows(body: str, body_start: int, source: str) -> pd.DataFrame:
+def _read_rows(body: str, body_start: int, source: str, tier: str) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(body, newline=""))
     header = [cell.strip().lower() for cell in next(reader, [])]
-    if header != HEADER:
+    columns, allowed = [tier, *HEADER[1:]], tier_block_types(tier)
+    if header != columns:
         raise PlaceFileError(source, problems_frame([{
             "line": body_start + 1,
             "problem": f"header is {','.join(header) or '(empty)'}; it must be "
-                       f"{','.join(HEADER)}",
+                       f"{','.join(columns)}",
         }]))
     lines, records, problems = [], [], []
     for cells in reader:  # one light pass; the checks below work on whole columns
@@ -157,29 +169,29 @@ def _read_rows(body: str, body_start: int, source: str) -> pd.DataFrame:
             records.append([restore_cell(cell.strip()) for cell in cells])
         elif any(cell.strip() for cell in cells):
             problems.append({"line": body_start + reader.line_num, "problem": f"{len(cells)} "
-                             "values; expected 3 (place, block_type, code)"})
-    rows = pd.DataFrame(records, columns=HEADER, dtype=object)
+                             f"values; expected 3 ({tier}, block_type, code)"})
+    rows = pd.DataFrame(records, columns=columns, dtype=object)
     rows.insert(0, "line", lines)
-    rows = rows[(rows[HEADER] != "").any(axis=1)]  # blank rows are skipped
+    rows = rows[(rows[columns] != "").any(axis=1)]  # blank rows are skipped
     as_typed = rows["block_type"]
     rows = rows.assign(block_type=[block_type.lower() for block_type in as_typed],
                        code=[code.upper() for code in rows["code"]])
-    empty, unknown = rows["place"] == "", ~rows["block_type"].isin(BLOCK_TYPES)
+    empty, unknown = rows[tier] == "", ~rows["block_type"].isin(allowed)
     problems += [{"line": line, "place": "", "block_type": block_type, "code": code,
-                  "problem": "empty place name"}
+                  "problem": f"empty {tier} name"}
                  for line, block_type, code in rows.loc[empty, ["line", "block_type", "code"]]
                  .itertuples(index=False)]
-    problems += [{"line": row.line, "place": row.place, "block_type": row.block_type,
-                  "code": row.code, "problem": f"block_type {raw!r} is not one of "
-                  f"{', '.join(BLOCK_TYPES)}"}
-                 for row, raw in zip(rows[unknown & ~empty].itertuples(index=False),
-                                     as_typed[unknown & ~empty], strict=True)]
+    problems += [{"line": line, "place": area, "block_type": block_type, "code": code,
+                  "problem": f"block_type {raw!r} is not one of {', '.join(allowed)}"}
+                 for (line, area, block_type, code), raw in zip(
+                     rows[unknown & ~empty].itertuples(index=False),
+                     as_typed[unknown & ~empty], strict=True)]
     if problems:
         raise PlaceFileError(source, problems_frame(problems).sort_values("line", kind="stable"))
     if rows.empty:
         raise PlaceFileError(source, problems_frame([{"line": body_start + 2,
-                                                      "problem": "no places in the file"}]))
-    return rows.astype({column: str for column in HEADER}).reset_index(drop=True)
+                                                      "problem": f"no {tier}s in the file"}]))
+    return rows.astype({column: str for column in columns}).reset_index(drop=True)
 
 
 def place_csv_text(blocks: pd.DataFrame, facts: dict[str, str] | None = None) -> str:
