@@ -7,6 +7,7 @@ from services.limits import UPLOAD_MAX_MB
 from services.places import MOST_SPECIFIC_RULE
 from ui import configs, editing, frame, text
 from ui import context as ui
+from ui.draft_save import save_control
 
 view = ui.view()
 icb = ui.icb_code()
@@ -33,6 +34,7 @@ edited = st.data_editor(
 if not edited.equals(blocks):
     editing.save_edit(config, icb, edited)
 editing.show_alignment()
+save_control()
 st.download_button("Download configuration (CSV)", place_csv_text(config.blocks, config.facts()),
                    file_name=f"{config.name}.csv".replace(" ", "_"), mime="text/csv")
 frame.attribution()

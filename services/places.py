@@ -48,7 +48,7 @@ DEFAULT_SCHEME = "hwb_within_icb"
 #: a namespace no scheme or published configuration (identifiers, file stems) can be in, so a
 #: file named ``hwb_within_icb`` or ``greater_manchester`` never replaces the real one. Values:
 #: how the dashboard labels each kind.
-SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit"}
+SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit", "draft": "Saved draft"}
 #: The rule of overlapping blocks, said on the Places page (README and docs say the same).
 MOST_SPECIFIC_RULE = (
     "The most specific block wins: a ward or LSOA listed for one place inside a council or "
