@@ -11,7 +11,7 @@ and the sentence says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from functools import partial
 
@@ -47,12 +47,17 @@ def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = 
                        threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER,
                        neighbourhoods: Geography | None = None,
                        band: PopulationBand = NEIGHBOURHOOD_BAND,
+                       rules: Collection[str] | None = None,
                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(flags, slivers) for all of England, or only what touches ``icb_code``; both sorted by
     severity, rule and code so output is deterministic. With ``neighbourhoods`` (within the
-    places), their rules too, ``band`` the guidance band of their populations."""
+    places), their rules too, ``band`` the guidance band of their populations. ``rules``: the
+    rule ids asked (default every rule, the ICB tier's over a drafted ICB view only)."""
     context = _Context(ws, places, icb_code, threshold, sliver, neighbourhoods, band)
-    flags = [flag for rule in RULES for flag in rule.check(context)]
+    drafted = ws.store.draft_id is not None
+    asked = [rule for rule in RULES if (rule.id in rules if rules is not None
+                                        else drafted or not rule.drafted_icbs_only)]
+    flags = [flag for rule in asked for flag in rule.check(context)]
     frame = pd.DataFrame([asdict(flag) for flag in flags],
                          columns=["rule", "severity", "layer", "code", "name", "numbers",
                                   "sentence"])
@@ -151,6 +156,11 @@ def _split_sentence(rows: pd.DataFrame) -> str:
 def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
     return _straddles(c, c.ws.geography("hwb"), c.icb, "hwb_split_across_icbs", "ICBs",
                       "HWB area vs ICB", kind=" HWB area")
+
+
+def _split_across_icbs(c: _Context, layer_id: str, label: str) -> list[Flag]:
+    return _straddles(c, c.ws.geography(layer_id), c.icb, f"{layer_id}_split_across_icbs",
+                      "ICBs", f"{label} vs ICB", kind=f" {label}")
 
 
 def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
@@ -349,6 +359,7 @@ class Rule:
     title: str
     meaning: str
     check: Callable[[_Context], list[Flag]]
+    drafted_icbs_only: bool = False  # asked of a drafted ICB view only (see ICB_TIER_RULES)
 
 
 RULES: tuple[Rule, ...] = (
@@ -357,6 +368,14 @@ RULES: tuple[Rule, ...] = (
          _place_crosses_icb),
     Rule("hwb_split_across_icbs", "high", "An HWB area is split across ICBs",
          "An HWB area (upper-tier council) is split across ICBs.", _hwb_split_across_icbs),
+    Rule("lad_split_across_icbs", "high", "A council is split across ICBs",
+         "A lower-tier council is split across ICBs.",
+         partial(_split_across_icbs, layer_id="lad", label="council"), drafted_icbs_only=True),
+    Rule("sub_icb_split_across_icbs", "medium", "A sub-ICB location is split across ICBs",
+         "A sub-ICB location is split across ICBs (published ones nest in their ICB: a draft "
+         "that divides one needs that location redrawn).",
+         partial(_split_across_icbs, layer_id="sub_icb", label="sub-ICB location"),
+         drafted_icbs_only=True),
     Rule("hwb_split_across_places_of_different_icbs", "high",
          "An HWB area is split across places of different ICBs",
          "An HWB area is split across places that belong to different ICBs.",
@@ -414,3 +433,7 @@ RULES: tuple[Rule, ...] = (
          "to code).", _vintages),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+#: Rules of the ICB tier: asked of a drafted ICB view (``Store.draft_id``) with the others, and
+#: of any view by :func:`services.icb_flags.icb_tier_flags`, so the published England flags stay
+#: as they were.
+ICB_TIER_RULES: tuple[str, ...] = tuple(rule.id for rule in RULES if rule.drafted_icbs_only)
