@@ -2,8 +2,9 @@
 
 A presenter's link must reopen exactly the same view, so everything a user can set lives here and
 nowhere else: ICB, the layer the tables examine and the selected area, layers, thresholds, place
-configuration, map centre and zoom, basemap and presentation mode, and the generation the
-boundaries are drawn as at (``vintage``). The page is the link's path
+configuration, map centre and zoom, basemap and presentation mode, the generation the
+boundaries are drawn as at (``vintage``) and an ICB draft drawn over it (``icbs=draft:<id>``).
+The page is the link's path
 (``/coverage?icb=...``). Query values are strings; anything unreadable falls back to the default
 and is reported, never kept. :func:`read_link` reads the raw query string itself, bounded in
 count and length before any value reaches a widget, because Streamlit's own parsing keeps the
@@ -56,6 +57,7 @@ class ViewState:
     zoom: int | None = None
     basemap: bool = True
     present: bool = False
+    icbs: str = ""  # a saved ICB draft (``draft:<id>``) drawn instead of the published ICBs
 
     def to_query(self) -> dict[str, str]:
         """Only the values that differ from the defaults, so links stay short."""
@@ -203,5 +205,5 @@ _PARSERS = {
     "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
     "places": _places, DRAFT_KEY: _draft, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),
-    "basemap": _flag, "present": _flag,
+    "basemap": _flag, "present": _flag, "icbs": _draft,
 }

@@ -19,7 +19,7 @@ from services.io.place_files import PlaceFileError, check_bytes
 from services.limits import PROBLEMS_SHOWN_MAX, UPLOAD_MAX_MB
 from services.text import fill
 from ui import context as ui
-from ui import draft_session, text
+from ui import draft_session, icb_draft_open, text
 from ui.keys import Key
 from ui.shared import shared_workspace
 
@@ -51,6 +51,7 @@ def show() -> None:
         st.dataframe(_table(listed), hide_index=True, width="stretch")
         _one_draft(listed)
         _compare(listed)
+    icb_draft_open.generation_example()
     _upload()
 
 
@@ -90,14 +91,14 @@ def _one_draft(listed: list[DraftSummary]) -> None:
         return
     columns = st.columns(len(OPEN_PAGES) + 1)
     for column, (page, path) in zip(columns, OPEN_PAGES.items(), strict=False):
-        if column.button(f"Open on the {page} page", disabled=saved.draft.tier != "place",
+        if column.button(f"Open on the {page} page", disabled=saved.draft.tier == "neighbourhood",
                          key=f"{Key.DRAFT_PICKED}-open-{page}"):
             open_on(saved, path)
     columns[-1].download_button("Download (CSV)", draft_csv_text(saved.draft, saved.id),
                                 file_name=f"draft_{saved.id}.csv", mime="text/csv")
-    if saved.draft.tier != "place":
-        st.caption(f"A {saved.draft.tier} draft opens from the command line for now "
-                   f"(`placemap drafts show {saved.id}`); only place drafts open here.")
+    if saved.draft.tier == "neighbourhood":
+        st.caption(f"A neighbourhood draft opens from the command line for now "
+                   f"(`placemap report --neighbourhoods draft:{saved.id}`).")
 
 
 def _load(draft_id: str) -> SavedDraft | None:
@@ -111,6 +112,9 @@ def _load(draft_id: str) -> SavedDraft | None:
 def open_on(saved: SavedDraft, page: str) -> None:
     """The view takes the draft's generation, ICB and configuration, and goes to ``page``."""
     ref = f"{DRAFT_REF_PREFIX}{saved.id}"
+    if saved.draft.tier == "icb":
+        icb_draft_open.open_icbs(ref, page)
+        return
     try:
         opened = draft_session.open_draft(ref)
     except draft_session.OPEN_ERRORS as error:

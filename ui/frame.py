@@ -10,7 +10,7 @@ from services.coterminosity import DEFAULT_SLIVER
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState
 from services.vintages import successors
 from services.workspace import Workspace
-from ui import context, text
+from ui import context, icb_draft, text
 from ui.configs import config_label, config_names
 from ui.keys import Key
 from ui.shared import shared_attribution
@@ -52,6 +52,7 @@ def sidebar() -> None:
     ws, v = context.workspace(), context.view()
     with st.sidebar:
         _boundaries_as_at(v)
+        icb_draft.sidebar_notice(v)
         _find(ws)
         icbs = ws.store.layer("icb").sort_values("name")
         codes = icbs["code"].tolist()
@@ -98,7 +99,7 @@ def _boundaries_as_at(v: ViewState) -> None:
                                "through the LSOA 2021 population spine.")
     if chosen != v.vintage:
         icb = successors(context.workspace().store, "icb", v.vintage, chosen).get(v.icb, "")
-        context.update(vintage=chosen, icb=icb, area="")
+        context.update(vintage=chosen, icb=icb, area="", icbs="")  # a draft is of one generation
         st.rerun()
 
 
