@@ -167,10 +167,7 @@ def load_config(store: Store, name: str, *, files: bool = False,
 
 def _draft(store: Store, ref: str, tier: str) -> PlaceConfig:
     """A saved draft as a configuration; a draft of another tier or generation is refused."""
-    draft = load_draft_config(ref, vintage=store.generation_id)
-    if draft.tier != tier:
-        raise ValueError(f"draft {draft.draft_id} ({draft.name!r}) is a {draft.tier} draft, not "
-                         f"a {tier} draft: give it where {draft.tier} configurations are taken")
+    draft = load_draft_config(ref, vintage=store.generation_id, tier=tier)
     return PlaceConfig(draft.name, draft.source, draft.blocks, draft.vintage, tier)
 
 

@@ -22,6 +22,7 @@ from services.drafts import (
     DraftError,
     SavedDraft,
     check_draft_id,
+    check_tier,
     draft_config,
 )
 from services.icb_drafts import DraftedIcbs, apply_icb_draft
@@ -57,11 +58,7 @@ def config_of(ref: str) -> DraftConfig:
     waiting = next((d for d in draft_session.pending().pending if d.id == draft_id), None)
     saved = (SavedDraft(draft_id, waiting, datetime.now(UTC)) if waiting is not None
              else shared_db().load(draft_id))
-    if saved.draft.tier != "icb":
-        raise DraftError(f"draft {draft_id} is a {saved.draft.tier} draft, not an ICB draft "
-                         f"(icb,block_type,code): open it as the "
-                         f"{'places' if saved.draft.tier == 'place' else 'neighbourhoods'}, "
-                         "from the Drafts page")
+    check_tier(saved.draft.tier, "icb", f"draft {draft_id}")
     kept[ref] = config = draft_config(saved)
     return config
 
