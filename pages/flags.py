@@ -5,8 +5,11 @@ import streamlit as st
 from services.flags import RULES
 from services.view_state import MAP_LAYERS
 from ui import context as ui
-from ui import frame, results
+from ui import frame, neighbourhood_draft, results
 
+if (changed := neighbourhood_draft.controls(ui.view())) != ui.view():
+    ui.update(**{k: getattr(changed, k) for k in ("neighbourhoods", "band_low", "band_high")})
+    st.rerun()
 flags, slivers = results.current_flags()
 st.title(f"Flags: {ui.icb_name(ui.icb_code())}")
 st.caption("Population-based rules (Census 2021 over LSOA 2021). Select a row to show it on the "

@@ -23,6 +23,7 @@ from layers import GENERATIONS, LATEST, MAP_ORDER
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.drafts import DRAFT_REF_PREFIX, check_draft_id, is_draft_ref
 from services.limits import LINK_PARAMS_MAX, LINK_VALUE_MAX_CHARS
+from services.neighbourhoods import NEIGHBOURHOOD_BAND
 from services.places import DEFAULT_SCHEME
 from services.text import fill, inert
 
@@ -58,6 +59,9 @@ class ViewState:
     basemap: bool = True
     present: bool = False
     icbs: str = ""  # a saved ICB draft (``draft:<id>``) drawn instead of the published ICBs
+    neighbourhoods: str = ""  # a saved neighbourhood draft (``draft:<id>``) within the places
+    band_low: int = NEIGHBOURHOOD_BAND.low  # the neighbourhoods' guidance band, people
+    band_high: int = NEIGHBOURHOOD_BAND.high
 
     def to_query(self) -> dict[str, str]:
         """Only the values that differ from the defaults, so links stay short."""
@@ -205,5 +209,6 @@ _PARSERS = {
     "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
     "places": _places, DRAFT_KEY: _draft, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),
-    "basemap": _flag, "present": _flag, "icbs": _draft,
+    "basemap": _flag, "present": _flag, "icbs": _draft, "neighbourhoods": _draft,
+    "band_low": _bounded(0, 1_000_000, int), "band_high": _bounded(0, 1_000_000, int),
 }

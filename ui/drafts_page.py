@@ -18,6 +18,7 @@ from services.io.drafts_db import DraftsUnavailable, shared_db
 from services.io.place_files import PlaceFileError, check_bytes
 from services.limits import PROBLEMS_SHOWN_MAX, UPLOAD_MAX_MB
 from services.text import fill
+from services.view_state import ViewState
 from ui import context as ui
 from ui import draft_session, icb_draft_open, text
 from ui.keys import Key
@@ -94,11 +95,14 @@ def _one_draft(listed: list[DraftSummary]) -> None:
         if column.button(f"Open on the {page} page", disabled=saved.draft.tier == "neighbourhood",
                          key=f"{Key.DRAFT_PICKED}-open-{page}"):
             open_on(saved, path)
+    if saved.draft.tier == "neighbourhood" and columns[0].button(
+            "Open on the Flags page", key=f"{Key.DRAFT_PICKED}-open-flags"):
+        open_neighbourhoods(saved)
     columns[-1].download_button("Download (CSV)", draft_csv_text(saved.draft, saved.id),
                                 file_name=f"draft_{saved.id}.csv", mime="text/csv")
     if saved.draft.tier == "neighbourhood":
-        st.caption(f"A neighbourhood draft opens from the command line for now "
-                   f"(`placemap report --neighbourhoods draft:{saved.id}`).")
+        st.caption("A neighbourhood draft opens within the view's place configuration: its "
+                   "flags join the Flags page.")
 
 
 def _load(draft_id: str) -> SavedDraft | None:
@@ -124,6 +128,17 @@ def open_on(saved: SavedDraft, page: str) -> None:
               lon=None, zoom=None)
     st.session_state.pop(Key.MAP_START, None)
     st.switch_page(page)
+
+
+def open_neighbourhoods(saved: SavedDraft) -> None:
+    """The view takes the neighbourhood draft (and its generation) and goes to the Flags page."""
+    v = ui.view()
+    state = v.with_(neighbourhoods=f"{DRAFT_REF_PREFIX}{saved.id}")
+    if saved.draft.vintage != v.vintage:
+        state = state.with_(vintage=saved.draft.vintage, icb="", icbs="", area="",
+                            places=ViewState().places)
+    st.session_state[Key.VIEW] = state
+    st.switch_page("pages/flags.py")
 
 
 def _compare(listed: list[DraftSummary]) -> None:

@@ -10,14 +10,17 @@ import streamlit as st
 from services.flags import misalignment_flags
 from services.geography import Geography
 from services.map_view import map_features
-from ui import context
+from services.neighbourhoods import NEIGHBOURHOOD_BAND, PopulationBand
+from ui import context, neighbourhood_draft
 from ui.map_widget import RenderedMap, render_map
 
 
 @st.cache_resource(show_spinner="Checking alignment…", max_entries=64)
-def flags(_places: Geography, places_key: str, icb: str, threshold: float,
-          sliver: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return misalignment_flags(context.workspace(), _places, icb, threshold=threshold, sliver=sliver)
+def flags(_places: Geography, places_key: str, icb: str, threshold: float, sliver: float,
+          _hoods: Geography | None = None, hoods_key: str = "",
+          band: PopulationBand = NEIGHBOURHOOD_BAND) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return misalignment_flags(context.workspace(), _places, icb, threshold=threshold, sliver=sliver,
+                              neighbourhoods=_hoods, band=band)
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=64)
@@ -40,7 +43,9 @@ def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[st
 
 def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
     v, geography = context.view(), context.places()
-    return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver)
+    hoods = neighbourhood_draft.geography(context.workspace(), v)
+    return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver, hoods,
+                 hoods.key if hoods is not None else "", neighbourhood_draft.band(v))
 
 
 def current_map(key: str) -> RenderedMap:

@@ -106,3 +106,42 @@ def test_the_drafts_page_opens_april_2026_over_2024_in_one_click(clicks: Path) -
     view = app.session_state[Key.VIEW]
     assert view.vintage == "2024" and view.icbs.startswith("draft:")
     assert [s.tier for s in DraftsDB(sqlite_url(database)).list()] == ["icb"]
+
+
+@pytest.fixture
+def bolton_hoods(database: Path, loaded_store: Store) -> str:
+    """Two neighbourhoods of Bolton's wards (2026): one ward (below the band) and five (above);
+    the rest of Greater Manchester's people are in no neighbourhood. Its id."""
+    spine = loaded_store.generation("2026").spine
+    wards = sorted(spine.loc[spine["lad_code"] == "E08000001", "ward_code"].unique())
+    rows = [("Bolton A" if i < 1 else "Bolton B", "ward", code)
+            for i, code in enumerate(wards[:6])]
+    return DraftsDB(sqlite_url(database)).save(
+        make_draft("neighbourhood", "2026", rows, "Bolton neighbourhoods")).saved.id
+
+
+def _flag_rules(app: AppTest) -> set[str]:
+    return set(app.dataframe[0].value["rule"])
+
+
+def test_a_neighbourhood_draft_adds_its_flags_with_the_band_adjustable(
+        bolton_hoods: str) -> None:
+    app = _open({"icb": "E54000057", "places": "greater_manchester",
+                 "neighbourhoods": f"draft:{bolton_hoods}"}, "pages/flags.py")
+    assert any("neighbourhood ⊂ place ⊂ ICB" in c.value for c in app.caption)
+    assert {"neighbourhoods_leave_gap", "neighbourhood_outside_band"} <= _flag_rules(app)
+    next(n for n in app.number_input if n.label == "Band: fewest people").set_value(0)
+    app = _run(app)
+    next(n for n in app.number_input if n.label == "Band: most people").set_value(1_000_000)
+    app = _run(app)
+    assert "neighbourhood_outside_band" not in _flag_rules(app)
+    assert (app.session_state[Key.VIEW].band_low, app.session_state[Key.VIEW].band_high) == (
+        0, 1_000_000)
+
+
+def test_a_neighbourhood_draft_of_another_vintage_is_said(bolton_hoods: str) -> None:
+    app = _open({"vintage": "2024", "neighbourhoods": f"draft:{bolton_hoods}"},
+                "pages/flags.py")
+    said = "\n".join(w.value for w in app.warning)
+    assert "cannot be used" in said and "April 2026" in said
+    assert not {"neighbourhoods_leave_gap", "neighbourhood_outside_band"} & _flag_rules(app)
