@@ -4,8 +4,11 @@ import streamlit as st
 
 from services.flags import RULES
 from ui import context as ui
-from ui import flag_view, frame, results
+from ui import flag_view, frame, neighbourhood_draft, results
 
+if (changed := neighbourhood_draft.controls(ui.view())) != ui.view():
+    ui.update(**{k: getattr(changed, k) for k in ("neighbourhoods", "band_low", "band_high")})
+    st.rerun()
 flags, slivers = results.current_flags()
 st.title(f"Flags: {ui.icb_name(ui.icb_code())}")
 st.caption("Population-based rules (Census 2021 over LSOA 2021). Select a row to read its "

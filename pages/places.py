@@ -5,6 +5,7 @@ import streamlit as st
 
 from services.io.place_files import BLOCK_TYPES, HEADER, place_csv_text
 from services.limits import UPLOAD_MAX_MB
+from services.places import MOST_SPECIFIC_RULE
 from ui import configs, edit_history, editing, frame, map_edit, text
 from ui import context as ui
 from ui.draft_save import save_control
@@ -13,7 +14,8 @@ from ui.tables import export_context
 view = ui.view()
 icb = ui.icb_code()
 st.title(f"Places in {ui.icb_name(icb)}")
-text.caption("Configuration: {}. " + editing.block_codes_note(), configs.config_label(view.places))
+text.caption("Configuration: {}. " + editing.block_codes_note() + " " + MOST_SPECIFIC_RULE,
+             configs.config_label(view.places))
 upload = st.file_uploader(editing.UPLOAD_LABEL, type=["csv", "geojson", "json"],
                           max_upload_size=UPLOAD_MAX_MB, help=editing.UPLOAD_HELP)
 if upload is not None:

@@ -7,6 +7,7 @@ import sys
 
 from placemap_cli import changes, data, drafts, maps, report
 from services.io.download import DownloadError
+from services.io.drafts_db import DraftsUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except (ValueError, KeyError, FileNotFoundError, DownloadError) as exc:
+    except (ValueError, KeyError, FileNotFoundError, DownloadError, DraftsUnavailable) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"placemap: {message}", file=sys.stderr)
         return 2

@@ -19,6 +19,7 @@ from services.icb_drafts import DraftedIcbs, apply_icb_draft
 from services.icb_flags import icb_draft_section
 from services.io.store import load_store
 from services.io.tier_drafts import load_tier_draft
+from services.neighbourhoods import NEIGHBOURHOOD_BAND, PopulationBand
 from services.places import DEFAULT_SCHEME, load_config
 from services.report import england_flags, icb_report
 from services.text import printable
@@ -34,6 +35,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--icb", required=True, help="ICB code (E54...), ODS code or name")
     report.add_argument("--layer", default="place", choices=["place", "pcn"],
                         help="what to report on: the places, or the PCNs")
+    report.add_argument("--neighbourhoods", help="neighbourhoods within the places: a CSV file "
+                        "neighbourhood,block_type,code (ward, pcn, lsoa blocks) or draft:ID")
+    report.add_argument("--band", nargs=2, type=int, metavar=("LOW", "HIGH"),
+                        default=[NEIGHBOURHOOD_BAND.low, NEIGHBOURHOOD_BAND.high],
+                        help="guidance band of a neighbourhood's people (default "
+                             f"{NEIGHBOURHOOD_BAND.low} {NEIGHBOURHOOD_BAND.high})")
     _common(report)
     report.set_defaults(run=_report)
     flags = commands.add_parser("flags", help="misalignment flags")
@@ -46,7 +53,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--places", default=DEFAULT_SCHEME,
                         help="scheme (hwb_within_icb, sub_icb), published configuration "
-                             "(e.g. greater_manchester) or a CSV file place,block_type,code")
+                             "(e.g. greater_manchester), a CSV file place,block_type,code or "
+                             "draft:ID (a saved draft)")
     parser.add_argument("--icbs", help="an ICB draft over the --vintage boundaries: a CSV "
                         "icb,block_type,code (sub_icb, hwb, lad, lsoa blocks) or draft:ID; "
                         "every ICB it does not touch stays as published")
@@ -78,8 +86,11 @@ def _workspace(args: argparse.Namespace) -> tuple[Workspace, DraftedIcbs | None]
 def _report(args: argparse.Namespace) -> int:
     ws, drafted = _workspace(args)
     places = load_config(ws.store, args.places, files=True)
+    hoods = (load_config(ws.store, args.neighbourhoods, files=True, tier="neighbourhood")
+             if args.neighbourhoods else None)
     icb_code = ws.find_icb(args.icb)
-    report = icb_report(ws, icb_code, places, args.layer, args.threshold, args.sliver)
+    report = icb_report(ws, icb_code, places, args.layer, args.threshold, args.sliver, hoods,
+                        PopulationBand(*args.band))
     if drafted is not None:
         report["icb_draft"] = icb_draft_section(ws, drafted, icb_code, threshold=args.threshold,
                                                 sliver=args.sliver)
@@ -127,6 +138,10 @@ def _csv_rows(report: dict) -> list[dict]:
                   "share_of_subject": r["population_share_of_a"],
                   "share_of_other": r["population_share_of_b"], "class": r["population_class"]}
                  for r in records]
+    hoods = report.get("neighbourhoods", {})
+    rows += [{"section": "neighbourhood", "subject_code": r["code"], "subject_name": r["name"],
+              "other_code": r["place"], "other_name": r["place"], "population": r["population"]}
+             for r in hoods.get("areas", [])]
     rows += [{"section": "flag", "subject_code": r["code"], "subject_name": r["name"],
               "class": r["rule"], "severity": r["severity"], "sentence": r["sentence"]}
              for r in report["flags"]]
@@ -182,6 +197,16 @@ def _table(report: dict) -> str:
         out.append(f"\nICB population by place: {cover['population']:,} people; "
                    f"{cover['uncovered']:,} in no place, {cover['double_counted']:,} counted twice")
         out.append(pd.DataFrame(cover["rows"]).to_string(index=False))
+    if "neighbourhoods" in report:
+        hoods = report["neighbourhoods"]
+        out.append(f"\nNeighbourhoods: {hoods['name']} (vintage {hoods['vintage']}; band "
+                   f"{hoods['band'][0]:,}–{hoods['band'][1]:,} people)")
+        frame = pd.DataFrame(hoods["areas"])
+        out.append(frame[["name", "population", "place", "lsoa_count"]].to_string(index=False)
+                   if len(frame) else "(none in this ICB)")
+        out += [f"  {c['place']}: {c['population']:,} people; {c['uncovered']:,} in no "
+                f"neighbourhood, {c['double_counted']:,} counted twice"
+                for c in hoods["coverage_by_place"]]
     out.append(f"\nFlags ({len(report['flags'])})")
     out += [f"  [{r['severity']}] {r['rule']}: {r['sentence']}" for r in report["flags"]]
     out.append(f"\nSlivers, not misalignments ({len(report['slivers'])})")

@@ -36,6 +36,17 @@ class DraftError(ValueError):
     """A draft or draft id that cannot be used; the message says what to do."""
 
 
+def check_tier(found: str, wanted: str, what: str) -> None:
+    """Refuse a draft (or draft file) ``what`` of tier ``found`` where ``wanted`` is taken: one
+    message for every place a draft is loaded."""
+    if found != wanted:
+        def one(tier: str) -> str:
+            return "an ICB" if tier == "icb" else f"a {tier}"
+        raise DraftError(f"{what} is {one(found)} draft, not {one(wanted)} draft "
+                         f"({wanted},block_type,code): give it where {found} drafts are taken, "
+                         f"or give {one(wanted)} draft here")
+
+
 class Block(NamedTuple):
     """One row of a draft: ``area`` (the ICB, place or neighbourhood name) is built from the
     block ``block_type`` ``code``. A named tuple, not a dataclass: 2,000-row drafts are sorted,

@@ -11,7 +11,7 @@ and the sentence says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from functools import partial
 
@@ -19,6 +19,14 @@ import pandas as pd
 
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, is_sliver
 from services.geography import Geography
+from services.neighbourhoods import (
+    NEIGHBOURHOOD_BAND,
+    PopulationBand,
+    home_areas,
+    nesting_problems,
+    outside_band,
+)
+from services.pieces import pieces_sentence
 from services.workspace import Workspace
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
@@ -36,12 +44,20 @@ class Flag:
 
 
 def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = None, *,
-                       threshold: float = DEFAULT_THRESHOLD,
-                       sliver: float = DEFAULT_SLIVER) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER,
+                       neighbourhoods: Geography | None = None,
+                       band: PopulationBand = NEIGHBOURHOOD_BAND,
+                       rules: Collection[str] | None = None,
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(flags, slivers) for all of England, or only what touches ``icb_code``; both sorted by
-    severity, rule and code so output is deterministic."""
-    context = _Context(ws, places, icb_code, threshold, sliver)
-    flags = [flag for rule in RULES for flag in rule.check(context)]
+    severity, rule and code so output is deterministic. With ``neighbourhoods`` (within the
+    places), their rules too, ``band`` the guidance band of their populations. ``rules``: the
+    rule ids asked (default every rule, the ICB tier's over a drafted ICB view only)."""
+    context = _Context(ws, places, icb_code, threshold, sliver, neighbourhoods, band)
+    drafted = ws.store.draft_id is not None
+    asked = [rule for rule in RULES if (rule.id in rules if rules is not None
+                                        else drafted or not rule.drafted_icbs_only)]
+    flags = [flag for rule in asked for flag in rule.check(context)]
     frame = pd.DataFrame([asdict(flag) for flag in flags],
                          columns=["rule", "severity", "layer", "code", "name", "numbers",
                                   "sentence"])
@@ -58,9 +74,11 @@ def _severity_key(column: pd.Series) -> pd.Series:
 
 class _Context:
     def __init__(self, ws: Workspace, places: Geography, icb_code: str | None,
-                 threshold: float, sliver: float) -> None:
+                 threshold: float, sliver: float, neighbourhoods: Geography | None = None,
+                 band: PopulationBand = NEIGHBOURHOOD_BAND) -> None:
         self.ws, self.places, self.icb_code = ws, places, icb_code
         self.threshold, self.sliver = threshold, sliver
+        self.neighbourhoods, self.band = neighbourhoods, band
         self.slivers: list[pd.DataFrame] = []
         self.icb = ws.geography("icb")
         self.icb_names = self.icb.names()
@@ -138,6 +156,11 @@ def _split_sentence(rows: pd.DataFrame) -> str:
 def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
     return _straddles(c, c.ws.geography("hwb"), c.icb, "hwb_split_across_icbs", "ICBs",
                       "HWB area vs ICB", kind=" HWB area")
+
+
+def _split_across_icbs(c: _Context, layer_id: str, label: str) -> list[Flag]:
+    return _straddles(c, c.ws.geography(layer_id), c.icb, f"{layer_id}_split_across_icbs",
+                      "ICBs", f"{label} vs ICB", kind=f" {label}")
 
 
 def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
@@ -255,6 +278,77 @@ def _vintages(c: _Context) -> list[Flag]:
     return flags
 
 
+def _in_pieces(c: _Context, tier: str) -> list[Flag]:
+    """Areas of the tier in scope that fall into separate pieces (islands, enclaves)."""
+    geography = {"place": c.places, "icb": c.icb, "neighbourhood": c.neighbourhoods}[tier]
+    if geography is None:
+        return []
+    names = geography.names()
+    label = {"place": "Place '{}'", "icb": "{}", "neighbourhood": "Neighbourhood '{}'"}[tier]
+    return [_flag(f"{tier}_in_pieces", tier, code, str(names[code]),
+                  {"pieces": [asdict(piece) for piece in pieces]},
+                  pieces_sentence(label.format(names[code]), pieces))
+            for code, pieces in c.ws.pieces(geography, c.scope(geography)).items()]
+
+
+def _neighbourhood_crosses(c: _Context, parent_tier: str, label: str) -> list[Flag]:
+    """Neighbourhoods with more than a sliver of their people outside their home place (the
+    one holding most of them), council, or their own ICB."""
+    hoods = c.neighbourhoods
+    if hoods is None:
+        return []
+    parent = {"place": c.places, "icb": c.icb}.get(parent_tier) or c.ws.geography(parent_tier)
+    home = hoods.areas["icb_code"] if parent_tier == "icb" else None
+    problems = c.ws.memo(("nesting", hoods.key, parent.key, c.icb_code, c.sliver),
+                         lambda: nesting_problems(c.ws, hoods, parent, home, c.scope(hoods),
+                                                  c.sliver))
+    names = parent.names()
+    return [_flag(
+        f"neighbourhood_crosses_{parent_tier}", "neighbourhood", p.code, p.name,
+        {f"{parent_tier}_code": p.home_code, "population_outside": p.population_outside,
+         "population_share_outside": round(p.population_outside / p.population, 4),
+         "outside": p.outside},
+        f"Neighbourhood '{p.name}' has {_people(p.population_outside)} people "
+        f"({_pct(p.population_outside / p.population)}) outside its {label} {p.home_name}: "
+        + "; ".join(f"{_people(people)} in {names.get(code, code) if code else 'no ' + label}"
+                    for code, people in p.outside.items()) + ".")
+        for p in problems]
+
+
+def _neighbourhood_cover(c: _Context, rule: str, measure: str, what: str) -> list[Flag]:
+    """People of a place (home to a neighbourhood in scope) in none of its neighbourhoods or
+    in more than one; below the sliver tolerance listed as a sliver instead."""
+    hoods = c.neighbourhoods
+    if hoods is None:
+        return []
+    flags = []
+    for place in sorted(set(home_areas(c.ws, hoods, c.places).reindex(c.scope(hoods))
+                            .dropna())):
+        cover = c.ws.coverage(place, c.places, hoods)
+        people = getattr(cover, measure)
+        share = people / cover.population if cover.population else 0.0
+        if people == 0 or is_sliver(people, cover.population, cover.population, c.sliver):
+            continue
+        flags.append(_flag(rule, "place", place, place,
+                           {"population": people, "population_share": round(share, 4)},
+                           f"{_people(people)} people ({_pct(share)}) of place '{place}' are "
+                           f"{what}."))
+    return flags
+
+
+def _outside_band(c: _Context) -> list[Flag]:
+    hoods = c.neighbourhoods
+    if hoods is None:
+        return []
+    band = c.band
+    return [_flag("neighbourhood_outside_band", "neighbourhood", code, code,
+                  {"population": int(people), "band": [band.low, band.high]},
+                  f"Neighbourhood '{code}' has {_people(people)} people, "
+                  f"{'below' if people < band.low else 'above'} the guidance band of "
+                  f"{band.low:,}–{band.high:,}.")
+            for code, people in outside_band(hoods, band, c.scope(hoods)).items()]
+
+
 @dataclass(frozen=True)
 class Rule:
     """A flag rule, declared once: its id (kept for the CLI and exports), severity, a title
@@ -265,6 +359,7 @@ class Rule:
     title: str
     meaning: str
     check: Callable[[_Context], list[Flag]]
+    drafted_icbs_only: bool = False  # asked of a drafted ICB view only (see ICB_TIER_RULES)
 
 
 RULES: tuple[Rule, ...] = (
@@ -273,6 +368,14 @@ RULES: tuple[Rule, ...] = (
          _place_crosses_icb),
     Rule("hwb_split_across_icbs", "high", "An HWB area is split across ICBs",
          "An HWB area (upper-tier council) is split across ICBs.", _hwb_split_across_icbs),
+    Rule("lad_split_across_icbs", "high", "A council is split across ICBs",
+         "A lower-tier council is split across ICBs.",
+         partial(_split_across_icbs, layer_id="lad", label="council"), drafted_icbs_only=True),
+    Rule("sub_icb_split_across_icbs", "medium", "A sub-ICB location is split across ICBs",
+         "A sub-ICB location is split across ICBs (published ones nest in their ICB: a draft "
+         "that divides one needs that location redrawn).",
+         partial(_split_across_icbs, layer_id="sub_icb", label="sub-ICB location"),
+         drafted_icbs_only=True),
     Rule("hwb_split_across_places_of_different_icbs", "high",
          "An HWB area is split across places of different ICBs",
          "An HWB area is split across places that belong to different ICBs.",
@@ -299,8 +402,38 @@ RULES: tuple[Rule, ...] = (
       for layer_id, label, meaning in (("place", "places", "places"),
                                        ("lad", "councils", "lower-tier councils"),
                                        ("hwb", "HWB areas", "HWB areas"), ("icb", "ICBs", "ICBs"))),
+    Rule("neighbourhood_crosses_icb", "high", "A neighbourhood crosses its ICB boundary",
+         "A neighbourhood has people outside its ICB.",
+         partial(_neighbourhood_crosses, parent_tier="icb", label="ICB")),
+    Rule("neighbourhood_crosses_place", "medium", "A neighbourhood crosses its place",
+         "A neighbourhood has people outside the place holding most of them.",
+         partial(_neighbourhood_crosses, parent_tier="place", label="place")),
+    Rule("neighbourhoods_leave_gap", "medium", "Some people of a place are in no neighbourhood",
+         "Some of a place's population is in none of its neighbourhoods.",
+         partial(_neighbourhood_cover, rule="neighbourhoods_leave_gap", measure="uncovered",
+                 what="in no neighbourhood")),
+    Rule("neighbourhoods_overlap", "medium", "Some people of a place are in two neighbourhoods",
+         "Some of a place's population is in more than one neighbourhood.",
+         partial(_neighbourhood_cover, rule="neighbourhoods_overlap", measure="double_counted",
+                 what="counted in more than one neighbourhood")),
+    Rule("neighbourhood_crosses_lad", "low", "A neighbourhood crosses a council",
+         "A neighbourhood has people outside the council holding most of them.",
+         partial(_neighbourhood_crosses, parent_tier="lad", label="council")),
+    Rule("neighbourhood_outside_band", "info", "A neighbourhood is outside the guidance band",
+         f"A neighbourhood's population is outside the guidance band "
+         f"({NEIGHBOURHOOD_BAND.low:,}–{NEIGHBOURHOOD_BAND.high:,} people by default; "
+         "adjustable).", _outside_band),
+    *(Rule(f"{tier}_in_pieces", "info", f"{title} is in separate pieces",
+           f"{title} falls into separate pieces (islands, enclaves), each named.",
+           partial(_in_pieces, tier=tier))
+      for tier, title in (("icb", "An ICB"), ("place", "A place"),
+                          ("neighbourhood", "A neighbourhood"))),
     Rule("vintage_mismatch", "info", "Layers of different vintages are compared",
          "Layers of different vintages are compared (through the LSOA 2021 spine, never code "
          "to code).", _vintages),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
+#: Rules of the ICB tier: asked of a drafted ICB view (``Store.draft_id``) with the others, and
+#: of any view by :func:`services.icb_flags.icb_tier_flags`, so the published England flags stay
+#: as they were.
+ICB_TIER_RULES: tuple[str, ...] = tuple(rule.id for rule in RULES if rule.drafted_icbs_only)

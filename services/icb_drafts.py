@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers import get_generation
+from layers import BLOCK_SPECIFICITY, get_generation
 from services.build.layers import MAP_TOLERANCE_M, map_copy
 from services.changes_areas import majority, transitions
 from services.drafts import TIER_BLOCK_TYPES, DraftConfig, DraftError
@@ -41,9 +41,12 @@ from services.io.store import Store
 from services.limits import CONFIG_ROWS_MAX
 from services.vintages import unknown_code_hints
 
-#: ICB draft block types, most specific first: the most specific block naming an LSOA decides
-#: its ICB (an LSOA inside a council inside a sub-ICB location inside an HWB area).
-ICB_BLOCK_SPECIFICITY: tuple[str, ...] = ("lsoa", "lad", "sub_icb", "hwb")
+#: ICB draft block types, most specific first, by the layers' ranks
+#: (:data:`layers.BLOCK_SPECIFICITY`): the most specific block naming an LSOA decides its ICB.
+#: Sub-ICB location and HWB area share rank 1; an LSOA is in one ICB, so the tie is broken:
+#: the sub-ICB location wins, being the NHS's own building block of an ICB.
+ICB_BLOCK_SPECIFICITY: tuple[str, ...] = tuple(sorted(
+    TIER_BLOCK_TYPES["icb"], key=lambda t: (-BLOCK_SPECIFICITY[t], t != "sub_icb")))
 #: ONS code prefixes of the other UK countries and the Crown dependencies: never England's.
 OTHER_COUNTRIES = {"W": "Wales", "S": "Scotland", "N": "Northern Ireland",
                    "L": "the Channel Islands", "M": "the Isle of Man"}
@@ -95,7 +98,7 @@ def apply_icb_draft(store: Store, config: DraftConfig) -> DraftedIcbs:
     view = Store(path=store.path, meta=store.meta, spine=spine,
                  layers={**store.layers, "icb": icb, "sub_icb": _sub_icbs(store, spine)},
                  map_layers={**store.map_layers, "icb": icb_map}, generation_id=store.generation_id,
-                 base=store.base, draft_id=config.draft_id)
+                 adjacency=store.adjacency, base=store.base, draft_id=config.draft_id)
     moves = transitions(old[changed], new[changed], people[changed])
     return DraftedIcbs(view, config.draft_id, config.name, config.source,
                        _summary(store.layer("icb"), icb, moves, touched))

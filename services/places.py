@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from layers import BLOCK_SPECIFICITY, get_generation
+from services.block_index import BlockIndex
 from services.drafts import is_draft_ref
 from services.geography import Geography, lsoa_geometry_union
 from services.io.drafts_db import load_draft_config
@@ -48,6 +49,12 @@ DEFAULT_SCHEME = "hwb_within_icb"
 #: file named ``hwb_within_icb`` or ``greater_manchester`` never replaces the real one. Values:
 #: how the dashboard labels each kind.
 SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit", "draft": "Saved draft"}
+#: The rule of overlapping blocks, said on the Places page (README and docs say the same).
+MOST_SPECIFIC_RULE = (
+    "The most specific block wins: a ward or LSOA listed for one place inside a council or "
+    "HWB area listed for another belongs to the first only (a move, never a double count); "
+    "only blocks of equal rank (LSOA > ward = PCN > council > sub-ICB location = HWB area) "
+    "listed for two places overlap.")
 #: How a resolved configuration of each tier is titled ("Places: Greater Manchester").
 TIER_TITLES = {"icb": "ICBs", "place": "Places", "neighbourhood": "Neighbourhoods"}
 
@@ -160,44 +167,52 @@ def load_config(store: Store, name: str, *, files: bool = False,
 
 def _draft(store: Store, ref: str, tier: str) -> PlaceConfig:
     """A saved draft as a configuration; a draft of another tier or generation is refused."""
-    draft = load_draft_config(ref, vintage=store.generation_id)
-    if draft.tier != tier:
-        raise ValueError(f"draft {draft.draft_id} ({draft.name!r}) is a {draft.tier} draft, not "
-                         f"a {tier} draft: give it where {draft.tier} configurations are taken")
+    draft = load_draft_config(ref, vintage=store.generation_id, tier=tier)
     return PlaceConfig(draft.name, draft.source, draft.blocks, draft.vintage, tier)
 
 
-def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> Geography:
+def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None,
+            index: BlockIndex | None = None) -> Geography:
     """The configuration's areas (places, neighbourhoods: its ``tier``) as a geography over the
     spine, or :class:`PlaceFileError` listing every unknown code, block wholly outside its area's
     ICB and block named twice. **The most specific block wins** (:data:`BLOCK_SPECIFICITY`): an
     LSOA that blocks of two areas hold belongs only to the area of the more specific block (a
     ward of B inside a council of A is B's: a move, never a double count); only blocks of equal
     specificity make an overlap. Linear in the rows (repeated blocks are grouped, never
-    rescanned, the winner per LSOA is one array pass): 100,000 rows take well under 2 s."""
-    spine = store.spine
+    rescanned, the winner per LSOA is one array pass): 100,000 rows take well under 2 s.
+    ``index``: the store's block lookups, kept by the caller across calls (made here if not)."""
+    index = index or BlockIndex(store)
     blocks = _numbered(config)
     repeated, problems = _repeats(blocks, config.tier)
-    listed = _members(blocks[~repeated], store, config.tier, problems)
-    listed["lsoa"] = listed["lsoa"].astype(np.int64)
-    listed["icb_code"] = spine["icb_code"].to_numpy()[listed["lsoa"].to_numpy()]
-    listed["population"] = spine["population"].to_numpy()[listed["lsoa"].to_numpy()]
-    members = _most_specific(listed, len(spine))
-    place_icb = _place_icbs(members, icb_code).reindex(pd.Index(listed["area"].unique()))
-    place_icb = place_icb.fillna(_place_icbs(listed, icb_code))  # areas all taken by others
-    inside = listed["icb_code"].to_numpy() == listed["area"].map(place_icb).to_numpy()
-    block_inside = pd.Series(inside).groupby(listed["row"].to_numpy()).any()
-    outside = blocks.iloc[block_inside.index[~block_inside.to_numpy()]]
-    problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
-                              + " lies wholly outside " + outside["area"] + "'s ICB "
-                              + outside["area"].map(place_icb).astype(str)))
+    row, lsoa = _members(blocks, ~repeated, store, config.tier, index, problems)
+    area_of_block, names = pd.factorize(blocks["area"], sort=True)
+    area = area_of_block[row]
+    keep = _most_specific(blocks["block_type"], row, lsoa, len(store.spine))
+    icbs, icb_at = index.icbs()
+    wanted = None if icb_code is None else int(icbs.get_indexer([icb_code])[0]) % (len(icbs) + 1)
+    icb_names = np.append(icbs.to_numpy(dtype=object), icb_code)  # position -1: none / unknown
+    area_icb = _area_icbs(area[keep], lsoa[keep], icb_at, index.population, len(names), wanted)
+    fallback = _area_icbs(area, lsoa, icb_at, index.population, len(names), wanted)
+    area_icb = np.where(area_icb >= 0, area_icb, fallback)  # areas all taken by others
+    inside = np.bincount(row, weights=icb_at[lsoa] == area_icb[area], minlength=len(blocks))
+    held = np.bincount(row, minlength=len(blocks)) > 0
+    outside = blocks[held & (inside == 0)]
+    if len(outside):
+        icb_text = icb_names[area_icb[area_of_block[held & (inside == 0)]]].astype(str)
+        problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
+                                  + " lies wholly outside " + outside["area"] + "'s ICB "
+                                  + icb_text))
     problems = pd.concat([frame for frame in problems if len(frame)] or [problems_frame([])],
                          ignore_index=True)
     if len(problems):
         raise PlaceFileError(config.name, problems.sort_values("line", kind="stable"))
-    membership = (members[["lsoa", "area"]].rename(columns={"area": "code"})
-                  .drop_duplicates().sort_values(["code", "lsoa"], ignore_index=True))
-    areas = _place_areas(members, listed, place_icb)
+    pairs = np.unique(area[keep].astype(np.int64) * len(store.spine) + lsoa[keep])
+    member_area, member_lsoa = pairs // len(store.spine), pairs % len(store.spine)
+    membership = pd.DataFrame({"lsoa": member_lsoa,
+                               "code": names.to_numpy(dtype=object)[member_area]})
+    areas = _place_areas(names, member_area, index.population[member_lsoa],
+                         icb_names[area_icb],
+                         _block_labels(blocks[held], config.tier))
     vintages = sorted({_block_vintage(store, t) for t in blocks["block_type"]})
     return Geography(
         id=config.tier, title=f"{TIER_TITLES[config.tier]}: {config.name}",
@@ -207,13 +222,34 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None) -> G
     )
 
 
-def _most_specific(members: pd.DataFrame, lsoas: int) -> pd.DataFrame:
-    """Only the (block, LSOA) rows of each LSOA's most specific blocks: one array pass."""
-    rank = members["block_type"].map(BLOCK_SPECIFICITY).to_numpy(np.int64)
-    lsoa = members["lsoa"].to_numpy()
+def _most_specific(block_types: pd.Series, row: np.ndarray, lsoa: np.ndarray,
+                   lsoas: int) -> np.ndarray:
+    """Which (block, LSOA) pairs are of each LSOA's most specific blocks: one array pass."""
+    kinds, names = pd.factorize(block_types)  # a few kinds: no per-row Python mapping
+    rank = np.array([BLOCK_SPECIFICITY.get(name, 0) for name in names], dtype=np.int64)[
+        kinds][row]
     best = np.zeros(lsoas, dtype=np.int64)
     np.maximum.at(best, lsoa, rank)
-    return members[rank == best[lsoa]]
+    return rank == best[lsoa]
+
+
+def _area_icbs(area: np.ndarray, lsoa: np.ndarray, icb_at: np.ndarray, population: np.ndarray,
+               areas: int, wanted: int | None) -> np.ndarray:
+    """Each area's ICB position: ``wanted`` when the caller names one (one past the last when
+    no LSOA has it), else the ICB holding most of its people (ties: the smaller code; -1:
+    none)."""
+    if wanted is not None or not len(area):
+        return np.full(areas, -1 if wanted is None else wanted, dtype=np.int64)
+    pairs = np.unique(area.astype(np.int64) * len(population) + lsoa)
+    pair_area, pair_lsoa = pairs // len(population), pairs % len(population)
+    icbs = icb_at.max() + 1
+    keys, people = np.unique(pair_area * icbs + icb_at[pair_lsoa], return_inverse=True)
+    sums = np.bincount(people, weights=population[pair_lsoa])
+    order = np.lexsort((keys % icbs, -sums, keys // icbs))
+    first = order[np.r_[True, np.diff((keys // icbs)[order]) != 0]]
+    chosen = np.full(areas, -1, dtype=np.int64)
+    chosen[keys[first] // icbs] = keys[first] % icbs
+    return chosen
 
 
 def _numbered(config: PlaceConfig) -> pd.DataFrame:
@@ -234,48 +270,47 @@ def _numbered(config: PlaceConfig) -> pd.DataFrame:
 def _repeats(blocks: pd.DataFrame, tier: str) -> tuple[np.ndarray, list[pd.DataFrame]]:
     """(rows naming a block an earlier row named, problems: those rows and block types the
     tier is not built from), found by one grouping of the table."""
-    first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
-    repeated = (first != blocks["row"]).to_numpy()
-    again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
-    problems = [_problems(again, again["block_type"] + " " + again["code"]
-                          + " is already used on line " + earlier["line"].astype(str).to_numpy()
-                          + " (" + earlier["area"].astype(str).to_numpy() + ")")]
+    repeated = blocks.duplicated(["block_type", "code"]).to_numpy()
+    problems = []
+    if repeated.any():
+        first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
+        again, earlier = blocks[repeated], blocks.iloc[first[repeated].to_numpy()]
+        problems.append(_problems(again, again["block_type"] + " " + again["code"]
+                                  + " is already used on line "
+                                  + earlier["line"].astype(str).to_numpy()
+                                  + " (" + earlier["area"].astype(str).to_numpy() + ")"))
     allowed = tier_block_types(tier)
-    unknown_type = blocks[~blocks["block_type"].isin(allowed)]
-    problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
-                              + f"' is not one of {', '.join(allowed)}"))
+    unknown = ~blocks["block_type"].isin(allowed).to_numpy()
+    if unknown.any():
+        unknown_type = blocks[unknown]
+        problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
+                                  + f"' is not one of {', '.join(allowed)}"))
     return repeated, problems
 
 
-def _members(blocks: pd.DataFrame, store: Store, tier: str,
-             problems: list[pd.DataFrame]) -> pd.DataFrame:
-    """One row per (block, LSOA) it holds; unknown codes and blocks holding no LSOA are added
-    to ``problems``."""
-    spine, parts = store.spine, []
+def _members(blocks: pd.DataFrame, usable: np.ndarray, store: Store, tier: str,
+             index: BlockIndex, problems: list[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """(block row, LSOA) arrays, one pair per LSOA a ``usable`` block holds; unknown codes and
+    blocks holding no LSOA are added to ``problems``."""
+    rows, lsoas = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for block_type in tier_block_types(tier):
-        chosen = blocks[blocks["block_type"] == block_type]
-        if chosen.empty:
+        positions = np.flatnonzero(usable & (blocks["block_type"] == block_type).to_numpy())
+        if not len(positions):
             continue
-        column = get_generation(store.generation_id).layer(block_type).spine_column
-        lsoas = pd.DataFrame({"lsoa": np.arange(len(spine)), "code": spine[column].to_numpy()})
-        known = _among(chosen["code"], store.layer(block_type)["code"]
-                       if block_type != "lsoa" else spine[column])
-        problems.append(_problems(chosen[~known], f"unknown {block_type} code "
-                                  + chosen["code"]
-                                  + unknown_code_hints(store, block_type, chosen["code"][~known])))
-        empty = chosen[known & ~_among(chosen["code"], spine[column])]
-        problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no LSOA by "
-                                  "best fit (population 0), so it adds nobody: remove it or "
-                                  "name the LSOAs you mean"))
-        parts.append(chosen.merge(lsoas, on="code", how="left").dropna(subset=["lsoa"]))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=[*blocks.columns, "lsoa"])
-
-
-def _among(codes: pd.Series, known: pd.Series) -> np.ndarray:
-    """``codes.isin(known)`` by one hash lookup (Series.isin on Arrow strings loops in Python:
-    ~0.4 s per 100,000 codes)."""
-    return pd.Index(known.unique()).get_indexer(codes) >= 0
+        chosen = blocks.iloc[positions]
+        known, holding, (which, lsoa) = index.lookup(block_type).members(chosen["code"])
+        if not known.all():
+            problems.append(_problems(chosen[~known], f"unknown {block_type} code "
+                                      + chosen["code"] + unknown_code_hints(
+                                          store, block_type, chosen["code"][~known])))
+        if not (holding | ~known).all():
+            empty = chosen[known & ~holding]
+            problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no "
+                                      "LSOA by best fit (population 0), so it adds nobody: "
+                                      "remove it or name the LSOAs you mean"))
+        rows.append(positions[which])
+        lsoas.append(lsoa)
+    return np.concatenate(rows), np.concatenate(lsoas)
 
 
 def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:
@@ -295,33 +330,28 @@ def _block_vintage(store: Store, block_type: str) -> str:
     return f"{vintage.id} {plural}" if plural else vintage.id
 
 
-def _place_icbs(members: pd.DataFrame, icb_code: str | None) -> pd.Series:
-    places = pd.Index(members["area"].unique())
-    if icb_code is not None:
-        return pd.Series(icb_code, index=places)
-    by_icb = members.drop_duplicates(["area", "lsoa"]).groupby(["area", "icb_code"])[
-        "population"].sum()
-    return by_icb.sort_values(ascending=False, kind="stable").groupby(level=0).head(1) \
-        .reset_index(level=1)["icb_code"].reindex(places)
+def _block_labels(blocks: pd.DataFrame, tier: str) -> pd.Series:
+    """Each area's blocks as listed ("lad:E08000001, ward:E05000650"), by block type in layer
+    order, then as listed."""
+    order = {block_type: i for i, block_type in enumerate(tier_block_types(tier))}
+    blocks = blocks.assign(order=blocks["block_type"].map(order)).sort_values(
+        ["order", "row"], kind="stable")
+    labels = blocks["block_type"] + ":" + blocks["code"]
+    return labels.groupby(blocks["area"]).agg(", ".join)
 
 
-def _place_areas(members: pd.DataFrame, listed: pd.DataFrame,
-                 place_icb: pd.Series) -> pd.DataFrame:
+def _place_areas(names: pd.Index, member_area: np.ndarray, people: np.ndarray,
+                 icb_codes: np.ndarray, labels: pd.Series) -> pd.DataFrame:
     """One row per area listed (an area whose every LSOA a more specific block of another area
     took is kept, with nobody: never silently dropped), with the blocks listed for it."""
-    unique = members.drop_duplicates(["area", "lsoa"])
-    areas = pd.DataFrame({"name": sorted(listed["area"].unique())})
-    areas.index = areas["name"].to_numpy()
-    areas.insert(0, "code", areas.index)
-    areas["icb_code"] = place_icb.reindex(areas.index).to_numpy()
-    by_place = unique.groupby("area")
-    areas["population"] = by_place["population"].sum().reindex(
-        areas.index, fill_value=0).to_numpy()
-    areas["lsoa_count"] = by_place.size().reindex(areas.index, fill_value=0).to_numpy()
-    blocks = listed.drop_duplicates(["area", "block_type", "code"])
-    labels = blocks["block_type"] + ":" + blocks["code"]
-    areas["blocks"] = labels.groupby(blocks["area"]).agg(", ".join).reindex(
-        areas.index).to_numpy()
+    areas = pd.DataFrame({"code": names.to_numpy(dtype=object),
+                          "name": names.to_numpy(dtype=object)},
+                         index=names.to_numpy(dtype=object))
+    areas["icb_code"] = icb_codes
+    areas["population"] = np.round(np.bincount(member_area, weights=people,
+                                               minlength=len(names))).astype(np.int64)
+    areas["lsoa_count"] = np.bincount(member_area, minlength=len(names)).astype(np.int64)
+    areas["blocks"] = labels.reindex(areas.index).to_numpy()
     return areas
 
 

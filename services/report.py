@@ -9,6 +9,8 @@ from __future__ import annotations
 from layers import layers_with
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, layer_summary
 from services.flags import misalignment_flags
+from services.geography import Geography
+from services.neighbourhoods import NEIGHBOURHOOD_BAND, PopulationBand, home_areas
 from services.places import DEFAULT_SCHEME, PlaceConfig
 from services.records import records
 from services.workspace import Workspace
@@ -24,7 +26,11 @@ COTERMINOSITY_FIELDS = ["a_code", "a_name", "population", "best_b_code", "best_b
 
 def icb_report(ws: Workspace, icb_code: str, places: PlaceConfig | str = DEFAULT_SCHEME,
                layer: str = "place",
-               threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER) -> dict:
+               threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER,
+               neighbourhoods: PlaceConfig | None = None,
+               band: PopulationBand = NEIGHBOURHOOD_BAND) -> dict:
+    """The report; with ``neighbourhoods`` (a neighbourhood configuration within the places)
+    also their section and rules."""
     if layer not in COMPARED_WITH:
         raise KeyError(f"--layer {layer!r} is not supported: choose place or pcn.")
     place_geography = ws.places(places, None)
@@ -60,13 +66,38 @@ def icb_report(ws: Workspace, icb_code: str, places: PlaceConfig | str = DEFAULT
     report["icb_coverage_by_place"] = {
         "population": icb_cover.population, "uncovered": icb_cover.uncovered,
         "double_counted": icb_cover.double_counted, "rows": records(icb_cover.rows)}
+    hoods = ws.places(neighbourhoods) if neighbourhoods is not None else None
+    if hoods is not None:
+        report["neighbourhoods"] = _neighbourhoods(ws, hoods, place_geography, icb_code, band,
+                                                   sliver)
     flags, slivers = misalignment_flags(ws, place_geography, icb_code, threshold=threshold,
-                                        sliver=sliver)
+                                        sliver=sliver, neighbourhoods=hoods, band=band)
     if layer == "pcn":
         flags = flags[flags["rule"].str.startswith("pcn_")]
     report["flags"] = records(flags)
     report["slivers"] = records(slivers)
     return report
+
+
+def _neighbourhoods(ws: Workspace, hoods: Geography, places: Geography, icb_code: str,
+                    band: PopulationBand, sliver: float) -> dict:
+    """The neighbourhoods in the ICB, each with its home place, and how the people of each
+    place holding one are split across them (gaps, double counting)."""
+    codes = ws.codes_in_icb(hoods, icb_code, sliver)
+    areas = hoods.areas.loc[codes]
+    home = home_areas(ws, hoods, places)
+    rows = [{"code": code, "name": str(row["name"]), "population": int(row["population"]),
+             "lsoa_count": int(row["lsoa_count"]), "place": home.get(code),
+             "icb_code": row["icb_code"], "blocks": row["blocks"]}
+            for code, row in areas.iterrows()]
+    covered = []
+    for place in sorted(set(home.reindex(codes).dropna())):
+        cover = ws.coverage(place, places, hoods)
+        covered.append({"place": place, "population": cover.population,
+                        "uncovered": cover.uncovered, "double_counted": cover.double_counted,
+                        "rows": records(cover.rows)})
+    return {"name": hoods.title.split(": ", 1)[-1], "vintage": hoods.vintage,
+            "band": [band.low, band.high], "areas": rows, "coverage_by_place": covered}
 
 
 def england_flags(ws: Workspace, places: PlaceConfig | str = DEFAULT_SCHEME,

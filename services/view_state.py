@@ -2,8 +2,9 @@
 
 A presenter's link must reopen exactly the same view, so everything a user can set lives here and
 nowhere else: ICB, the layer the tables examine and the selected area, layers, thresholds, place
-configuration, map centre and zoom, basemap and presentation mode, and the generation the
-boundaries are drawn as at (``vintage``). The page is the link's path
+configuration, map centre and zoom, basemap and presentation mode, the generation the
+boundaries are drawn as at (``vintage``) and an ICB draft drawn over it (``icbs=draft:<id>``).
+The page is the link's path
 (``/coverage?icb=...``). Query values are strings; anything unreadable falls back to the default
 and is reported, never kept. :func:`read_link` reads the raw query string itself, bounded in
 count and length before any value reaches a widget, because Streamlit's own parsing keeps the
@@ -22,6 +23,7 @@ from layers import GENERATIONS, LATEST, MAP_ORDER
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
 from services.drafts import DRAFT_REF_PREFIX, check_draft_id, is_draft_ref
 from services.limits import LINK_PARAMS_MAX, LINK_VALUE_MAX_CHARS
+from services.neighbourhoods import NEIGHBOURHOOD_BAND
 from services.places import DEFAULT_SCHEME
 from services.text import fill, inert
 
@@ -58,6 +60,10 @@ class ViewState:
     zoom: int | None = None
     basemap: bool = True
     present: bool = False
+    icbs: str = ""  # a saved ICB draft (``draft:<id>``) drawn instead of the published ICBs
+    neighbourhoods: str = ""  # a saved neighbourhood draft (``draft:<id>``) within the places
+    band_low: int = NEIGHBOURHOOD_BAND.low  # the neighbourhoods' guidance band, people
+    band_high: int = NEIGHBOURHOOD_BAND.high
 
     def to_query(self) -> dict[str, str]:
         """Only the values that differ from the defaults, so links stay short."""
@@ -217,5 +223,6 @@ _PARSERS = {
     "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
     "places": _places, DRAFT_KEY: _draft, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),
-    "basemap": _flag, "present": _flag,
+    "basemap": _flag, "present": _flag, "icbs": _draft, "neighbourhoods": _draft,
+    "band_low": _bounded(0, 1_000_000, int), "band_high": _bounded(0, 1_000_000, int),
 }

@@ -76,15 +76,20 @@ def unknown_code_hints(store: Store, layer_id: str, codes: pd.Series) -> pd.Seri
     return hints
 
 
+def check_stated_vintage(name: str, stated: str | None) -> None:
+    """A stated vintage (``# vintage:``) that is no generation is refused, like any bad row."""
+    if stated is not None and stated not in GENERATIONS:
+        raise PlaceFileError(name, problems_frame([{
+            "line": 1, "problem": f"'# vintage: {stated}' is not a generation: write one of "
+            f"{', '.join(GENERATIONS)} (the boundaries its codes are of), or leave the line out"}]))
+
+
 def configuration_vintage(store: Store, name: str, blocks: pd.DataFrame,
                           stated: str | None) -> dict:
     """Which generation a configuration's codes are of: as its file states (``# vintage:``),
     checked, and as its codes show (the generations in which every code is known), said beside
     it. A stated vintage that is no generation is refused, like any bad row."""
-    if stated is not None and stated not in GENERATIONS:
-        raise PlaceFileError(name, problems_frame([{
-            "line": 1, "problem": f"'# vintage: {stated}' is not a generation: write one of "
-            f"{', '.join(GENERATIONS)} (the boundaries its codes are of), or leave the line out"}]))
+    check_stated_vintage(name, stated)
     valid = set(GENERATIONS)
     for block_type, codes in blocks.groupby("block_type")["code"]:
         if block_type in get_generation(None).vintages:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from layers import BEST_FIT, LAYERS, MODELLED, get_generation, layers_with
+from services.block_index import BlockIndex
 from services.bounded_cache import BoundedCache
 from services.coterminosity import (
     BORDER_LAYERS,
@@ -26,8 +27,9 @@ from services.coverage import Coverage, coverage
 from services.geography import Geography, store_geography
 from services.io.store import Store
 from services.overlap import Overlaps, pair_sums
+from services.pieces import Piece, area_pieces
 from services.places import PlaceConfig, load_config, resolve
-from services.vintages import configuration_vintage
+from services.vintages import check_stated_vintage, configuration_vintage
 
 T = TypeVar("T")
 
@@ -57,6 +59,7 @@ class Workspace:
         self.store = store.generation(generation)
         self.generation = get_generation(self.store.generation_id)
         self.overlaps = Overlaps.from_store(self.store)
+        self.block_index = BlockIndex(self.store)
         self._geographies: dict[str, Geography] = {}
         self._configs: dict[str, PlaceConfig] = {}
         self._lock = threading.Lock()
@@ -102,8 +105,8 @@ class Workspace:
 
     def _resolve(self, config: PlaceConfig, icb_code: str | None) -> Geography:
         """A stated vintage that is no generation is refused before its codes are looked up."""
-        configuration_vintage(self.store, config.name, config.blocks, config.vintage)
-        return resolve(config, self.store, icb_code)
+        check_stated_vintage(config.name, config.vintage)
+        return resolve(config, self.store, icb_code, self.block_index)
 
     def configuration_vintage(self, config: PlaceConfig | str) -> dict:
         """Which generation the configuration's codes are of, stated or inferred."""
@@ -126,7 +129,13 @@ class Workspace:
     def pairs(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
               sliver: float = DEFAULT_SLIVER, area: bool = True) -> pd.DataFrame:
         """Every overlapping pair with names, shares both ways, Jaccard and class (cached: treat
-        the result as read-only)."""
+        the result as read-only). Population measures only (``area=False``) are served from
+        the full table when it is made (the page's tables make it before the flags ask)."""
+        if not area:
+            try:
+                return self._pairs[(a.key, b.key, threshold, sliver, True)]
+            except KeyError:
+                pass
         def make() -> pd.DataFrame:
             table = self.overlaps.table(a, b, area=area)
             pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver,
@@ -205,7 +214,30 @@ class Workspace:
         return result
 
     def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:
-        return coverage(a_code, a, b, self.overlaps.population)
+        """Cached: the page and the gap and overlap rules ask for the same one."""
+        return self.memo(("coverage", a_code, a.key, b.key),
+                         lambda: coverage(a_code, a, b, self.overlaps.population))
+
+    def pieces(self, geography: Geography, codes: pd.Index | None = None) -> dict[str, list[Piece]]:
+        """Areas (of ``codes``) in two or more separate pieces → their pieces, each named by
+        the wards holding most of its people (cached: read-only)."""
+        if self.store.adjacency is None:
+            raise ValueError(f"The store at {self.store.path} has no LSOA adjacency: rebuild it "
+                             "with `placemap data build`.")
+        chosen = None if codes is None else tuple(sorted(codes))
+        return self.memo(("pieces", geography.key, chosen), lambda: area_pieces(
+            geography, self.store.adjacency, self.overlaps.population, self._piece_labels(),
+            None if chosen is None else pd.Index(chosen)))
+
+    def _piece_labels(self) -> np.ndarray:
+        """Per spine LSOA, the name of its ward (by best fit), else its own name."""
+        def make() -> np.ndarray:
+            ward = self.geography("ward")
+            labels = self.store.spine["lsoa21_name"].to_numpy(dtype=object).copy()
+            labels[ward.membership["lsoa"].to_numpy()] = ward.names().to_numpy(
+                dtype=object)[ward.code_positions]
+            return labels
+        return self.memo(("piece labels",), make)
 
     def codes_in_icb(self, geography: Geography, icb_code: str,
                      sliver: float = DEFAULT_SLIVER) -> pd.Index:

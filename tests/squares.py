@@ -15,6 +15,7 @@ import shapely
 from shapely.geometry import box
 
 from layers import LATEST
+from services.build.adjacency import lsoa_adjacency
 from services.io.store import Store
 
 ORIGIN_X, ORIGIN_Y = 380_000, 398_000
@@ -63,7 +64,8 @@ def squares_store(population: dict[str, int], icb_of: dict[str, str] | None = No
         frame["ods_code"] = frame["code"]
         frame["area_m2"] = frame.area
         layers[layer_id] = frame
-    return Store(path=Path("squares"), meta={}, spine=spine, layers=layers, generation_id=LATEST)
+    return Store(path=Path("squares"), meta={}, spine=spine, layers=layers, generation_id=LATEST,
+                 adjacency=lsoa_adjacency(lsoa))
 
 
 def _ward_layer(lsoa: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -27,6 +27,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
+from services.build.adjacency import lsoa_adjacency
 from services.io.store import Store
 
 ORIGIN_X, ORIGIN_Y = 380_000, 398_000
@@ -75,7 +76,7 @@ def generations_store() -> Store:
         layers[key] = _dissolved(lsoa, spine, column, parent)
     map_layers = {key: frame[["code", "geometry"]].to_crs(4326) for key, frame in layers.items()}
     return Store(path=Path("squares-generations"), meta={}, spine=spine, layers=layers,
-                 map_layers=map_layers)
+                 map_layers=map_layers, adjacency=lsoa_adjacency(lsoa))
 
 
 def generations_meta(store: Store) -> dict:

@@ -142,7 +142,7 @@ def test_cli_json_and_csv_with_formula_cells_neutralised(tmp_path, capsys) -> No
     store = generations_store()
     store.layers["icb_2026"].loc[store.layers["icb_2026"]["code"] == M, "name"] = "=HYPERLINK(1)"
     write_store(tmp_path / "store", generations_meta(store), store.spine, store.layers,
-                store.map_layers)
+                store.map_layers, store.adjacency)
     assert main(["changes", "--store", str(tmp_path / "store"), "--format", "json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["from"]["label"] == "April 2024" and answer["to"]["id"] == "2026"

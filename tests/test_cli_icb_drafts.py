@@ -20,7 +20,7 @@ def store_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(DATABASE_URL_ENV, sqlite_url(tmp_path / "drafts.sqlite3"))
     store = with_wards(generations_store())
     write_store(tmp_path / "store", generations_meta(store), store.spine, store.layers,
-                store.map_layers)
+                store.map_layers, store.adjacency)
     return tmp_path / "store"
 
 

@@ -56,14 +56,16 @@ def test_a_square_moved_and_one_left_out() -> None:
     ]
 
 
-def test_an_overlap_is_named_by_both_places() -> None:
+def test_an_lsoa_listed_inside_another_places_council_is_a_move() -> None:
+    """The most specific block wins (branch tiers): X4 of East's council listed for West is
+    West's only, never counted in both."""
     ws = Workspace(squares_store(POPULATION))
     before = _places(ws, [("West", "lad", "L"), ("East", "lad", "R")])
     after = _places(ws, [("West", "lad", "L"), ("East", "lad", "R"), ("West", "lsoa", "X4")])
     result = compare_drafts(before, after, _population(ws), _flags(), _flags())
     assert result.moves.to_dict("records") == [
-        {"from": "East", "to": "East + West", "lsoas": 1, "population": 400}]
-    assert result.populations["second"].tolist() == [600, 800]  # X4 counted in both
+        {"from": "East", "to": "West", "lsoas": 1, "population": 400}]
+    assert result.populations["second"].tolist() == [200, 800]  # X4 moved, not in both
 
 
 def test_flags_added_removed_and_reworded() -> None:

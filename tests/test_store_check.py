@@ -101,6 +101,20 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
                              "icb_2024.parquet is in EPSG:3857, expected EPSG:27700"),
     "spine code not in its layer": (lambda f: _spine(f, lambda s: s.assign(icb_2024_code="T")),
                                     "icb_2024_code has 1 code(s) not in icb_2024.parquet, e.g. T"),
+    "no adjacency file": (lambda f: (f / "lsoa_adjacency.parquet").unlink(),
+                          "FileNotFoundError"),
+    "no adjacency count": (lambda f: _meta(f, _drop("adjacency_pairs")),
+                           "meta.json has no 'adjacency_pairs'"),
+    "adjacency beyond the spine": (
+        lambda f: pd.DataFrame({"a": [0], "b": [5]}).to_parquet(f / "lsoa_adjacency.parquet"),
+        "lsoa_adjacency.parquet holds pairs that are not spine positions a < b below 2"),
+    "adjacency of another count": (
+        lambda f: pd.DataFrame({"a": [0, 0], "b": [1, 1]}).to_parquet(
+            f / "lsoa_adjacency.parquet"),
+        "lsoa_adjacency.parquet has 2 pairs, meta.json says 1"),
+    "adjacency of floats": (
+        lambda f: pd.DataFrame({"a": [0.0], "b": [1.0]}).to_parquet(f / "lsoa_adjacency.parquet"),
+        "lsoa_adjacency.parquet column a is float64, expected integer"),
 }
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import box
 
+from services.build.adjacency import lsoa_adjacency
 from services.build.store import map_copy
 from services.io.store import write_store
 
@@ -48,7 +49,8 @@ def tiny_store(built_at: str, population: int = 7, area: str = "icb_2024") -> di
             "layer_info": {key: {"vintage": "2024", "repaired_geometries": 0} for key in layers},
             "generations": {"2024": {"label": "2024", "layers": {"icb": area, "lsoa": "lsoa"}}}}
     return {"meta": meta, "spine": spine, "layers": layers,
-            "map_layers": {key: map_copy(frame, 50) for key, frame in layers.items()}}
+            "map_layers": {key: map_copy(frame, 50) for key, frame in layers.items()},
+            "adjacency": lsoa_adjacency(lsoa)}
 
 
 def write_tiny(path: Path, built_at: str, population: int = 7) -> None:

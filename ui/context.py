@@ -22,7 +22,7 @@ from services.io.place_files import PlaceFileError
 from services.text import fill
 from services.view_state import MAP_LAYERS, ViewState, read_link
 from services.workspace import Workspace
-from ui import draft_session, text
+from ui import draft_session, icb_draft, text
 from ui.configs import config_names, custom_configs
 from ui.keys import Key
 from ui.shared import shared_workspace
@@ -34,7 +34,7 @@ def workspace() -> Workspace:
     _inside_the_frame()
     state = st.session_state.get(Key.VIEW)
     if state is not None:
-        return shared_workspace(state.vintage)
+        return icb_draft.workspace(state)
     linked = st.query_params.get("vintage", LATEST)
     return shared_workspace(linked if linked in GENERATIONS else LATEST)
 
@@ -76,7 +76,8 @@ def open_link(pages: Collection[str] | None = None) -> None:
     page = st.session_state.pop(Key.LINK_PAGE, None) or _requested_page() if pages else ""
     state, problems = read_link(ctx.query_string if ctx else "", page, pages or ("",))
     state, draft_problems = draft_session.open_linked(state)  # may switch the generation
-    problems, ws = problems + draft_problems, shared_workspace(state.vintage)
+    state, icb_problems = icb_draft.opened(state)
+    problems, ws = problems + draft_problems + icb_problems, icb_draft.workspace(state)
     if state.places not in config_names():
         problems.append(fill("place configuration {} is not known here (uploads stay in the "
                              "session that made them); showing the default scheme",

@@ -15,7 +15,14 @@ import pandas as pd
 import streamlit as st
 
 from layers import GENERATIONS
-from services.drafts import DRAFT_REF_PREFIX, Draft, DraftError, SavedDraft, is_draft_ref
+from services.drafts import (
+    DRAFT_REF_PREFIX,
+    Draft,
+    DraftError,
+    SavedDraft,
+    check_tier,
+    is_draft_ref,
+)
 from services.io.drafts_db import DraftNotFound, DraftsUnavailable, SaveResult, shared_db
 from services.io.pending_saves import PendingSaves
 from services.places import PlaceConfig, keep_session_config
@@ -86,17 +93,14 @@ def _keep(draft: Draft, draft_id: str) -> Opened:
 
 def open_draft(ref: str) -> Opened:
     """The draft ``ref`` names, from this session, its queue or the database; a draft that is
-    not of the place tier is refused (its tier has no page yet). Raises :data:`OPEN_ERRORS`."""
+    not of the place tier is refused. Raises :data:`OPEN_ERRORS`."""
     waiting = next((d for d in pending().pending if DRAFT_REF_PREFIX + d.id == ref), None)
     known = custom_configs().get(ref)
     if known is not None:
         return Opened(ref, known, known.vintage or "", known_icb(ref))
     saved: SavedDraft | Draft = waiting or shared_db().load(ref.removeprefix(DRAFT_REF_PREFIX))
     draft = saved if isinstance(saved, Draft) else saved.draft
-    if draft.tier != "place":
-        raise DraftError(f"draft {ref.removeprefix(DRAFT_REF_PREFIX)} is a {draft.tier} draft: "
-                         "only place drafts open as a configuration here; use "
-                         f"`placemap drafts show {ref.removeprefix(DRAFT_REF_PREFIX)}` for it")
+    check_tier(draft.tier, "place", f"draft {ref.removeprefix(DRAFT_REF_PREFIX)}")
     return _keep(draft, ref.removeprefix(DRAFT_REF_PREFIX))
 
 

@@ -18,8 +18,9 @@ from services.io.drafts_db import DraftsUnavailable, shared_db
 from services.io.place_files import PlaceFileError, check_bytes
 from services.limits import PROBLEMS_SHOWN_MAX, UPLOAD_MAX_MB
 from services.text import fill
+from services.view_state import ViewState
 from ui import context as ui
-from ui import draft_session, text
+from ui import draft_session, icb_draft_open, text
 from ui.keys import Key
 from ui.shared import shared_workspace
 
@@ -51,6 +52,7 @@ def show() -> None:
         st.dataframe(_table(listed), hide_index=True, width="stretch")
         _one_draft(listed)
         _compare(listed)
+    icb_draft_open.generation_example()
     _upload()
 
 
@@ -90,14 +92,17 @@ def _one_draft(listed: list[DraftSummary]) -> None:
         return
     columns = st.columns(len(OPEN_PAGES) + 1)
     for column, (page, path) in zip(columns, OPEN_PAGES.items(), strict=False):
-        if column.button(f"Open on the {page} page", disabled=saved.draft.tier != "place",
+        if column.button(f"Open on the {page} page", disabled=saved.draft.tier == "neighbourhood",
                          key=f"{Key.DRAFT_PICKED}-open-{page}"):
             open_on(saved, path)
+    if saved.draft.tier == "neighbourhood" and columns[0].button(
+            "Open on the Flags page", key=f"{Key.DRAFT_PICKED}-open-flags"):
+        open_neighbourhoods(saved)
     columns[-1].download_button("Download (CSV)", draft_csv_text(saved.draft, saved.id),
                                 file_name=f"draft_{saved.id}.csv", mime="text/csv")
-    if saved.draft.tier != "place":
-        st.caption(f"A {saved.draft.tier} draft opens from the command line for now "
-                   f"(`placemap drafts show {saved.id}`); only place drafts open here.")
+    if saved.draft.tier == "neighbourhood":
+        st.caption("A neighbourhood draft opens within the view's place configuration: its "
+                   "flags join the Flags page.")
 
 
 def _load(draft_id: str) -> SavedDraft | None:
@@ -111,6 +116,9 @@ def _load(draft_id: str) -> SavedDraft | None:
 def open_on(saved: SavedDraft, page: str) -> None:
     """The view takes the draft's generation, ICB and configuration, and goes to ``page``."""
     ref = f"{DRAFT_REF_PREFIX}{saved.id}"
+    if saved.draft.tier == "icb":
+        icb_draft_open.open_icbs(ref, page)
+        return
     try:
         opened = draft_session.open_draft(ref)
     except draft_session.OPEN_ERRORS as error:
@@ -120,6 +128,17 @@ def open_on(saved: SavedDraft, page: str) -> None:
               lon=None, zoom=None)
     st.session_state.pop(Key.MAP_START, None)
     st.switch_page(page)
+
+
+def open_neighbourhoods(saved: SavedDraft) -> None:
+    """The view takes the neighbourhood draft (and its generation) and goes to the Flags page."""
+    v = ui.view()
+    state = v.with_(neighbourhoods=f"{DRAFT_REF_PREFIX}{saved.id}")
+    if saved.draft.vintage != v.vintage:
+        state = state.with_(vintage=saved.draft.vintage, icb="", icbs="", area="",
+                            places=ViewState().places)
+    st.session_state[Key.VIEW] = state
+    st.switch_page("pages/flags.py")
 
 
 def _compare(listed: list[DraftSummary]) -> None:

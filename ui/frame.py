@@ -12,7 +12,7 @@ from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewS
 from services.vintages import successors
 from services.workspace import Workspace
 from ui import basemap as ui_basemap
-from ui import context, find, text
+from ui import context, find, icb_draft, text
 from ui.configs import config_label, config_names, custom_configs
 from ui.keys import Key
 from ui.shared import shared_attribution
@@ -54,6 +54,7 @@ def sidebar() -> None:
     ws, v = context.workspace(), context.view()
     with st.sidebar:
         _boundaries_as_at(v)
+        icb_draft.sidebar_notice(v)
         find.find()
         icbs = ws.store.layer("icb").sort_values("name")
         codes = icbs["code"].tolist()
@@ -107,7 +108,7 @@ def _boundaries_as_at(v: ViewState) -> None:
                                "through the LSOA 2021 population spine.")
     if chosen != v.vintage:
         icb = successors(context.workspace().store, "icb", v.vintage, chosen).get(v.icb, "")
-        context.update(vintage=chosen, icb=icb, area="")
+        context.update(vintage=chosen, icb=icb, area="", icbs="")  # a draft is of one generation
         st.rerun()
 
 

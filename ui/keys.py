@@ -12,6 +12,8 @@ class Key(StrEnum):
     LINK_PROBLEMS = "link_problems"  # what of the opening link could not be used
     LAST_PAGE = "last_page"  # the url path of the page the previous run showed
     PENDING_DRAFTS = "pending_drafts"  # PendingSaves: drafts waiting for the drafts database
+    ICB_DRAFTS = "icb_drafts"  # the ICB drafts this session opened, by draft:<id>
+    NEIGHBOURHOOD_DRAFTS = "neighbourhood_drafts"  # … neighbourhood drafts, by (ref, vintage)
     DRAFT_ICBS = "draft_icbs"  # the ICB each draft this session uses was saved for, by draft:<id>
     DRAFT_SAVED = "draft_saved"  # what the Save draft control says once after a save
     DRAFT_PICKED = "draft_picked"  # the draft the Drafts page opens or downloads

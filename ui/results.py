@@ -13,14 +13,17 @@ from services.geography import Geography
 from services.highlight import highlighted
 from services.map_labels import choose_labels
 from services.map_view import map_features
-from ui import basemap, context
+from services.neighbourhoods import NEIGHBOURHOOD_BAND, PopulationBand
+from ui import basemap, context, neighbourhood_draft
 from ui.map_widget import RETURNED_OBJECTS, RenderedMap, render_map
 
 
 @st.cache_resource(show_spinner="Checking alignment…", max_entries=64)
-def flags(_places: Geography, places_key: str, icb: str, threshold: float,
-          sliver: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return misalignment_flags(context.workspace(), _places, icb, threshold=threshold, sliver=sliver)
+def flags(_places: Geography, places_key: str, icb: str, threshold: float, sliver: float,
+          _hoods: Geography | None = None, hoods_key: str = "",
+          band: PopulationBand = NEIGHBOURHOOD_BAND) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return misalignment_flags(context.workspace(), _places, icb, threshold=threshold, sliver=sliver,
+                              neighbourhoods=_hoods, band=band)
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=64)
@@ -46,7 +49,9 @@ def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[st
 
 def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
     v, geography = context.view(), context.places()
-    return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver)
+    hoods = neighbourhood_draft.geography(context.workspace(), v)
+    return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver, hoods,
+                 hoods.key if hoods is not None else "", neighbourhood_draft.band(v))
 
 
 def current_map(key: str, labels: bool = False) -> RenderedMap:

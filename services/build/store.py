@@ -19,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from layers import GENERATIONS, layer_vintage, stored_keys
+from services.build.adjacency import lsoa_adjacency
 from services.build.checks import add_piece_counts, build_pcns, quality_checks
 from services.build.layers import MAP_TOLERANCE_M, dissolve, lsoa_layer, map_copy, parent_keys
 from services.build.sources import BuildSources
@@ -69,7 +70,7 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
         "pcn": pcn_meta,
         "quality": quality_checks(sources, spine, layers),
     }
-    write_store(path or store_path(), meta, spine, layers, map_layers)
+    write_store(path or store_path(), meta, spine, layers, map_layers, lsoa_adjacency(lsoa))
     log(f"store written to {path or store_path()} in {time.perf_counter() - started:.1f} s")
     return meta
 

@@ -33,6 +33,7 @@ from services.drafts import (
     blocks_from_json,
     blocks_json,
     check_draft_id,
+    check_tier,
     draft_config,
 )
 from services.io.store import store_path
@@ -316,14 +317,17 @@ def shared_db(url: str | None = None) -> DraftsDB:
 
 
 def load_draft_config(ref: str, db: DraftsDB | None = None, *,
-                      vintage: str | None = None) -> DraftConfig:
+                      vintage: str | None = None, tier: str | None = None) -> DraftConfig:
     """``draft:<id>`` (or a bare id) as a configuration, for wherever a file is taken:
     ``services.places.load_config`` can begin ``if is_draft_ref(name): return
-    load_draft_config(name)``. Given ``vintage`` (the boundaries in use), a draft of another
-    generation is refused. Raises DraftError (malformed id, other vintage), DraftNotFound (this
-    database has no such draft) or DraftsUnavailable, each saying what to do."""
+    load_draft_config(name)``. Given ``vintage`` (the boundaries in use) or ``tier``, a draft of
+    another generation or tier is refused. Raises DraftError (malformed id, other vintage or
+    tier), DraftNotFound (this database has no such draft) or DraftsUnavailable, each saying
+    what to do."""
     draft_id = check_draft_id(ref)
     config = draft_config((db or shared_db()).load(draft_id))
+    if tier is not None:
+        check_tier(config.tier, tier, f"draft {draft_id} ({config.name!r})")
     if vintage is not None and config.vintage != vintage:
         raise DraftError(f"draft {draft_id} ({config.name!r}) uses the codes of the "
                          f"{GENERATIONS[config.vintage].label} boundaries, not "

@@ -8,6 +8,7 @@ Layout of a store folder (``geodata/store/`` unless ``PLACEMAP_STORE`` names ano
 - ``<layer>.parquet``: ``code``, ``name``, ``vintage``, parent codes (``<parent>_code``),
   ``population``, ``area_m2``, geometry in EPSG:27700 (for measurement).
 - ``<layer>.map.parquet``: ``code`` and a coverage-simplified geometry in EPSG:4326 (for maps).
+- ``lsoa_adjacency.parquet``: pairs ``a`` < ``b`` of spine positions of LSOAs sharing a boundary.
 - ``meta.json``: build facts (sources, row counts, repairs, vintages).
 
 Loading checks every file it reads (:mod:`services.io.store_check`), and a build swaps a complete
@@ -30,10 +31,12 @@ import pandas as pd
 from layers import get_generation, store_spine_column
 from services.io import store_swap
 from services.io.store_check import (
+    ADJACENCY_FILE,
     MAP_SUFFIX,
     READ_ERRORS,
     STORE_FORMAT,
     StoreMissingError,
+    check_adjacency,
     check_layer,
     check_spine,
     read_meta,
@@ -65,6 +68,8 @@ class Store:
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     map_layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     generation_id: str | None = None
+    #: LSOA pairs sharing a boundary (spine positions a < b), the same in every generation.
+    adjacency: pd.DataFrame | None = None
     #: For a generation's view, the store as loaded (every generation); None for that store.
     base: Store | None = field(default=None, repr=False, compare=False)
     _views: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
@@ -99,7 +104,7 @@ class Store:
                 layers={layer_id: self.layers[key] for layer_id, key in keys.items()},
                 map_layers={layer_id: self.map_layers[key] for layer_id, key in keys.items()
                             if key in self.map_layers},
-                generation_id=generation.id, base=self)
+                generation_id=generation.id, adjacency=self.adjacency, base=self)
         return self._views[generation.id]
 
     def layer(self, layer_id: str) -> gpd.GeoDataFrame:
@@ -119,6 +124,8 @@ def load_store(path: Path | None = None) -> Store:
     try:
         store = Store(path=path, meta=meta, spine=pd.read_parquet(folder / "spine.parquet"))
         check_spine(path, store.spine, meta)
+        store.adjacency = pd.read_parquet(folder / ADJACENCY_FILE)
+        check_adjacency(path, store.adjacency, meta, len(store.spine))
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
             read = {layer_id: (pool.submit(gpd.read_parquet, folder / f"{layer_id}.parquet"),
                                pool.submit(gpd.read_parquet, folder / f"{layer_id}{MAP_SUFFIX}"))
@@ -165,12 +172,15 @@ def write_store(
     spine: pd.DataFrame,
     layers: dict[str, gpd.GeoDataFrame],
     map_layers: dict[str, gpd.GeoDataFrame],
+    adjacency: pd.DataFrame,
 ) -> None:
     """Write a complete new version beside the store, then swap it in atomically. ``meta``
-    gains what loading checks: the format, the layer ids, the spine's and each layer's rows."""
+    gains what loading checks: the format, the layer ids, the spine's and each layer's rows,
+    the adjacency pairs."""
     path = Path(path)
     info = meta.get("layer_info", {})
     meta = {**meta, "format": STORE_FORMAT, "layers": list(layers), "spine_rows": len(spine),
+            "adjacency_pairs": len(adjacency),
             "layer_info": {layer_id: {**info.get(layer_id, {}), "rows": len(gdf),
                                       "population": int(gdf["population"].sum())}
                            for layer_id, gdf in layers.items()}}
@@ -179,6 +189,7 @@ def write_store(
         partial = store_swap.new_version(path)
         try:
             spine.to_parquet(partial / "spine.parquet", index=False)
+            adjacency.to_parquet(partial / ADJACENCY_FILE, index=False)
             for layer_id, gdf in layers.items():
                 gdf.to_parquet(partial / f"{layer_id}.parquet", index=False)
                 map_layers[layer_id].to_parquet(partial / f"{layer_id}{MAP_SUFFIX}", index=False)

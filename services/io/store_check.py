@@ -22,9 +22,11 @@ from layers import store_spine_column
 
 MAP_SUFFIX = ".map.parquet"
 #: Raised whenever a build writes something that means something else (2: wards fitted within
-#: their council; 3: one file per layer vintage, generations 2024 and 2026); a store of another
-#: format is rebuilt, never read.
-STORE_FORMAT = 3
+#: their council; 3: one file per layer vintage, generations 2024 and 2026; 4: LSOA adjacency);
+#: a store of another format is rebuilt, never read.
+STORE_FORMAT = 4
+#: LSOA pairs sharing a boundary (:mod:`services.build.adjacency`): spine positions a < b.
+ADJACENCY_FILE = "lsoa_adjacency.parquet"
 REBUILD = "Rebuild it with `placemap data build` (set PLACEMAP_MIRROR to build offline)."
 #: What reading a damaged file raises (pyarrow's errors are ValueErrors, OSErrors or its own).
 READ_ERRORS = (OSError, ValueError, TypeError, KeyError, NotImplementedError, pa.ArrowException)
@@ -60,6 +62,7 @@ META_REQUIRED: dict[str, tuple[str, Callable[[object], bool]]] = {
     "layer_info": ("an object keyed by layer id", _is_object),
     "generations": ("an object keyed by generation id", _is_object),
     "sources": ("an object keyed by dataset id", _is_object),
+    "adjacency_pairs": ("an integer", _is_int),
 }
 META_OPTIONAL: dict[str, tuple[str, Callable[[object], bool]]] = {
     "spine_rows": ("an integer", _is_int),
@@ -198,3 +201,19 @@ def check_layer(path: Path, layer_id: str, layer: gpd.GeoDataFrame, map_layer: g
         raise unreadable(path, f"spine.parquet {store_spine_column(layer_id)} has "
                                f"{len(unknown):,} code(s) not in {layer_id}.parquet, e.g. "
                                f"{unknown[0]}")
+
+
+def check_adjacency(path: Path, adjacency: pd.DataFrame, meta: dict, spine_rows: int) -> None:
+    """Integer spine positions a < b within the spine, sorted and unique (pieces are connected
+    components over them), as many pairs as ``meta.json`` recorded."""
+    _check_columns(path, ADJACENCY_FILE, adjacency, {"a": "integer", "b": "integer"})
+    a, b = adjacency["a"].to_numpy(), adjacency["b"].to_numpy()
+    if len(adjacency) != meta["adjacency_pairs"]:
+        raise unreadable(path, f"{ADJACENCY_FILE} has {len(adjacency):,} pairs, meta.json says "
+                               f"{meta['adjacency_pairs']:,}")
+    if len(a) and (a.min() < 0 or b.max() >= spine_rows or (a >= b).any()):
+        raise unreadable(path, f"{ADJACENCY_FILE} holds pairs that are not spine positions "
+                               f"a < b below {spine_rows:,}")
+    keys = a.astype("int64") * spine_rows + b
+    if (keys[1:] <= keys[:-1]).any():
+        raise unreadable(path, f"{ADJACENCY_FILE} pairs are not sorted and unique")

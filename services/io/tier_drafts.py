@@ -12,7 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from layers import GENERATIONS
-from services.drafts import DraftConfig, DraftError, draft_id, is_draft_ref, make_draft
+from services.drafts import (
+    DraftConfig,
+    DraftError,
+    check_tier,
+    draft_id,
+    is_draft_ref,
+    make_draft,
+)
 from services.io.draft_files import read_draft_csv
 from services.io.drafts_db import DraftsDB, load_draft_config
 
@@ -21,15 +28,13 @@ def load_tier_draft(ref: str, tier: str, vintage: str, db: DraftsDB | None = Non
     """``draft:<id>`` or a CSV path, of ``tier`` and of the ``vintage`` in use (a file stating
     no ``# vintage:`` is taken as that one); anything else is refused saying what to give."""
     if is_draft_ref(ref):
-        config = load_draft_config(ref, db, vintage=vintage)
-        _check_tier(config.tier, tier, ref)
-        return config
+        return load_draft_config(ref, db, vintage=vintage, tier=tier)
     path = Path(ref)
     if not path.is_file():
         raise FileNotFoundError(f"no {tier} draft file {ref}: give a CSV {tier},block_type,code "
                                 "or draft:ID (a saved draft; `placemap drafts list`)")
     file = read_draft_csv(path)
-    _check_tier(file.tier, tier, ref)
+    check_tier(file.tier, tier, ref)
     stated = file.facts.get("vintage")
     if stated and stated != vintage:
         label = GENERATIONS[stated].label if stated in GENERATIONS else stated
@@ -44,9 +49,3 @@ def load_tier_draft(ref: str, tier: str, vintage: str, db: DraftsDB | None = Non
     return DraftConfig(draft.name, str(path), blocks, vintage, tier,
                        draft_id(tier, vintage, draft.blocks))
 
-
-def _check_tier(found: str, wanted: str, ref: str) -> None:
-    if found != wanted:
-        raise DraftError(f"{ref} is a {found} draft ({found},block_type,code), but a {wanted} "
-                         f"draft is wanted here: give a file {wanted},block_type,code (or its "
-                         "draft:ID)")
