@@ -51,6 +51,17 @@ OTHER_LAYER: dict[str, str | None] = {
     "pcn_straddles_lad": "lad",
     "pcn_straddles_hwb": "hwb",
     "pcn_straddles_icb": "icb",
+    "lad_split_across_icbs": "icb",
+    "sub_icb_split_across_icbs": "icb",
+    "neighbourhood_crosses_icb": "icb",
+    "neighbourhood_crosses_place": "place",
+    "neighbourhood_crosses_lad": "lad",
+    "neighbourhoods_leave_gap": None,
+    "neighbourhoods_overlap": None,
+    "neighbourhood_outside_band": None,
+    "icb_in_pieces": None,
+    "place_in_pieces": None,
+    "neighbourhood_in_pieces": None,
     "vintage_mismatch": None,
 }
 #: Number keys holding one code, and the layer it belongs to.
