@@ -2,8 +2,8 @@
 
 A presenter's link must reopen exactly the same view, so everything a user can set lives here and
 nowhere else: ICB, the layer the tables examine and the selected area, layers, thresholds, place
-configuration, map centre and zoom, basemap and presentation mode, and the generation the
-boundaries are drawn as at (``vintage``). The page is the link's path
+configuration, map centre and zoom, basemap and presentation mode, the live room followed, and the
+generation the boundaries are drawn as at (``vintage``). The page is the link's path
 (``/coverage?icb=...``). Query values are strings; anything unreadable falls back to the default
 and is reported, never kept. :func:`read_link` reads the raw query string itself, bounded in
 count and length before any value reaches a widget, because Streamlit's own parsing keeps the
@@ -52,6 +52,7 @@ class ViewState:
     zoom: int | None = None
     basemap: bool = True
     present: bool = False
+    room: str = ""  # the live room this screen follows (services/rooms.py), "" for none
 
     def to_query(self) -> dict[str, str]:
         """Only the values that differ from the defaults, so links stay short."""
@@ -175,11 +176,16 @@ def _bounded(low: float, high: float, kind: Callable[[str], float] = float):
     return parse
 
 
+def _room_code(raw: str) -> str:
+    from services.rooms import check_code  # services.rooms builds on this module
+    return check_code(raw)
+
+
 _PARSERS = {
     "vintage": _generation, "icb": lambda raw: raw.strip().upper(), "subject": _layer,
     "area": str.strip,
     "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
     "places": str.strip, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),
-    "basemap": _flag, "present": _flag,
+    "basemap": _flag, "present": _flag, "room": _room_code,
 }
