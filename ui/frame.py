@@ -10,7 +10,7 @@ from services.coterminosity import DEFAULT_SLIVER
 from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewState
 from services.vintages import successors
 from services.workspace import Workspace
-from ui import context, text
+from ui import context, rooms, text
 from ui.configs import config_label, config_names
 from ui.keys import Key
 from ui.shared import shared_attribution
@@ -29,6 +29,7 @@ def finish_run(page_id: str) -> None:
     whether its next run is a return to it (see :func:`_start_position`)."""
     context.sync_url()
     show_share_link()
+    rooms.publish(page_id)
     st.session_state[Key.LAST_PAGE] = page_id
 
 
@@ -84,6 +85,7 @@ def sidebar() -> None:
             context.update(**changes)
             st.rerun()
         st.session_state[Key.SHARE_SLOT] = st.empty()
+        rooms.sidebar_controls()
         st.caption(_vintages(ws))
 
 

@@ -22,7 +22,7 @@ import streamlit_folium
 from streamlit_folium import st_folium  # noqa: F401  (the one folium widget call: tests replace it)
 
 from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, legend_rows
-from ui import context, frame
+from ui import context, frame, rooms
 from ui.keys import Key
 
 #: Per session and per call: everything else st_folium sends (its on_change callback included,
@@ -106,6 +106,7 @@ def _remember(state: dict) -> None:
     if (lat, lon, zoom) != (v.lat, v.lon, v.zoom) and 49 <= lat <= 56.5 and -7 <= lon <= 2.5:
         context.update(lat=lat, lon=lon, zoom=zoom)
         context.sync_url()
+        rooms.publish(st.session_state.get(Key.LAST_PAGE, "map"))
 
 
 def legend(layer_ids: tuple[str, ...]) -> None:
