@@ -33,13 +33,26 @@ def finish_run(page_id: str) -> None:
     st.session_state[Key.LAST_PAGE] = page_id
 
 
+#: Presentation mode: no sidebar, little padding, and the map as tall as the screen leaves room
+#: for (the controls, title and legend above it), so the page fits 1366×768 and 1920×1080.
+PRESENT_CSS = ("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
+               "{display:none}[data-testid='stMainBlockContainer']{padding-top:1.5rem;"
+               "padding-bottom:1rem}h1{font-size:1.9rem !important;padding:0 !important}"
+               "iframe[title='streamlit_folium.st_folium']"
+               "{height:calc(100vh - {offset}px) !important}</style>")
+PRESENT_MAP_OFFSET_PX = 290
+
+
 def presentation_frame() -> None:
-    """Presentation mode on every page: no sidebar, and one way back."""
-    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
-                "{display:none}</style>", unsafe_allow_html=True)
-    if st.button("Exit presentation mode", icon=":material/close_fullscreen:"):
+    """Presentation mode on every page: no sidebar, a copy-link control and one way back."""
+    st.markdown(PRESENT_CSS.replace("{offset}", str(PRESENT_MAP_OFFSET_PX)),
+                unsafe_allow_html=True)
+    back, link, _rest = st.columns([2, 2, 5], vertical_alignment="center")
+    if back.button("Exit presentation mode", icon=":material/close_fullscreen:"):
         context.update(present=False)
         st.rerun()
+    with link.popover("Copy link", icon=":material/link:"):
+        st.session_state[Key.SHARE_SLOT] = st.empty()  # filled by show_share_link
 
 
 def attribution() -> None:
@@ -108,7 +121,7 @@ def show_share_link() -> None:
     """Fill the sidebar's share box with the view as it is now: called after the page has run
     and from the map fragment after a pan, so the copied link is never a step behind."""
     slot = st.session_state.get(Key.SHARE_SLOT)
-    if slot is None or context.view().present:
+    if slot is None:
         return
     with slot.container():
         st.markdown("**Share this view**")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass, field
 
+import folium
 import geopandas as gpd
 import streamlit as st
 import streamlit_folium
@@ -28,6 +29,10 @@ from ui.keys import Key
 #: Per session and per call: everything else st_folium sends (its on_change callback included,
 #: which reads the calling session's state) is the same for every session.
 SESSION_ARGUMENTS = ("center", "zoom", "height")
+#: The map fills its frame once the frame has a height, so presentation mode can size the frame
+#: to the screen with CSS (ui/frame.py); elsewhere the frame is the widget's height, so nothing
+#: changes (while the frame is 0 px high the widget's own height holds, so the map fits right).
+FILL_FRAME_CSS = "<style>@media (min-height: 1px) { #map_div { height: 100vh !important } }</style>"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ def render_map(features: dict[str, gpd.GeoDataFrame], *, selected: str, basemap:
     it passes to its component instead of sending them (a copy of the function whose component
     is the recorder, so no other thread's call is affected)."""
     fmap = build_map(features, selected=selected, basemap=basemap)
+    fmap.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
     captured: dict = {}
     capture = types.FunctionType(
         streamlit_folium.st_folium.__code__,

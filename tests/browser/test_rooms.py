@@ -36,8 +36,20 @@ def servers(store_dir: Path) -> Iterator[tuple[str, str]]:
         cluster.remove()
 
 
+_OPENED: list = []  # every context a test opens, closed after it (each holds polling sessions)
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
 def _new_page(browser: Browser) -> Page:
-    return browser.new_context(viewport=VIEWPORT).new_page()
+    context = browser.new_context(viewport=VIEWPORT)
+    _OPENED.append(context)
+    return context.new_page()
 
 
 def _present(browser: Browser, url: str) -> tuple[Page, str]:
