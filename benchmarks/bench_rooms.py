@@ -11,9 +11,9 @@ re-run the page with the room's view. Server CPU = user+system time of the serve
 the timed phase; memory = peak resident memory of its process tree. Errors = exceptions shown,
 dropped connections, and moves a follower never showed within ``MOVE_TIMEOUT_S``.
 
-Naive baseline, same run, same server: the same followers polling by re-opening the link's page
-(a new full page run each poll, as a viewer refreshing the page would) instead of the version
-check — measured with ``BASELINE_FOLLOWERS`` clients for the same moves.
+Naive baseline, same run, same server: followers that re-open the viewer link every
+``NAIVE_POLL_S`` (a new session and a whole page run per poll, as a viewer refreshing the page
+would) instead of the fragment's version check, measured with ``BASELINE_FOLLOWERS`` clients.
 
 Bounded: ``FOLLOWERS`` clients, ``STEPS`` moves, ``RUN_DEADLINE_S`` for everything; the server
 is stopped at the end. Run:
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +45,7 @@ from services.view_state import ViewState
 
 FOLLOWERS = 50
 BASELINE_FOLLOWERS = 10
+NAIVE_POLL_S = 0.5
 STEPS = 12
 STEP_S = 3.0
 MOVE_TIMEOUT_S = 30.0
@@ -70,6 +72,9 @@ async def follow(port: int, code: str, follower: Follower, stop: asyncio.Event,
     """Open the viewer link and answer auto-reruns as a browser does until ``stop``; with
     ``naive_poll_s``, instead re-run the whole page that often (the baseline)."""
     query = f"room={code}"
+    if naive_poll_s:
+        await _refresh(port, query, follower, naive_poll_s, stop)
+        return
     try:
         async with websockets.connect(
                 f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
@@ -78,12 +83,9 @@ async def follow(port: int, code: str, follower: Follower, stop: asyncio.Event,
             first = BackMsg()
             first.rerun_script.query_string = query
             await ws.send(first.SerializeToString())
-            tasks = [asyncio.create_task(_read(ws, follower, stop))]
-            if naive_poll_s:
-                tasks.append(asyncio.create_task(_reload(ws, follower, naive_poll_s, stop)))
+            reader = asyncio.create_task(_read(ws, follower, stop))
             await stop.wait()
-            for task in tasks:
-                task.cancel()
+            reader.cancel()
     except (OSError, TimeoutError, websockets.WebSocketException) as exc:
         follower.errors.append(f"{type(exc).__name__}: {exc}")
 
@@ -128,12 +130,33 @@ async def _auto_rerun(ws, follower: Follower, fragment: str, interval_s: float,
         await ws.send(message.SerializeToString())
 
 
-async def _reload(ws, follower: Follower, poll_s: float, stop: asyncio.Event) -> None:
+async def _refresh(port: int, query: str, follower: Follower, poll_s: float,
+                   stop: asyncio.Event) -> None:
+    """The baseline: open the viewer link on a new session, wait for its page, again."""
     while not stop.is_set():
+        try:
+            async with websockets.connect(
+                    f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
+                    origin=f"http://127.0.0.1:{port}", max_size=None, open_timeout=120,
+                    ping_interval=None) as ws:
+                message = BackMsg()
+                message.rerun_script.query_string = query
+                await ws.send(message.SerializeToString())
+                async for data in ws:
+                    forward = ForwardMsg()
+                    forward.ParseFromString(data)
+                    kind = forward.WhichOneof("type")
+                    if kind == "new_session":
+                        follower.page_hash = forward.new_session.page_script_hash
+                    elif kind == "page_info_changed":
+                        lat = parse_qs(forward.page_info_changed.query_string).get("lat")
+                        if lat:
+                            follower.shown_at.setdefault(float(lat[0]), time.perf_counter())
+                    elif kind == "script_finished":
+                        break
+        except (OSError, TimeoutError, websockets.WebSocketException) as exc:
+            follower.errors.append(f"{type(exc).__name__}: {exc}")
         await asyncio.sleep(poll_s)
-        message = BackMsg()
-        message.rerun_script.page_script_hash = follower.page_hash
-        await ws.send(message.SerializeToString())
 
 
 def cpu_s(pid: int) -> float:
@@ -214,16 +237,20 @@ def main(followers: int = FOLLOWERS) -> None:
             shipped = asyncio.run(asyncio.wait_for(
                 run(port, server.pid, rooms, followers, 0.0), RUN_DEADLINE_S))
             naive = asyncio.run(asyncio.wait_for(
-                run(port, server.pid, rooms, min(followers, BASELINE_FOLLOWERS), 0.5),
+                run(port, server.pid, rooms, min(followers, BASELINE_FOLLOWERS), NAIVE_POLL_S),
                 RUN_DEADLINE_S))
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
             db.dispose()
     print(f"server memory before the followers joined: {idle_mb:.0f} MB (log: {log.name})")
     print(_line("version poll (shipped)", followers, shipped))
-    print(_line("naive: whole page re-run every 0.5 s", min(followers, BASELINE_FOLLOWERS),
-                naive))
+    print(_line(f"naive: the viewer link re-opened every {NAIVE_POLL_S} s",
+                min(followers, BASELINE_FOLLOWERS), naive))
     for error in sorted(set(shipped.errors))[:5]:
         print("  error:", error[:200])
     p95 = _quantile(shipped.latencies_s, 0.95)
