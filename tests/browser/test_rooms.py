@@ -90,7 +90,10 @@ def _settled(page: Page) -> tuple[int, float, float]:
     """The presenter's map once its address bar holds the position it shows (published)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        zoom, lat, lon = _leaflet_view(page)
+        try:
+            zoom, lat, lon = _leaflet_view(page)
+        except Exception:  # the map is being replaced: look again
+            continue
         if re.search(rf"zoom={zoom}(&|$)", page.url) and f"lat={lat:.5f}".rstrip("0") in page.url:
             return zoom, lat, lon
         time.sleep(0.05)
