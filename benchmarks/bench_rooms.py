@@ -38,7 +38,7 @@ from common import store_or_build
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from services.io.drafts_db import DraftsDB, sqlite_url
+from services.io.drafts_db import DraftsDB, DraftsUnavailable, sqlite_url
 from services.io.rooms_db import RoomsDB
 from services.rooms import view_payload
 from services.view_state import ViewState
@@ -159,6 +159,17 @@ async def _refresh(port: int, query: str, follower: Follower, poll_s: float,
         await asyncio.sleep(poll_s)
 
 
+def _publish(rooms: RoomsDB, code: str, token: str, payload: str) -> None:
+    """As the presenter's session does: a write the database refused is sent again."""
+    for _ in range(10):
+        try:
+            rooms.publish(code, token, payload)
+            return
+        except DraftsUnavailable:
+            time.sleep(0.2)
+    raise SystemExit("the rooms database refused the presenter's writes 10 times")
+
+
 def cpu_s(pid: int) -> float:
     fields_ = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields_[11]) + int(fields_[12])) / 100  # utime + stime, clock ticks
@@ -189,7 +200,7 @@ async def run(port: int, pid: int, rooms: RoomsDB, followers: int, naive_poll_s:
     with MemoryPeak(pid) as memory:
         for k in range(1, STEPS + 1):
             view = step_view(k)
-            await asyncio.to_thread(rooms.publish, code, token, view_payload("map", view))
+            await asyncio.to_thread(_publish, rooms, code, token, view_payload("map", view))
             published[view.lat] = time.perf_counter()
             await asyncio.sleep(STEP_S)
         await asyncio.sleep(2)

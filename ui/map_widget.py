@@ -109,10 +109,18 @@ def _remember(state: dict) -> None:
     lon = round(float(state["center"]["lng"]), 5)
     zoom = int(state["zoom"])
     v = context.view()
+    if zoom == v.zoom and abs(lat - v.lat) + abs(lon - v.lon) < _pixel_deg(zoom):
+        return  # the linked position as Leaflet snaps it to a pixel: keep the link as it was
     if (lat, lon, zoom) != (v.lat, v.lon, v.zoom) and 49 <= lat <= 56.5 and -7 <= lon <= 2.5:
         context.update(lat=lat, lon=lon, zoom=zoom)
         context.sync_url()
         rooms.publish(st.session_state.get(Key.LAST_PAGE, "map"))
+
+
+def _pixel_deg(zoom: int) -> float:
+    """About two screen pixels in degrees at ``zoom`` (256 px tiles): a reported move smaller
+    than this is Leaflet rounding the linked centre, not the user panning."""
+    return 2 * 360 / (256 * 2 ** zoom)
 
 
 def legend(layer_ids: tuple[str, ...]) -> None:
