@@ -156,7 +156,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     if bounds is not None and len(bounds):
         minx, miny, maxx, maxy = bounds.total_bounds
         fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    folium.LayerControl(collapsed=True).add_to(fmap)
+    # no folium LayerControl: its toggles never reach the server, so a link could not hold them;
+    # the sidebar's Layers (kept in the link) is the one layer switch
     return fmap
 
 

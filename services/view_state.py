@@ -2,9 +2,9 @@
 
 A presenter's link must reopen exactly the same view, so everything a user can set lives here and
 nowhere else: ICB, the layer the tables examine and the selected area, layers, thresholds, place
-configuration, map centre and zoom, basemap and presentation mode, the generation the
-boundaries are drawn as at (``vintage``) and an ICB draft drawn over it (``icbs=draft:<id>``).
-The page is the link's path
+configuration, map centre and zoom, basemap and presentation mode, the live room followed, the
+generation the boundaries are drawn as at (``vintage``) and an ICB draft drawn over it
+(``icbs=draft:<id>``). The page is the link's path
 (``/coverage?icb=...``). Query values are strings; anything unreadable falls back to the default
 and is reported, never kept. :func:`read_link` reads the raw query string itself, bounded in
 count and length before any value reaches a widget, because Streamlit's own parsing keeps the
@@ -64,6 +64,7 @@ class ViewState:
     neighbourhoods: str = ""  # a saved neighbourhood draft (``draft:<id>``) within the places
     band_low: int = NEIGHBOURHOOD_BAND.low  # the neighbourhoods' guidance band, people
     band_high: int = NEIGHBOURHOOD_BAND.high
+    room: str = ""  # the live room this screen follows (services/rooms.py), "" for none
 
     def to_query(self) -> dict[str, str]:
         """Only the values that differ from the defaults, so links stay short."""
@@ -217,6 +218,11 @@ def _bounded(low: float, high: float, kind: Callable[[str], float] = float):
     return parse
 
 
+def _room_code(raw: str) -> str:
+    from services.rooms import check_code  # services.rooms builds on this module
+    return check_code(raw)
+
+
 _PARSERS = {
     "vintage": _generation, "icb": lambda raw: raw.strip().upper(), "subject": _layer,
     "area": str.strip, "highlight": _highlight,
@@ -225,4 +231,5 @@ _PARSERS = {
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),
     "basemap": _flag, "present": _flag, "icbs": _draft, "neighbourhoods": _draft,
     "band_low": _bounded(0, 1_000_000, int), "band_high": _bounded(0, 1_000_000, int),
+    "room": _room_code,
 }

@@ -69,7 +69,8 @@ def backend(request, tmp_path: Path) -> Backend:
     chosen = request.getfixturevalue("postgres")
     engine = sa.create_engine(sa.make_url(chosen.url).set(drivername="postgresql+psycopg"))
     with engine.begin() as conn:  # each test starts from an empty database
-        conn.exec_driver_sql("DROP TABLE IF EXISTS drafts, schema_version, legacy")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS drafts, rooms, room_viewers, schema_version, "
+                             "legacy")
     engine.dispose()
     return chosen
 
@@ -158,12 +159,13 @@ def test_list_is_newest_first_without_blocks(db: DraftsDB) -> None:
 
 
 def test_a_new_database_is_at_the_latest_schema(db: DraftsDB) -> None:
-    assert db.schema_version() == MIGRATIONS[-1].version == 1
+    assert db.schema_version() == MIGRATIONS[-1].version == len(MIGRATIONS) == 2
 
 
 def test_an_older_schema_is_upgraded_in_place(backend: Backend) -> None:
-    """Version 0 (a version table saying 0, another app's table beside it) is upgraded to 1;
-    then a further step (as a future Placemap would add) upgrades it again, keeping drafts."""
+    """Version 0 (a version table saying 0, another app's table beside it) is upgraded to the
+    latest; then a further step (as a future Placemap would add) upgrades it again, keeping
+    drafts."""
     engine = sa.create_engine(sa.make_url(backend.url).set(
         drivername="postgresql+psycopg" if backend.name == "postgresql" else "sqlite"))
     with engine.begin() as conn:
@@ -171,19 +173,20 @@ def test_an_older_schema_is_upgraded_in_place(backend: Backend) -> None:
         conn.exec_driver_sql("INSERT INTO schema_version VALUES (0)")
         conn.exec_driver_sql("CREATE TABLE legacy (x INTEGER)")
     first = DraftsDB(backend.url)
-    assert first.schema_version() == 1
+    latest = MIGRATIONS[-1].version
+    assert first.schema_version() == latest
     saved = first.save(draft()).saved
     first.dispose()
 
     def add_note(conn: sa.Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE drafts ADD COLUMN note TEXT")
 
-    later = DraftsDB(backend.url, migrations=[*MIGRATIONS, Migration(2, "note", add_note)])
-    assert later.schema_version() == 2
+    later = DraftsDB(backend.url, migrations=[*MIGRATIONS, Migration(latest + 1, "note", add_note)])
+    assert later.schema_version() == latest + 1
     assert later.load(saved.id) == saved
     later.dispose()
-    with pytest.raises(DraftError, match="schema version 2, newer than this Placemap knows "
-                                         r"\(1\): upgrade Placemap"):
+    with pytest.raises(DraftError, match=f"schema version {latest + 1}, newer than this "
+                                         rf"Placemap knows \({latest}\): upgrade Placemap"):
         DraftsDB(backend.url).list()
     with engine.connect() as conn:
         assert sa.inspect(conn).has_table("legacy")

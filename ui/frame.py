@@ -12,7 +12,7 @@ from services.view_state import MAP_LAYERS, SLIVER_RANGE, THRESHOLD_RANGE, ViewS
 from services.vintages import successors
 from services.workspace import Workspace
 from ui import basemap as ui_basemap
-from ui import context, find, icb_draft, text
+from ui import context, find, icb_draft, rooms, text
 from ui.configs import config_label, config_names, custom_configs
 from ui.keys import Key
 from ui.shared import shared_attribution
@@ -31,16 +31,30 @@ def finish_run(page_id: str) -> None:
     whether its next run is a return to it (see :func:`_start_position`)."""
     context.sync_url()
     show_share_link()
+    rooms.publish(page_id)
     st.session_state[Key.LAST_PAGE] = page_id
 
 
+#: Presentation mode: no sidebar, little padding, and the map as tall as the screen leaves room
+#: for (the controls, title and legend above it), so the page fits 1366×768 and 1920×1080.
+PRESENT_CSS = ("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
+               "{display:none}[data-testid='stMainBlockContainer']{padding-top:1.5rem;"
+               "padding-bottom:1rem}h1{font-size:1.9rem !important;padding:0 !important}"
+               "iframe[title='streamlit_folium.st_folium']"
+               "{height:calc(100vh - {offset}px) !important}</style>")
+PRESENT_MAP_OFFSET_PX = 290
+
+
 def presentation_frame() -> None:
-    """Presentation mode on every page: no sidebar, and one way back."""
-    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
-                "{display:none}</style>", unsafe_allow_html=True)
-    if st.button("Exit presentation mode", icon=":material/close_fullscreen:"):
+    """Presentation mode on every page: no sidebar, a copy-link control and one way back."""
+    st.markdown(PRESENT_CSS.replace("{offset}", str(PRESENT_MAP_OFFSET_PX)),
+                unsafe_allow_html=True)
+    back, link, _rest = st.columns([2, 2, 5], vertical_alignment="center")
+    if back.button("Exit presentation mode", icon=":material/close_fullscreen:"):
         context.update(present=False)
         st.rerun()
+    with link.popover("Copy link", icon=":material/link:"):
+        st.session_state[Key.SHARE_SLOT] = st.empty()  # filled by show_share_link
 
 
 def attribution() -> None:
@@ -87,6 +101,7 @@ def sidebar() -> None:
             context.update(**changes)
             st.rerun()
         st.session_state[Key.SHARE_SLOT] = st.empty()
+        rooms.sidebar_controls()
         st.caption(_vintages(ws))
 
 
@@ -116,7 +131,7 @@ def show_share_link() -> None:
     """Fill the sidebar's share box with the view as it is now: called after the page has run
     and from the map fragment after a pan, so the copied link is never a step behind."""
     slot = st.session_state.get(Key.SHARE_SLOT)
-    if slot is None or context.view().present:
+    if slot is None:
         return
     with slot.container():
         st.markdown("**Share this view**")

@@ -42,3 +42,13 @@ class Key(StrEnum):
     EDIT_MAP_VIEW = "edit_map_view"  # the edit map's last reported centre and zoom
     EDIT_UNDO = "edit_undo"  # widget: the undo button
     EDIT_REDO = "edit_redo"  # widget: the redo button
+    ROOM_CODE = "room_code"  # the live room this session presents (services/rooms.py)
+    ROOM_TOKEN = "room_token"  # the presenter's write token: this session only, never in a link
+    ROOM_PUBLISHED = "room_published"  # the room view this presenter last published
+    ROOM_FOLLOWERS = "room_followers"  # how many followed at the presenter's last heartbeat
+    ROOM_FOLLOWING = "room_following"  # a viewer's "Follow the presenter" switch
+    ROOM_VERSION = "room_version"  # the room version this viewer shows
+    ROOM_VIEWER = "room_viewer"  # this viewer's random id (counted as a follower by it)
+    ROOM_SEEN = "room_seen"  # monotonic time of this session's last heartbeat
+    ROOM_GOTO = "room_goto"  # the room's page, to be opened by the next full run
+    ROOM_NOTICE = "room_notice"  # what to say once (the room ended, a join failed)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass, field
 
+import folium
 import geopandas as gpd
 import streamlit as st
 import streamlit_folium
@@ -25,7 +26,7 @@ from services.backdrop import Backdrop
 from services.map_labels import Labels
 from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, legend_rows
 from services.palette import CLASS_PALETTE
-from ui import context, frame
+from ui import context, frame, rooms
 from ui.keys import Key
 
 #: Per session and per call: everything else st_folium sends (its on_change callback included,
@@ -34,6 +35,10 @@ SESSION_ARGUMENTS = ("center", "zoom", "height")
 #: What the map sends back: the position (kept in the link) and the last click (see
 #: :func:`new_click`). Each change reruns the map fragment only.
 RETURNED_OBJECTS = ["center", "zoom", "last_clicked"]
+#: The map fills its frame once the frame has a height, so presentation mode can size the frame
+#: to the screen with CSS (ui/frame.py); elsewhere the frame is the widget's height, so nothing
+#: changes (while the frame is 0 px high the widget's own height holds, so the map fits right).
+FILL_FRAME_CSS = "<style>@media (min-height: 1px) { #map_div { height: 100vh !important } }</style>"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ def render_map(features: dict[str, gpd.GeoDataFrame], *, selected: str, basemap:
     is the recorder, so no other thread's call is affected)."""
     fmap = build_map(features, selected=selected, basemap=basemap, highlight=highlight,
                      backdrop=backdrop, labels=labels)
+    fmap.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
     captured: dict = {}
     capture = types.FunctionType(
         streamlit_folium.st_folium.__code__,
@@ -112,9 +118,18 @@ def _remember(state: dict) -> None:
     lon = round(float(state["center"]["lng"]), 5)
     zoom = int(state["zoom"])
     v = context.view()
+    if zoom == v.zoom and abs(lat - v.lat) + abs(lon - v.lon) < _pixel_deg(zoom):
+        return  # the linked position as Leaflet snaps it to a pixel: keep the link as it was
     if (lat, lon, zoom) != (v.lat, v.lon, v.zoom) and 49 <= lat <= 56.5 and -7 <= lon <= 2.5:
         context.update(lat=lat, lon=lon, zoom=zoom)
         context.sync_url()
+        rooms.publish(st.session_state.get(Key.LAST_PAGE, "map"))
+
+
+def _pixel_deg(zoom: int) -> float:
+    """About two screen pixels in degrees at ``zoom`` (256 px tiles): a reported move smaller
+    than this is Leaflet rounding the linked centre, not the user panning."""
+    return 2 * 360 / (256 * 2 ** zoom)
 
 
 def new_click(state: dict | None, key: str) -> tuple[float, float] | None:

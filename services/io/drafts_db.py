@@ -36,6 +36,7 @@ from services.drafts import (
     check_tier,
     draft_config,
 )
+from services.io.rooms_schema import create_rooms
 from services.io.store import store_path
 
 DATABASE_URL_ENV = "PLACEMAP_DATABASE_URL"
@@ -85,7 +86,10 @@ def _create_drafts(conn: Connection) -> None:
 
 
 #: The schema's history, oldest first; a database is upgraded through every step it lacks.
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "drafts table", _create_drafts),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "drafts table", _create_drafts),
+    Migration(2, "live rooms and their viewers", create_rooms),
+)
 
 
 @dataclass(frozen=True)

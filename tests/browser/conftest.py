@@ -35,11 +35,12 @@ def app_url(store_dir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def serve(store_dir: Path) -> Iterator[str]:
+def serve(store_dir: Path, **env_vars: str) -> Iterator[str]:
     """The dashboard (``python -m ui.serve``, i.e. ``streamlit run app.py`` with the store
-    loading as the server starts) on a free port of 127.0.0.1, stopped on exit."""
+    loading as the server starts) on a free port of 127.0.0.1, stopped on exit; ``env_vars``
+    added to its environment (e.g. ``PLACEMAP_DATABASE_URL``)."""
     port = _free_port()
-    env = {**os.environ, "PLACEMAP_STORE": str(store_dir)}
+    env = {**os.environ, "PLACEMAP_STORE": str(store_dir), **env_vars}
     server = subprocess.Popen(
         [sys.executable, "-m", "ui.serve", str(port)],  # as `make run` starts it
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

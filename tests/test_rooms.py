@@ -1,0 +1,140 @@
+"""Live rooms: codes, tokens, expiry and the view payload (pure), and the rooms table on both
+backends (SQLite and a throwaway PostgreSQL, as tests/test_drafts_db.py), with a fake clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.io.drafts_db import DraftsDB
+from services.io.rooms_db import RoomsDB
+from services.rooms import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    PRESENTER_TIMEOUT,
+    NotPresenter,
+    RoomEnded,
+    RoomError,
+    RoomNotFound,
+    check_code,
+    display_code,
+    new_code,
+    read_payload,
+    token_hash,
+    view_payload,
+)
+from services.view_state import ViewState, read_link
+from tests.test_drafts_db import Backend, postgres  # noqa: F401  (fixture)
+from tests.test_drafts_db import backend as backend  # the fixture, re-exported
+
+VIEW = ViewState(icb="E54000057", area="Bury", layers=("icb", "place"), lat=53.5, lon=-2.3,
+                 zoom=11, places="greater_manchester")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def rooms(backend: Backend, clock: Clock):
+    db = DraftsDB(backend.url)
+    yield RoomsDB(db, clock=clock)
+    db.dispose()
+
+
+def test_codes_are_short_random_and_read_back_however_typed() -> None:
+    codes = {new_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
+    code = "ABCDEF23"
+    assert display_code(code) == "ABCD-EF23"
+    assert check_code(" abcd-ef23 ") == code
+    for bad in ("ABCD", "ABCDEF2O", "ABCDEF231", "<b>x</b>", ""):
+        with pytest.raises(RoomError, match="is not a room code"):
+            check_code(bad)
+
+
+def test_the_payload_is_the_presenters_link_without_room_or_presentation_mode() -> None:
+    payload = view_payload("coverage", VIEW.with_(present=True, room="ABCDEF23"))
+    room_view, problems = read_payload(payload)
+    assert problems == [] and room_view.page == "coverage"
+    assert room_view.view == VIEW  # present and room are each screen's own
+
+
+def test_a_link_may_name_a_room_and_a_bad_code_is_reported() -> None:
+    assert read_link("room=abcd-ef23")[0].room == "ABCDEF23"
+    view, problems = read_link("room=nope")
+    assert view.room == "" and "is not a room code" in problems[0]
+
+
+def test_followers_read_the_view_only_when_the_version_moves(rooms: RoomsDB) -> None:
+    code, token = rooms.open(view_payload("map", VIEW))
+    assert rooms.status(code).version == 1 and rooms.status(code).ended == ""
+    moved = view_payload("map", VIEW.with_(zoom=12))
+    assert rooms.publish(code, token, moved) == 2
+    assert rooms.view(display_code(code)) == (2, moved)
+    assert rooms.db.engine.dialect.name in ("sqlite", "postgresql")
+
+
+def test_only_the_presenters_token_writes_and_a_wrong_one_changes_nothing(
+        rooms: RoomsDB) -> None:
+    code, token = rooms.open(view_payload("map", VIEW))
+    before = rooms.view(code)
+    for wrong in ("", "x" * 43, token_hash(token)):  # nor the stored hash itself
+        with pytest.raises(NotPresenter, match="only the presenter's session can change"):
+            rooms.publish(code, wrong, view_payload("data", ViewState()))
+        with pytest.raises(NotPresenter):
+            rooms.end(code, wrong)
+    assert rooms.view(code) == before and rooms.status(code).ended == ""
+
+
+def test_hundreds_of_wrong_codes_get_a_message_and_the_room_is_unharmed(
+        rooms: RoomsDB) -> None:
+    code, _token = rooms.open(view_payload("map", VIEW))
+    before = rooms.view(code)
+    wrong = [c for c in (new_code() for _ in range(300)) if c != code]
+    for guess in wrong:
+        with pytest.raises(RoomNotFound, match=r"there is no live room .*check the code"):
+            rooms.status(guess)
+    assert rooms.view(code) == before
+
+
+def test_a_room_ends_when_the_presenter_ends_it_or_is_not_seen(rooms: RoomsDB,
+                                                               clock: Clock) -> None:
+    code, token = rooms.open(view_payload("map", VIEW))
+    clock.now += PRESENTER_TIMEOUT - timedelta(seconds=1)
+    rooms.touch(code, token)  # seen: the minute starts again
+    clock.now += PRESENTER_TIMEOUT - timedelta(seconds=1)
+    assert rooms.status(code).ended == ""
+    clock.now += timedelta(seconds=2)
+    assert "not been seen for 60 seconds" in rooms.status(code).ended
+    with pytest.raises(RoomEnded, match="has ended: the presenter has not been seen"):
+        rooms.view(code)
+    with pytest.raises(RoomEnded):
+        rooms.publish(code, token, view_payload("map", VIEW))
+
+    other, other_token = rooms.open(view_payload("map", VIEW))
+    rooms.end(other, other_token)
+    assert rooms.status(other).ended == "the presenter ended it"
+
+
+def test_the_presenter_sees_how_many_follow(rooms: RoomsDB, clock: Clock) -> None:
+    code, token = rooms.open(view_payload("map", VIEW))
+    rooms.seen(code, "a", following=True)
+    rooms.seen(code, "b", following=True)
+    rooms.seen(code, "c", following=False)  # exploring on their own
+    assert rooms.touch(code, token) == 2
+    rooms.seen(code, "b", following=False)
+    assert rooms.followers(code) == 1
+    clock.now += timedelta(seconds=20)  # a closed tab stops being counted
+    assert rooms.touch(code, token) == 0
