@@ -44,6 +44,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -56,6 +57,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from ui.admission import RUNS_AT_ONCE
 
 ROOT = Path(__file__).resolve().parents[1]
+FLOOR_APP = Path(__file__).with_name("load_floor_app.py")
 SESSIONS = 50
 PAGES = ("", "coterminosity", "coverage")  # "" is the default page, the Map
 PAGE_TIMEOUT_S = 300.0
@@ -156,10 +158,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(log, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def dashboard_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "ui.serve", str(port)]
+
+
+def floor_command(port: int) -> list[str]:
+    """The floor app served as ``ui.serve`` serves the dashboard."""
+    return [sys.executable, "-m", "streamlit", "run", str(FLOOR_APP), "--server.address",
+            "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+            "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
+            "--browser.gatherUsageStats", "false"]
+
+
+def start_server(log, env: dict[str, str],
+                 command: Callable[[int], list[str]] = dashboard_command
+                 ) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "ui.serve", str(port)], cwd=ROOT,
-                              env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command(port), cwd=ROOT, env={**os.environ, **env}, stdout=log,
+                              stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -206,13 +222,15 @@ class Run:
 
 
 def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once: str,
-               sequential: bool) -> Run:
+               sequential: bool, command: Callable[[int], list[str]] = dashboard_command
+               ) -> Run:
     env = {"PLACEMAP_RUNS_AT_ONCE": runs_at_once}
+    warm_up_page = "data" if command is dashboard_command else "coverage"
     with tempfile.NamedTemporaryFile("w", suffix=".log", prefix="bench_load_",
                                      delete=False) as log:
-        server, port = start_server(log, env)
+        server, port = start_server(log, env, command)
         try:
-            warm_up = asyncio.run(open_page(port, "data", first_icb))
+            warm_up = asyncio.run(open_page(port, warm_up_page, first_icb))
             if warm_up.error:
                 raise SystemExit(f"the warm-up page failed: {warm_up.error}")
             warm_mb = tree_rss_mb(server.pid)

@@ -5,6 +5,7 @@ import streamlit as st
 from layers import LAYERS, layers_with
 from ui import context as ui
 from ui import frame
+from ui.charts import horizontal_bars
 from ui.tables import coverage_bars, coverage_for, subject_codes
 
 st.title(f"Coverage: {ui.icb_name(ui.icb_code())}")
@@ -26,8 +27,7 @@ for other in layers_with("covering") if codes else ():
         continue
     cover = coverage_for(layer, code, other)
     st.subheader(f"By {LAYERS[other].title}")
-    st.bar_chart(coverage_bars(cover), horizontal=True,
-                 height=min(60 + 28 * len(cover.rows), 600))
+    horizontal_bars(coverage_bars(cover), height=min(60 + 28 * len(cover.rows), 600))
     note = (f"{cover.population:,} people: {cover.uncovered:,} outside every "
             f"{LAYERS[other].title} (gap), {cover.double_counted:,} counted twice (overlap). "
             f"Population {cover.population_method}.")
