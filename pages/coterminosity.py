@@ -5,7 +5,7 @@ import streamlit as st
 from layers import LAYERS, layers_with
 from ui import context as ui
 from ui import frame
-from ui.tables import class_styled, comparison_for, matrix_styled
+from ui.tables import comparison_for
 
 MEASURES = """
 - **Population share of A in B**: P(A∩B) / P(A), the share of A's people living in B.
@@ -28,7 +28,7 @@ for other in layers_with("council"):
     st.caption("People by class: " + "; ".join(
         f"{row['class']} {row['population_share']:.1%} ({row['areas']} areas)"
         for row in comparison.summary.to_dict(orient="records") if row["areas"]))
-    st.dataframe(class_styled(comparison.table), hide_index=True, width="stretch")
+    st.dataframe(comparison.styled, hide_index=True, width="stretch")
     with st.expander("Matrix: population share of each area (rows) in each column"):
-        st.dataframe(matrix_styled(comparison.matrix, ui.view().threshold), width="stretch")
+        st.dataframe(comparison.styled_matrix, width="stretch")
 frame.attribution()

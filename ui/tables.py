@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -14,6 +14,7 @@ from services.coterminosity import layer_summary
 from services.coverage import Coverage
 from services.geography import Geography, lsoa_geometry_union
 from ui import context as ui
+from ui.shared_styles import shared
 
 CLASS_BACKGROUND = {"coterminous": "#d8f3dc", "within": "#dbe9ff", "contains": "#e0f4f8",
                     "straddles": "#ffe5cc", "none": "#eeeeee", "a within b": "#dbe9ff",
@@ -33,6 +34,8 @@ class Comparison:
     table: pd.DataFrame  # display column names (COLUMNS), sorted by name
     summary: pd.DataFrame  # people and areas by class (services.coterminosity.layer_summary)
     matrix: pd.DataFrame  # population share of each area (rows) in each other area (columns)
+    styled: Styler = field(repr=False)  # the table and the matrix as shown, marshalled once
+    styled_matrix: Styler = field(repr=False)  # (ui/shared_styles.py)
 
 
 def subject_codes(layer_id: str) -> pd.Index:
@@ -60,7 +63,9 @@ def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
     pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
     matrix = pairs.pivot_table(index="a_label", columns="b_label",
                                values="population_share_of_a", aggfunc="sum", fill_value=0.0)
-    return Comparison(_renamed(rows), layer_summary(rows), matrix)
+    table = _renamed(rows)
+    return Comparison(table, layer_summary(rows), matrix, shared(class_styled(table)),
+                      shared(matrix_styled(matrix, threshold)))
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
