@@ -16,6 +16,7 @@ PAGE_TABLE = (
     ("coverage", "Coverage", "bar_chart"),
     ("flags", "Flags", "flag"),
     ("places", "Places", "edit_location_alt"),
+    ("drafts", "Drafts", "history"),
     ("export", "Export", "download"),
     ("changes", "Changes", "compare_arrows"),
     ("data", "Data", "database"),

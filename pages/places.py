@@ -6,6 +6,7 @@ from services.io.place_files import BLOCK_TYPES, place_csv_text
 from services.limits import UPLOAD_MAX_MB
 from ui import configs, editing, frame, text
 from ui import context as ui
+from ui.draft_save import save_control
 
 view = ui.view()
 icb = ui.icb_code()
@@ -31,6 +32,7 @@ edited = st.data_editor(
 if not edited.equals(blocks):
     editing.save_edit(config, icb, edited)
 editing.show_alignment()
+save_control()
 st.download_button("Download configuration (CSV)", place_csv_text(config.blocks, config.facts()),
                    file_name=f"{config.name}.csv".replace(" ", "_"), mime="text/csv")
 frame.attribution()

@@ -45,7 +45,7 @@ DEFAULT_SCHEME = "hwb_within_icb"
 #: a namespace no scheme or published configuration (identifiers, file stems) can be in, so a
 #: file named ``hwb_within_icb`` or ``greater_manchester`` never replaces the real one. Values:
 #: how the dashboard labels each kind.
-SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit"}
+SESSION_KINDS = {"upload": "Your upload", "edit": "Your edit", "draft": "Saved draft"}
 
 
 @dataclass(frozen=True)

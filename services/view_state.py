@@ -20,6 +20,7 @@ from urllib.parse import unquote_plus
 
 from layers import GENERATIONS, LATEST, MAP_ORDER
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
+from services.drafts import DRAFT_REF_PREFIX, check_draft_id, is_draft_ref
 from services.limits import LINK_PARAMS_MAX, LINK_VALUE_MAX_CHARS
 from services.places import DEFAULT_SCHEME
 from services.text import fill, inert
@@ -35,6 +36,9 @@ STREAMLIT_KEYS = frozenset({"embed", "embed_options"})
 _EMPTY_FIELDS = re.compile("&{2,}")
 #: Ignored keys or values named one by one in a message; the rest are counted.
 NAMED_MAX = 10
+#: A saved draft as the view's configuration (``places="draft:<id>"``) is written in a link as
+#: ``draft=<id>``; ``places=draft:<id>`` is read the same way.
+DRAFT_KEY = "draft"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class ViewState:
                 query[field.name] = f"{value:.5f}".rstrip("0").rstrip(".")
             else:
                 query[field.name] = str(value)
+        if is_draft_ref(self.places):
+            query[DRAFT_KEY] = query.pop("places").removeprefix(DRAFT_REF_PREFIX)
         return query
 
     def with_(self, **changes) -> ViewState:
@@ -137,7 +143,23 @@ def from_query(query: dict[str, str]) -> tuple[ViewState, list[str]]:
             values[name] = parser(raw)
         except (ValueError, OverflowError) as exc:  # e.g. zoom=1e400
             problems.append(fill(f"link setting {name}={{}} ignored: {{}}", raw, exc))
+    if DRAFT_KEY in values:
+        drafted = values.pop(DRAFT_KEY)
+        if values.get("places", drafted) != drafted:
+            problems.append(fill("the link names a draft and places={}: the draft was used",
+                                 values["places"]))
+        values["places"] = drafted
     return ViewState(**values), problems
+
+
+def _places(raw: str) -> str:
+    """A configuration name; a draft's id is checked here, so a malformed one is named."""
+    raw = raw.strip()
+    return DRAFT_REF_PREFIX + check_draft_id(raw) if is_draft_ref(raw) else raw
+
+
+def _draft(raw: str) -> str:
+    return DRAFT_REF_PREFIX + check_draft_id(raw)
 
 
 def _layers(raw: str) -> tuple[str, ...]:
@@ -179,7 +201,7 @@ _PARSERS = {
     "vintage": _generation, "icb": lambda raw: raw.strip().upper(), "subject": _layer,
     "area": str.strip,
     "layers": _layers, "threshold": _bounded(*THRESHOLD_RANGE), "sliver": _bounded(*SLIVER_RANGE),
-    "places": str.strip, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
+    "places": _places, DRAFT_KEY: _draft, "lat": _bounded(49.0, 56.5), "lon": _bounded(-7.0, 2.5),
     "zoom": _bounded(1, 20, lambda raw: round(float(raw))),
     "basemap": _flag, "present": _flag,
 }

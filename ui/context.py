@@ -16,12 +16,13 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from layers import GENERATIONS, LATEST, LAYERS
+from services.drafts import is_draft_ref
 from services.geography import Geography
 from services.io.place_files import PlaceFileError
 from services.text import fill
 from services.view_state import MAP_LAYERS, ViewState, read_link
 from services.workspace import Workspace
-from ui import text
+from ui import draft_session, text
 from ui.configs import config_names, custom_configs
 from ui.keys import Key
 from ui.shared import shared_workspace
@@ -74,18 +75,20 @@ def open_link(pages: Collection[str] | None = None) -> None:
     ctx = get_script_run_ctx()
     page = st.session_state.pop(Key.LINK_PAGE, None) or _requested_page() if pages else ""
     state, problems = read_link(ctx.query_string if ctx else "", page, pages or ("",))
+    state, draft_problems = draft_session.open_linked(state)  # may switch the generation
+    problems, ws = problems + draft_problems, shared_workspace(state.vintage)
     if state.places not in config_names():
         problems.append(fill("place configuration {} is not known here (uploads stay in the "
                              "session that made them); showing the default scheme",
                              state.places))
         state = state.with_(places=ViewState().places)
-    if state.icb and state.icb not in set(workspace().store.layer("icb")["code"]):
+    if state.icb and state.icb not in set(ws.store.layer("icb")["code"]):
         problems.append(fill("ICB {} is not an ICB as at {}; showing the first ICB by name "
-                             "instead", state.icb, workspace().generation.label))
+                             "instead", state.icb, ws.generation.label))
         state = state.with_(icb="")
-    if state.area and not any(state.area in geography(i).names() for i in MAP_LAYERS
-                              if workspace().has(i) and i != "place") \
-            and state.area not in _place_names(state.places):
+    if state.area and not any(state.area in ws.geography(i).names() for i in MAP_LAYERS
+                              if ws.has(i) and i != "place") \
+            and state.area not in _place_names(ws, state.places):
         problems.append(fill("area {} is not a code of any layer here, nor a place of {}; "
                              "nothing is selected", state.area, state.places))
         state = state.with_(area="")
@@ -93,11 +96,11 @@ def open_link(pages: Collection[str] | None = None) -> None:
     st.session_state[Key.LINK_PROBLEMS] = problems
 
 
-def _place_names(config_name: str) -> pd.Series:
+def _place_names(ws: Workspace, config_name: str) -> pd.Series:
     """Names of a scheme's or published configuration's places (none if it does not resolve:
     :func:`places` then says why)."""
     try:
-        return workspace().places(config_name).names()
+        return ws.places(custom_configs().get(config_name, config_name)).names()
     except (KeyError, PlaceFileError):
         return pd.Series(dtype=object)
 
@@ -122,10 +125,11 @@ def share_link() -> str:
 def places() -> Geography:
     """The chosen place configuration over England (resolved once per server, then cached)."""
     name = view().places
-    config = custom_configs().get(name, name)
     try:
+        config = (draft_session.config_for(name, view().vintage) if is_draft_ref(name)
+                  else custom_configs().get(name, name))
         return workspace().places(config)
-    except (KeyError, PlaceFileError) as exc:
+    except (KeyError, PlaceFileError, *draft_session.OPEN_ERRORS) as exc:
         text.warning("Place configuration {} cannot be used ({}); showing the default scheme "
                      "instead.", name, exc)
         update(places=ViewState().places)
