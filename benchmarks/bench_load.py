@@ -15,8 +15,12 @@ name), with places ``hwb_within_icb`` and the default layers: all 42 ICBs, each 
 ICBs opened once or twice. Server memory = the peak resident memory (VmRSS) of the server's
 process tree (``python -m ui.serve``, as ``make run`` starts it), sampled every 0.2 s.
 
-Two fresh servers on 127.0.0.1, each after one untimed warm-up page (the Data page: the store
-and the app's modules loaded; no ICB's results cached):
+Three fresh servers on 127.0.0.1, each after one untimed warm-up page (the Data page: the
+store and the app's modules loaded; no ICB's results cached):
+0. the floor: the same clients and pages against the least a Streamlit app can do for them
+   (benchmarks/load_floor_app.py: a title and a five-row table per page, served with the same
+   options), first all together, then one at a time: what Streamlit itself costs here, on
+   this machine at this load, so our figures are read against it (the ratio);
 1. naive baseline: all ``SESSIONS`` clients start together on a server whose page runs are not
    queued (``PLACEMAP_RUNS_AT_ONCE=0``: every session's script runs at once, as in plain
    Streamlit);
@@ -24,7 +28,8 @@ and the app's modules loaded; no ICB's results cached):
    others queued): the same clients together, then the same 150 page opens by one session at
    a time (caches now warm: the time of one uncontended page), then the same clients together
    again on the now warm server (every ICB's view made once), as a server in use is.
-The first two concurrent runs start with cold caches, the worst case.
+The dashboard's first two concurrent runs start with cold caches, the worst case. The
+load average is printed as each server starts and stops (the machine is shared).
 Bounded: at most ``SESSIONS`` clients, 3 pages each, ``PAGE_TIMEOUT_S`` per page and
 ``RUN_DEADLINE_S`` for the whole run; the server is stopped at the end.
 
@@ -44,6 +49,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -56,6 +62,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from ui.admission import RUNS_AT_ONCE
 
 ROOT = Path(__file__).resolve().parents[1]
+FLOOR_APP = Path(__file__).with_name("load_floor_app.py")
 SESSIONS = 50
 PAGES = ("", "coterminosity", "coverage")  # "" is the default page, the Map
 PAGE_TIMEOUT_S = 300.0
@@ -156,10 +163,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(log, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def dashboard_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "ui.serve", str(port)]
+
+
+def floor_command(port: int) -> list[str]:
+    """The floor app served as ``ui.serve`` serves the dashboard."""
+    return [sys.executable, "-m", "streamlit", "run", str(FLOOR_APP), "--server.address",
+            "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+            "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
+            "--browser.gatherUsageStats", "false"]
+
+
+def start_server(log, env: dict[str, str],
+                 command: Callable[[int], list[str]] = dashboard_command
+                 ) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "ui.serve", str(port)], cwd=ROOT,
-                              env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command(port), cwd=ROOT, env={**os.environ, **env}, stdout=log,
+                              stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -206,13 +227,17 @@ class Run:
 
 
 def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once: str,
-               sequential: bool) -> Run:
+               sequential: bool, command: Callable[[int], list[str]] = dashboard_command
+               ) -> Run:
     env = {"PLACEMAP_RUNS_AT_ONCE": runs_at_once}
+    warm_up_page = "data" if command is dashboard_command else "coverage"
+    print(f"{command.__name__}, PLACEMAP_RUNS_AT_ONCE={runs_at_once}: load average "
+          f"{os.getloadavg()[0]:.1f} at the start", flush=True)
     with tempfile.NamedTemporaryFile("w", suffix=".log", prefix="bench_load_",
                                      delete=False) as log:
-        server, port = start_server(log, env)
+        server, port = start_server(log, env, command)
         try:
-            warm_up = asyncio.run(open_page(port, "data", first_icb))
+            warm_up = asyncio.run(open_page(port, warm_up_page, first_icb))
             if warm_up.error:
                 raise SystemExit(f"the warm-up page failed: {warm_up.error}")
             warm_mb = tree_rss_mb(server.pid)
@@ -233,8 +258,26 @@ def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    print(f"  load average {os.getloadavg()[0]:.1f} at the end", flush=True)
     return Run(concurrent, concurrent_s, memory.peak_mb, warm_mb, in_turn, sequential_s,
                healthy, warm, warm_s)
+
+
+def _floor_rows(n: int, queued: Run, floor: Run) -> list[list[str]]:
+    """Our p50 and p95 beside the floor app's, for the same clients in the same run."""
+    rows = []
+    for name, ours in (("", queued.concurrent), (", warm server", queued.warm)):
+        for stat, measure in (("p50", _p50), ("p95", _p95)):
+            value, floor_value = measure(ours), measure(floor.concurrent)
+            rows.append([f"{n} sessions{name}: {stat} against the floor app's",
+                         f"{value:.2f} s", "-", f"{floor_value:.2f} s",
+                         f"{value / floor_value:.1f}x", "-"])
+    return rows
+
+
+def _p50(opened: list[Opened]) -> float:
+    times = [o.seconds for o in opened if not o.error]
+    return statistics.median(times) if times else float("inf")
 
 
 def main(sessions: int = SESSIONS) -> None:
@@ -242,8 +285,9 @@ def main(sessions: int = SESSIONS) -> None:
     icbs = store.generation(None).layer("icb").sort_values("name")["code"].tolist()  # latest
     links = session_links(icbs, min(sessions, SESSIONS))
     n = len(links)
-    naive = run_server(links, icbs[0], "0", sequential=False)
+    floor = run_server(links, icbs[0], "0", sequential=True, command=floor_command)
     queued = run_server(links, icbs[0], str(RUNS_AT_ONCE), sequential=True)
+    naive = run_server(links, icbs[0], "0", sequential=False)
     rows = [_summary(f"{n} sessions at once, runs queued ({RUNS_AT_ONCE} at a time)",
                      queued.concurrent, queued.concurrent_s),
             _summary(f"{n} sessions at once, no queue (naive)", naive.concurrent,
@@ -251,7 +295,11 @@ def main(sessions: int = SESSIONS) -> None:
             _summary("1 session at a time, same pages (warm caches)", queued.sequential,
                      queued.sequential_s),
             _summary(f"{n} sessions at once again, warm server (every view made once)",
-                     queued.warm, queued.warm_s)]
+                     queued.warm, queued.warm_s),
+            _summary(f"floor: {n} sessions at once on the floor app", floor.concurrent,
+                     floor.concurrent_s),
+            _summary("floor: 1 session at a time, same pages", floor.sequential,
+                     floor.sequential_s)]
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
     print("page opens: time to a finished page, p50 / p95, errors, wall time (cold caches "
           "unless said)")
@@ -276,6 +324,7 @@ def main(sessions: int = SESSIONS) -> None:
          "ok" if warm_p95 < TARGET_P95_S else "MISSED"],
         [f"{n} sessions: errors", f"{errors}", "0", f"{naive_errors}", "-",
          "ok" if not errors else "MISSED"],
+        *_floor_rows(n, queued, floor),
         ["server memory, peak (process tree RSS)", f"{queued.peak_mb:.0f} MB",
          f"< {TARGET_MEMORY_MB:.0f} MB", f"{naive.peak_mb:.0f} MB",
          f"{naive.peak_mb / queued.peak_mb:.1f}x",

@@ -5,7 +5,7 @@ import streamlit as st
 from layers import LAYERS, layers_with
 from ui import context as ui
 from ui import frame
-from ui.tables import comparison_for, matrix_styled, measures_help, show_comparison
+from ui.tables import comparison_for, measures_help, show_comparison
 
 st.title(f"Coterminosity: {ui.icb_name(ui.icb_code())}")
 subject = ui.subject_control("Compare", layers_with("examined"))
@@ -19,7 +19,7 @@ for other in layers_with("council"):
     st.caption("People by class: " + "; ".join(
         f"{row['class']} {row['population_share']:.1%} ({row['areas']} areas)"
         for row in comparison.summary.to_dict(orient="records") if row["areas"]))
-    show_comparison(comparison.table)
+    show_comparison(comparison)
     with st.expander("Matrix: population share of each area (rows) in each column"):
-        st.dataframe(matrix_styled(comparison.matrix, ui.view().threshold), width="stretch")
+        st.dataframe(comparison.styled_matrix, width="stretch")
 frame.attribution()

@@ -179,7 +179,7 @@ def show_alignment() -> None:
     st.subheader("Alignment (recomputed on every edit)")
     for other in ("hwb", "lad"):
         st.markdown(f"**Places vs {LAYERS[other].title}**")
-        show_comparison(comparison_for("place", other).table)
+        show_comparison(comparison_for("place", other))
     flags, _ = results.current_flags()
     st.caption(f"{len(flags)} flags in this ICB: see the Flags page.")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -18,6 +18,7 @@ from services.export import RESOLUTIONS, ExportContext
 from services.geography import Geography, lsoa_geometry_union
 from services.measures import COTERMINOSITY_FIRST, COTERMINOSITY_MORE, MEASURES, labels
 from ui import context as ui
+from ui.shared_styles import shared
 
 CLASS_BACKGROUND = {"coterminous": "#d8f3dc", "within": "#dbe9ff", "contains": "#e0f4f8",
                     "straddles": "#ffe5cc", "none": "#eeeeee", "a within b": "#dbe9ff",
@@ -32,6 +33,8 @@ class Comparison:
     table: pd.DataFrame  # engine column names (services.measures), sorted by name
     summary: pd.DataFrame  # people and areas by class (services.coterminosity.layer_summary)
     matrix: pd.DataFrame  # population share of each area (rows) in each other area (columns)
+    styled: Styler = field(repr=False)  # the table and the matrix as shown, marshalled once
+    styled_matrix: Styler = field(repr=False)  # (ui/shared_styles.py)
 
 
 def subject_codes(layer_id: str) -> pd.Index:
@@ -59,7 +62,10 @@ def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
     pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
     matrix = pairs.pivot_table(index="a_label", columns="b_label",
                                values="population_share_of_a", aggfunc="sum", fill_value=0.0)
-    return Comparison(_ordered(rows), layer_summary(rows), matrix)
+    table = _ordered(rows)
+    return Comparison(table, layer_summary(rows), matrix,
+                      shared(class_styled(table[list(COTERMINOSITY_FIRST)])),
+                      shared(matrix_styled(matrix, threshold)))
 
 
 def coterminosity_for(subject: str, other: str) -> pd.DataFrame:
@@ -99,11 +105,12 @@ def measures_help(columns: tuple[str, ...] = _SHOWN) -> None:
                "from whole LSOAs, best fit for wards. A: the row's area; B: the best match.")
 
 
-def show_comparison(table: pd.DataFrame) -> None:
+def show_comparison(comparison: Comparison) -> None:
     """A coterminosity table: the name, class and main shares first (so the class is seen
-    without scrolling), every other measure in an expander below."""
-    first = list(COTERMINOSITY_FIRST)
-    st.dataframe(class_styled(table[first]), hide_index=True, width="stretch",
+    without scrolling; styled and marshalled once per server), every other measure in an
+    expander below."""
+    table, first = comparison.table, list(COTERMINOSITY_FIRST)
+    st.dataframe(comparison.styled, hide_index=True, width="stretch",
                  column_config=column_config(first))
     with st.expander("More measures: codes, Jaccard, partners, land area"):
         more = list(COTERMINOSITY_MORE)

@@ -1,0 +1,55 @@
+"""What is built once per server and sent to every session is what Streamlit would send itself:
+the Coverage bar chart (ui/charts.py) and a shared Styler's table (ui/shared_styles.py). Tiny
+AppTest scripts, no store."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _bars_app() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from ui.charts import horizontal_bars
+
+    bars = pd.Series([3000, 1000, 2000], index=["B", "A (E1)", "C"], name="population")
+    st.bar_chart(bars, horizontal=True, height=144)
+    horizontal_bars(bars, 144)
+
+
+def _styled_app() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from ui.shared_styles import shared
+    from ui.tables import class_styled
+
+    @st.cache_resource
+    def styled():
+        table = pd.DataFrame({"Area": ["a", "b"], "Population": [1000, 2000],
+                              "Pop. Jaccard": [0.5, 0.25],
+                              "Class (population)": ["within", "straddles"]})
+        return table, shared(class_styled(table))
+
+    table, styler = styled()
+    st.dataframe(class_styled(table), hide_index=True)  # made in this session
+    st.dataframe(styler, hide_index=True)  # shared: marshalled once
+
+
+def test_bars_are_the_chart_st_bar_chart_sends() -> None:
+    at = AppTest.from_function(_bars_app, default_timeout=60).run()
+    ours, streamlits = at.main.children[1].proto, at.main.children[0].proto
+    assert ours.spec == streamlits.spec and list(ours.datasets) == list(streamlits.datasets)
+
+
+def test_a_shared_styler_sends_the_same_table_to_every_session() -> None:
+    first = AppTest.from_function(_styled_app, default_timeout=60).run()
+    second = AppTest.from_function(_styled_app, default_timeout=60).run()
+    fresh, shared = first.main.children[0].proto, first.main.children[1].proto
+    assert second.main.children[1].proto.arrow_data == shared.arrow_data
+    # the same cells and classes as a Styler made in the session (the UUID is by position)
+    assert list(fresh.arrow_data.styler.display_values) != [] \
+        and fresh.arrow_data.data == shared.arrow_data.data \
+        and fresh.arrow_data.styler.styles.count("background-color") \
+        == shared.arrow_data.styler.styles.count("background-color")
