@@ -1,21 +1,9 @@
 """What is built once per server and sent to every session is what Streamlit would send itself:
-the Coverage bar chart (ui/charts.py) and a shared Styler's table (ui/shared_styles.py). Tiny
-AppTest scripts, no store."""
+a shared Styler's table (ui/shared_styles.py). Tiny AppTest scripts, no store."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
-
-
-def _bars_app() -> None:
-    import pandas as pd
-    import streamlit as st
-
-    from ui.charts import horizontal_bars
-
-    bars = pd.Series([3000, 1000, 2000], index=["B", "A (E1)", "C"], name="population")
-    st.bar_chart(bars, horizontal=True, height=144)
-    horizontal_bars(bars, 144)
 
 
 def _styled_app() -> None:
@@ -35,12 +23,6 @@ def _styled_app() -> None:
     table, styler = styled()
     st.dataframe(class_styled(table), hide_index=True)  # made in this session
     st.dataframe(styler, hide_index=True)  # shared: marshalled once
-
-
-def test_bars_are_the_chart_st_bar_chart_sends() -> None:
-    at = AppTest.from_function(_bars_app, default_timeout=60).run()
-    ours, streamlits = at.main.children[1].proto, at.main.children[0].proto
-    assert ours.spec == streamlits.spec and list(ours.datasets) == list(streamlits.datasets)
 
 
 def test_a_shared_styler_sends_the_same_table_to_every_session() -> None:
