@@ -36,8 +36,9 @@ def _map_frame(page: Page):
 
 def _settle(page: Page, path: str) -> tuple | None:
     """The map's (zoom, lat, lon) once the address bar holds it (None off the Map page)."""
-    if path != "map":
-        expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=TIMEOUT_MS)
+    if path != "map":  # a table (Coterminosity) or a bar chart (Coverage) has been drawn
+        expect(page.get_by_test_id("stDataFrame").or_(page.get_by_test_id("stVegaLiteChart"))
+               .first).to_be_visible(timeout=TIMEOUT_MS)
         return None
     expect(_map_frame(page)).to_be_visible(timeout=TIMEOUT_MS)
     deadline = time.monotonic() + 60
