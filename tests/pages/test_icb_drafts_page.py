@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from services.drafts import make_draft
+from services.flags import RULE_BY_ID, RULES
 from services.icb_drafts import generation_icb_rows
 from services.io.drafts_db import DraftsDB, sqlite_url
 from services.io.store import Store
@@ -60,7 +61,7 @@ def test_the_flags_over_an_icb_draft_add_the_icb_tier_rules(
     app = _open({"vintage": "2024", "icbs": f"draft:{april_2026}", "icb": thames_valley},
                 "pages/flags.py")
     shown = app.dataframe[0].value
-    frimley = shown[shown["rule"] == "sub_icb_split_across_icbs"]
+    frimley = shown[shown["title"] == RULE_BY_ID["sub_icb_split_across_icbs"].title]
     assert len(frimley) == 1 and "Frimley" in frimley["name"].iloc[0]
 
 
@@ -121,7 +122,9 @@ def bolton_hoods(database: Path, loaded_store: Store) -> str:
 
 
 def _flag_rules(app: AppTest) -> set[str]:
-    return set(app.dataframe[0].value["rule"])
+    """The rule ids of the Flags table (it shows each rule's title)."""
+    ids = {rule.title: rule.id for rule in RULES}
+    return {ids[title] for title in app.dataframe[0].value["title"]}
 
 
 def test_a_neighbourhood_draft_adds_its_flags_with_the_band_adjustable(
