@@ -142,15 +142,22 @@ def _csv_rows(report: dict) -> list[dict]:
     rows += [{"section": "neighbourhood", "subject_code": r["code"], "subject_name": r["name"],
               "other_code": r["place"], "other_name": r["place"], "population": r["population"]}
              for r in hoods.get("areas", [])]
-    rows += [{"section": "flag", "subject_code": r["code"], "subject_name": r["name"],
-              "class": r["rule"], "severity": r["severity"], "sentence": r["sentence"]}
-             for r in report["flags"]]
-    rows += [{"section": f"sliver:{r['comparison']}", "subject_code": r["a_code"],
-              "subject_name": r["a_name"], "other_code": r["b_code"], "other_name": r["b_name"],
-              "population": r["population"], "share_of_subject": r["population_share_of_a"],
-              "share_of_other": r["population_share_of_b"], "class": "sliver"}
-             for r in report["slivers"]]
+    rows += _flag_rows(report["flags"], "flag") + _sliver_rows(report["slivers"], "sliver")
     return rows + _draft_csv_rows(report.get("icb_draft"))
+
+
+def _flag_rows(flags: list[dict], section: str) -> list[dict]:
+    return [{"section": section, "subject_code": r["code"], "subject_name": r["name"],
+             "class": r["rule"], "severity": r["severity"], "sentence": r["sentence"]}
+            for r in flags]
+
+
+def _sliver_rows(slivers: list[dict], section: str) -> list[dict]:
+    return [{"section": f"{section}:{r['comparison']}", "subject_code": r["a_code"],
+             "subject_name": r["a_name"], "other_code": r["b_code"], "other_name": r["b_name"],
+             "population": r["population"], "share_of_subject": r["population_share_of_a"],
+             "share_of_other": r["population_share_of_b"], "class": "sliver"}
+            for r in slivers]
 
 
 def _draft_csv_rows(draft: dict | None) -> list[dict]:
@@ -162,15 +169,8 @@ def _draft_csv_rows(draft: dict | None) -> list[dict]:
              "sentence": f"before {r['population_before']:,}; in {r['people_in']:,} from "
                          f"{r['from'] or '-'}; out {r['people_out']:,} to {r['to'] or '-'}"}
             for r in draft["icbs"]]
-    rows += [{"section": "icb_draft_flag", "subject_code": r["code"], "subject_name": r["name"],
-              "class": r["rule"], "severity": r["severity"], "sentence": r["sentence"]}
-             for r in draft["flags"]]
-    rows += [{"section": f"icb_draft_sliver:{r['comparison']}", "subject_code": r["a_code"],
-              "subject_name": r["a_name"], "other_code": r["b_code"], "other_name": r["b_name"],
-              "population": r["population"], "share_of_subject": r["population_share_of_a"],
-              "share_of_other": r["population_share_of_b"], "class": "sliver"}
-             for r in draft["slivers"]]
-    return rows
+    return (rows + _flag_rows(draft["flags"], "icb_draft_flag")
+            + _sliver_rows(draft["slivers"], "icb_draft_sliver"))
 
 
 def _table(report: dict) -> str:
