@@ -68,6 +68,21 @@ class Follower:
     page_hash: str = ""
 
 
+
+def _noted(follower: Follower, data: bytes) -> ForwardMsg:
+    """The message parsed, with what a follower learns from it noted: its page, and when it
+    first showed each presenter latitude (the moves are told apart by latitude)."""
+    forward = ForwardMsg()
+    forward.ParseFromString(data)
+    kind = forward.WhichOneof("type")
+    if kind == "new_session":
+        follower.page_hash = forward.new_session.page_script_hash
+    elif kind == "page_info_changed":
+        lat = parse_qs(forward.page_info_changed.query_string).get("lat")
+        if lat:
+            follower.shown_at.setdefault(float(lat[0]), time.perf_counter())
+    return forward
+
 async def follow(port: int, code: str, follower: Follower, stop: asyncio.Event,
                  naive_poll_s: float = 0.0) -> None:
     """Open the viewer link and answer auto-reruns as a browser does until ``stop``; with
@@ -95,16 +110,9 @@ async def _read(ws, follower: Follower, stop: asyncio.Event) -> None:
     reruns: dict[str, asyncio.Task] = {}
     try:
         async for data in ws:
-            forward = ForwardMsg()
-            forward.ParseFromString(data)
+            forward = _noted(follower, data)
             kind = forward.WhichOneof("type")
-            if kind == "new_session":
-                follower.page_hash = forward.new_session.page_script_hash
-            elif kind == "page_info_changed":
-                lat = parse_qs(forward.page_info_changed.query_string).get("lat")
-                if lat:
-                    follower.shown_at.setdefault(float(lat[0]), time.perf_counter())
-            elif kind == "auto_rerun":
+            if kind == "auto_rerun":
                 fragment = forward.auto_rerun.fragment_id
                 if fragment not in reruns:
                     reruns[fragment] = asyncio.create_task(_auto_rerun(
@@ -144,16 +152,7 @@ async def _refresh(port: int, query: str, follower: Follower, poll_s: float,
                 message.rerun_script.query_string = query
                 await ws.send(message.SerializeToString())
                 async for data in ws:
-                    forward = ForwardMsg()
-                    forward.ParseFromString(data)
-                    kind = forward.WhichOneof("type")
-                    if kind == "new_session":
-                        follower.page_hash = forward.new_session.page_script_hash
-                    elif kind == "page_info_changed":
-                        lat = parse_qs(forward.page_info_changed.query_string).get("lat")
-                        if lat:
-                            follower.shown_at.setdefault(float(lat[0]), time.perf_counter())
-                    elif kind == "script_finished":
+                    if _noted(follower, data).WhichOneof("type") == "script_finished":
                         break
         except (OSError, TimeoutError, websockets.WebSocketException) as exc:
             follower.errors.append(f"{type(exc).__name__}: {exc}")
