@@ -3,7 +3,7 @@ rows of text (what, value), never raw JSON.
 
 The numbers are as :mod:`services.flags` writes them (and the CLI exports them): codes as dict
 keys or values, people as integers, shares as fractions. Which layer a rule's codes belong to is
-declared here once per rule (:data:`OTHER_LAYER`); a test checks every rule has one.
+declared once on each rule (``Rule.names`` in services/flags.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from layers import LAYERS
+from services.flags import RULES
 
 
 @dataclass(frozen=True)
@@ -38,32 +39,7 @@ class DetailRow:
 
 
 #: Per rule, the layer of the other areas its numbers name (None: it names no other area).
-OTHER_LAYER: dict[str, str | None] = {
-    "place_crosses_icb": "icb",
-    "hwb_split_across_icbs": "icb",
-    "hwb_split_across_places_of_different_icbs": "place",
-    "place_splits_hwb": "hwb",
-    "place_splits_lad": "lad",
-    "places_leave_gap": None,
-    "places_overlap": None,
-    "ward_split_across_places": "place",
-    "pcn_straddles_place": "place",
-    "pcn_straddles_lad": "lad",
-    "pcn_straddles_hwb": "hwb",
-    "pcn_straddles_icb": "icb",
-    "lad_split_across_icbs": "icb",
-    "sub_icb_split_across_icbs": "icb",
-    "neighbourhood_crosses_icb": "icb",
-    "neighbourhood_crosses_place": "place",
-    "neighbourhood_crosses_lad": "lad",
-    "neighbourhoods_leave_gap": None,
-    "neighbourhoods_overlap": None,
-    "neighbourhood_outside_band": None,
-    "icb_in_pieces": None,
-    "place_in_pieces": None,
-    "neighbourhood_in_pieces": None,
-    "vintage_mismatch": None,
-}
+OTHER_LAYER: dict[str, str | None] = {rule.id: rule.names for rule in RULES}
 #: Number keys holding one code, and the layer it belongs to.
 _CODE_KEYS = {"icb_code": "icb", "hwb_code": "hwb", "lad_code": "lad"}
 #: Number keys holding one code per other area (dict keys, or a list).

@@ -360,32 +360,36 @@ class Rule:
     meaning: str
     check: Callable[[_Context], list[Flag]]
     drafted_icbs_only: bool = False  # asked of a drafted ICB view only (see ICB_TIER_RULES)
+    #: The layer of the other areas its flags' numbers name (services/flag_details.py), if any.
+    names: str | None = None
 
 
 RULES: tuple[Rule, ...] = (
     Rule("place_crosses_icb", "high", "A place crosses its ICB boundary",
          "A place has people outside its ICB; a place may not cross its ICB boundary.",
-         _place_crosses_icb),
+         _place_crosses_icb, names="icb"),
     Rule("hwb_split_across_icbs", "high", "An HWB area is split across ICBs",
-         "An HWB area (upper-tier council) is split across ICBs.", _hwb_split_across_icbs),
+         "An HWB area (upper-tier council) is split across ICBs.", _hwb_split_across_icbs,
+         names="icb"),
     Rule("lad_split_across_icbs", "high", "A council is split across ICBs",
          "A lower-tier council is split across ICBs.",
-         partial(_split_across_icbs, layer_id="lad", label="council"), drafted_icbs_only=True),
+         partial(_split_across_icbs, layer_id="lad", label="council"), drafted_icbs_only=True,
+         names="icb"),
     Rule("sub_icb_split_across_icbs", "medium", "A sub-ICB location is split across ICBs",
          "A sub-ICB location is split across ICBs (published ones nest in their ICB: a draft "
          "that divides one needs that location redrawn).",
          partial(_split_across_icbs, layer_id="sub_icb", label="sub-ICB location"),
-         drafted_icbs_only=True),
+         drafted_icbs_only=True, names="icb"),
     Rule("hwb_split_across_places_of_different_icbs", "high",
          "An HWB area is split across places of different ICBs",
          "An HWB area is split across places that belong to different ICBs.",
-         _hwb_split_across_place_icbs),
+         _hwb_split_across_place_icbs, names="place"),
     Rule("place_splits_hwb", "medium", "A place takes part of an HWB area",
          "A place takes part, not all, of an HWB area.",
-         partial(_place_splits, layer_id="hwb", label="HWB area")),
+         partial(_place_splits, layer_id="hwb", label="HWB area"), names="hwb"),
     Rule("place_splits_lad", "medium", "A place takes part of a council",
          "A place takes part, not all, of a lower-tier council.",
-         partial(_place_splits, layer_id="lad", label="council")),
+         partial(_place_splits, layer_id="lad", label="council"), names="lad"),
     Rule("places_leave_gap", "medium", "Some people of the ICB are in no place",
          "Some of an ICB's population is in none of its places.",
          partial(_gaps_or_overlaps, rule="places_leave_gap", measure="uncovered",
@@ -395,19 +399,21 @@ RULES: tuple[Rule, ...] = (
          partial(_gaps_or_overlaps, rule="places_overlap", measure="double_counted",
                  what="counted in more than one place")),
     Rule("ward_split_across_places", "low", "A ward is split across places",
-         "An electoral ward is split across places (best fit).", _ward_split),
+         "An electoral ward is split across places (best fit).", _ward_split,
+         names="place"),
     *(Rule(f"pcn_straddles_{layer_id}", "low", f"A PCN straddles {label}",
            f"A PCN footprint straddles {meaning}.",
-           partial(_pcn_straddles, layer_id=layer_id, label=label))
+           partial(_pcn_straddles, layer_id=layer_id, label=label), names=layer_id)
       for layer_id, label, meaning in (("place", "places", "places"),
                                        ("lad", "councils", "lower-tier councils"),
                                        ("hwb", "HWB areas", "HWB areas"), ("icb", "ICBs", "ICBs"))),
     Rule("neighbourhood_crosses_icb", "high", "A neighbourhood crosses its ICB boundary",
          "A neighbourhood has people outside its ICB.",
-         partial(_neighbourhood_crosses, parent_tier="icb", label="ICB")),
+         partial(_neighbourhood_crosses, parent_tier="icb", label="ICB"), names="icb"),
     Rule("neighbourhood_crosses_place", "medium", "A neighbourhood crosses its place",
          "A neighbourhood has people outside the place holding most of them.",
-         partial(_neighbourhood_crosses, parent_tier="place", label="place")),
+         partial(_neighbourhood_crosses, parent_tier="place", label="place"),
+         names="place"),
     Rule("neighbourhoods_leave_gap", "medium", "Some people of a place are in no neighbourhood",
          "Some of a place's population is in none of its neighbourhoods.",
          partial(_neighbourhood_cover, rule="neighbourhoods_leave_gap", measure="uncovered",
@@ -418,7 +424,7 @@ RULES: tuple[Rule, ...] = (
                  what="counted in more than one neighbourhood")),
     Rule("neighbourhood_crosses_lad", "low", "A neighbourhood crosses a council",
          "A neighbourhood has people outside the council holding most of them.",
-         partial(_neighbourhood_crosses, parent_tier="lad", label="council")),
+         partial(_neighbourhood_crosses, parent_tier="lad", label="council"), names="lad"),
     Rule("neighbourhood_outside_band", "info", "A neighbourhood is outside the guidance band",
          f"A neighbourhood's population is outside the guidance band "
          f"({NEIGHBOURHOOD_BAND.low:,}–{NEIGHBOURHOOD_BAND.high:,} people by default; "
