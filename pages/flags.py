@@ -6,9 +6,7 @@ from services.flags import RULES
 from ui import context as ui
 from ui import flag_view, frame, neighbourhood_draft, results
 
-if (changed := neighbourhood_draft.controls(ui.view())) != ui.view():
-    ui.update(**{k: getattr(changed, k) for k in ("neighbourhoods", "band_low", "band_high")})
-    st.rerun()
+neighbourhood_draft.offer_controls()
 flags, slivers = results.current_flags()
 st.title(f"Flags: {ui.icb_name(ui.icb_code())}")
 st.caption("Population-based rules (Census 2021 over LSOA 2021). Select a row to read its "

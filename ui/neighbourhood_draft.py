@@ -14,7 +14,7 @@ from services.neighbourhoods import PopulationBand
 from services.places import PlaceConfig, load_config
 from services.view_state import ViewState
 from services.workspace import Workspace
-from ui import draft_session, text
+from ui import context, draft_session, text
 from ui.keys import Key
 
 #: What a neighbourhood draft that cannot be used raises (each message says what to do).
@@ -66,3 +66,14 @@ def controls(state: ViewState) -> ViewState:
                    "the upper one; the band is unchanged.")
         return state
     return state.with_(band_low=int(band_low), band_high=int(band_high))
+
+
+def offer_controls() -> None:
+    """The controls of :func:`controls` for this session's view; a change is kept in the view
+    (and the link) and the page reruns with it."""
+    state = context.view()
+    changed = controls(state)
+    if changed != state:
+        context.update(neighbourhoods=changed.neighbourhoods, band_low=changed.band_low,
+                       band_high=changed.band_high)
+        st.rerun()
