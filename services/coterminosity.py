@@ -41,16 +41,24 @@ BORDER_LAYERS = ("hwb", "lad")
 def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.DataFrame,
                   threshold: float = DEFAULT_THRESHOLD, sliver: float = DEFAULT_SLIVER,
                   bases: tuple[str, ...] = tuple(BASES),
-                  border_population: np.ndarray | None = None) -> pd.DataFrame:
+                  border_population: np.ndarray | None = None,
+                  names: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Shares, Jaccard and class for every overlapping pair, on each basis asked for (both by
     default; a table without areas has population measures only). ``border_population``: each
     pair's people living in border slivers (population basis only, see :func:`is_sliver`).
+    ``names``: A's and B's names in the order of their codes, for ``a_name`` / ``b_name``
+    after each code. The frame is built once: inserting column by column is slower.
 
     ``a_totals`` / ``b_totals`` have ``population`` and ``area_m2`` in the order of each
     geography's codes, which the table's ``a_pos`` / ``b_pos`` index.
     """
-    columns: dict = {name: table[name] for name in table.columns}  # Series keep their dtypes
     a_pos, b_pos = table["a_pos"].to_numpy(), table["b_pos"].to_numpy()
+    columns: dict = {}
+    for name in table.columns:
+        columns[name] = _column(table, name)
+        if names is not None and name in ("a_code", "b_code"):
+            side_names, side_pos = (names[0], a_pos) if name == "a_code" else (names[1], b_pos)
+            columns[f"{name[0]}_name"] = _column(table, side_names[side_pos])
     for basis in bases:
         column = BASES[basis]
         overlap = table[column].to_numpy(np.float64)
@@ -66,7 +74,20 @@ def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.Data
         border = border_population if basis == "population" else None
         columns[f"{basis}_class"] = classify(overlap, total_a, total_b, share_a, share_b,
                                              threshold, sliver, border)
-    return pd.DataFrame(columns)  # built once: inserting column by column is slower
+    return pd.DataFrame(columns, index=table.index)
+
+
+def _column(table: pd.DataFrame, column: str | np.ndarray) -> pd.Series | np.ndarray:
+    """A column of ``table`` (or values in its row order) for a new frame on its index, as
+    a plain array where that keeps its dtype (object columns stay objects: a plain array of
+    strings would become a string column)."""
+    values = table[column] if isinstance(column, str) else column
+    if not isinstance(values.dtype, np.dtype):
+        return values
+    values = np.asarray(values)
+    if values.dtype == object:
+        return pd.Series(values, index=table.index, dtype=object, copy=False)
+    return values
 
 
 def classify(overlap: np.ndarray, total_a: np.ndarray, total_b: np.ndarray,
@@ -98,19 +119,22 @@ def is_sliver(overlap: np.ndarray | float, total_a: np.ndarray | float,
     return small
 
 
-def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "population",
-                       threshold: float = DEFAULT_THRESHOLD,
-                       carry: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One row per area of A: its best partner in B (largest Jaccard, then smallest code), the
-    shares both ways, the number of non-sliver partners and the area-level class. ``contains``
-    needs every partner wholly inside a *and* the partners to fill at least ``threshold`` of a.
-    ``carry`` names other pair columns to take from the best pair (e.g. its area shares).
+def best_partners(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "population",
+                  threshold: float = DEFAULT_THRESHOLD, carry: tuple[str, ...] = (),
+                  rows: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Per area of A (``a_codes``): its best partner in B (largest Jaccard, then smallest
+    code), the shares both ways, the number of non-sliver partners and the area-level class
+    (``<basis>_area_class``; ``contains`` needs every partner wholly inside a *and* the
+    partners to fill at least ``threshold`` of a), as columns; and per area the row position in
+    ``pairs`` of its best pair (-1: none). ``carry`` names other pair columns to take from the
+    best pair (e.g. its area shares). ``rows``: each pair's position in
+    ``a_codes``, when the caller knows it (its ``a_pos`` when ``a_codes`` are all of A's).
 
     Array work on row positions rather than group-bys on codes: the dashboard and the England
     benchmark call this for every pair of layers."""
-    a_codes = pd.Index(a_codes, name="a_code")
     classes = pairs[f"{basis}_class"].to_numpy()
-    rows = a_codes.get_indexer(pairs["a_code"].to_numpy())
+    if rows is None:
+        rows = pd.Index(a_codes).get_indexer(pairs["a_code"].to_numpy())
     used = np.flatnonzero((classes != "sliver") & (rows >= 0))
     rows, classes = rows[used], classes[used]
     share_a = pairs[f"{basis}_share_of_a"].to_numpy(np.float64)[used]
@@ -139,7 +163,9 @@ def area_coterminosity(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "pop
     )
     for column in carry:
         columns[column] = _at_best(pairs[column], rows[first], best, n)
-    return pd.DataFrame(columns, index=a_codes).reset_index()
+    best_at = np.full(n, -1, dtype=np.int64)
+    best_at[rows[first]] = best
+    return columns, best_at
 
 
 def _at_best(values: pd.Series, result_rows: np.ndarray, best: np.ndarray, n: int) -> np.ndarray:

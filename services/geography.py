@@ -64,6 +64,11 @@ class Geography:
         return self.areas.index.to_numpy(dtype=object)
 
     @cached_property
+    def name_array(self) -> np.ndarray:
+        """Area names (object array) in :attr:`codes` order."""
+        return self.areas["name"].to_numpy(dtype=object)
+
+    @cached_property
     def code_positions(self) -> np.ndarray:
         """For each membership row, the position of its code in :attr:`codes`."""
         positions = self.areas.index.get_indexer(self.membership["code"])

@@ -13,6 +13,8 @@ computed once per pair of geographies (:class:`Overlaps` keeps them) and reused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -23,76 +25,100 @@ from services.geography import Geography
 from services.io.store import Store, StoreMissingError
 
 
+@dataclass(frozen=True)
+class PairJoin:
+    """The LSOAs A and B share, grouped by pair: one row per pair sorted by (a_pos, b_pos),
+    and per shared (LSOA, a, b) row its pair and LSOA. Any LSOA quantity's sums per pair are
+    then one ``bincount`` (population, area and border people share one join)."""
+
+    a_pos: np.ndarray
+    b_pos: np.ndarray
+    pair_of_row: np.ndarray
+    lsoa: np.ndarray
+
+    def sums(self, lsoa_values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.pair_of_row, weights=lsoa_values[self.lsoa],
+                           minlength=len(self.a_pos))
+
+
+def pair_join(a: Geography, b: Geography, lsoas: int) -> PairJoin:
+    """``lsoas``: the spine's length. When either side has one code per LSOA (every store
+    layer does) the join is an array lookup; only two many-to-many memberships need a
+    relational join."""
+    swapped = not a.one_code_per_lsoa and b.one_code_per_lsoa
+    first, second = (b, a) if swapped else (a, b)
+    second_lsoa = second.membership["lsoa"].to_numpy()
+    if first.one_code_per_lsoa:
+        code_at = np.full(lsoas, -1, dtype=np.int64)
+        code_at[first.membership["lsoa"].to_numpy()] = first.code_positions
+        first_of_row = code_at[second_lsoa]
+        keep = first_of_row >= 0
+        first_of_row, second_of_row = first_of_row[keep], second.code_positions[keep]
+        lsoa = second_lsoa[keep]
+    else:
+        joined = pd.DataFrame({"lsoa": first.membership["lsoa"].to_numpy(),
+                               "a": first.code_positions}).merge(
+            pd.DataFrame({"lsoa": second_lsoa, "b": second.code_positions}), on="lsoa")
+        first_of_row, second_of_row = joined["a"].to_numpy(), joined["b"].to_numpy()
+        lsoa = joined["lsoa"].to_numpy()
+    a_of_row, b_of_row = (second_of_row, first_of_row) if swapped else (first_of_row,
+                                                                        second_of_row)
+    pairs, pair_of_row = np.unique(a_of_row.astype(np.int64) * len(b.codes) + b_of_row,
+                                   return_inverse=True)
+    return PairJoin(pairs // len(b.codes), pairs % len(b.codes), pair_of_row, lsoa)
+
+
 def overlap(a: Geography, b: Geography, population: np.ndarray,
-            lsoa_area_m2: np.ndarray | None = None) -> pd.DataFrame:
+            lsoa_area_m2: np.ndarray | None = None, join: PairJoin | None = None) -> pd.DataFrame:
     """Overlap table of A against B, sorted by (a_code, b_code); ``area_m2`` is left out (NaN)
     when ``lsoa_area_m2`` is None, for callers that only need population measures.
-    ``a_pos``/``b_pos`` index into ``a.codes``/``b.codes``."""
-    a_pos, b_pos, people = _weighted_overlap(a, b, population)
-    order = np.lexsort((b_pos, a_pos))
-    table = pd.DataFrame({"a_pos": a_pos[order], "b_pos": b_pos[order],
-                          "population": np.round(people[order]).astype(np.int64)})
+    ``a_pos``/``b_pos`` index into ``a.codes``/``b.codes``; ``join``: their :func:`pair_join`,
+    if the caller keeps it."""
+    join = join or pair_join(a, b, len(population))
+    a_pos, b_pos = join.a_pos, join.b_pos
+    people = np.round(join.sums(population)).astype(np.int64)
     if lsoa_area_m2 is None:
-        table["area_m2"] = np.nan
+        area = np.full(len(a_pos), np.nan)
+    elif a.lsoa_built and b.lsoa_built:
+        area = join.sums(lsoa_area_m2)
     else:
-        if a.lsoa_built and b.lsoa_built:
-            area_a, area_b, area = _weighted_overlap(a, b, lsoa_area_m2)
-        else:
-            by_polygon = polygon_overlap_m2(a.geometry, b.geometry)
-            area_a = a.areas.index.get_indexer(by_polygon["a_code"])
-            area_b = b.areas.index.get_indexer(by_polygon["b_code"])
-            area = by_polygon["weight"].to_numpy()
-        areas = pd.DataFrame({"a_pos": area_a, "b_pos": area_b, "area_m2": area})
-        table = table.merge(areas, how="outer", on=["a_pos", "b_pos"])
-        table["population"] = table["population"].fillna(0).astype(np.int64)
-        table["area_m2"] = table["area_m2"].fillna(0.0)
-        table = table.sort_values(["a_pos", "b_pos"], ignore_index=True)
-    table.insert(0, "a_code", pd.Series(a.codes[table["a_pos"].to_numpy()], dtype=object))
-    table.insert(1, "b_code", pd.Series(b.codes[table["b_pos"].to_numpy()], dtype=object))
-    return table
+        a_pos, b_pos, people, area = _with_polygon_areas(a, b, a_pos, b_pos, people)
+    return pd.DataFrame({"a_code": _objects(a.codes[a_pos]), "b_code": _objects(b.codes[b_pos]),
+                         "a_pos": a_pos, "b_pos": b_pos, "population": people,
+                         "area_m2": area})
 
 
-def _weighted_overlap(a: Geography, b: Geography,
-                      weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a positions, b positions, Σ LSOA weights) per pair sharing LSOAs.
-
-    When either side has one code per LSOA (every store layer does) the join is an array lookup;
-    only two many-to-many memberships need a relational join.
-    """
-    swapped = not a.one_code_per_lsoa and b.one_code_per_lsoa
-    if swapped:
-        a, b = b, a
-    b_lsoa = b.membership["lsoa"].to_numpy()
-    if a.one_code_per_lsoa:
-        code_at = np.full(len(weights), -1, dtype=np.int64)
-        code_at[a.membership["lsoa"].to_numpy()] = a.code_positions
-        a_of_row = code_at[b_lsoa]
-        keep = a_of_row >= 0
-        a_of_row, b_of_row, lsoa = a_of_row[keep], b.code_positions[keep], b_lsoa[keep]
-    else:
-        joined = pd.DataFrame({"lsoa": a.membership["lsoa"].to_numpy(), "a": a.code_positions}) \
-            .merge(pd.DataFrame({"lsoa": b_lsoa, "b": b.code_positions}), on="lsoa")
-        a_of_row, b_of_row = joined["a"].to_numpy(), joined["b"].to_numpy()
-        lsoa = joined["lsoa"].to_numpy()
-    key = a_of_row * len(b.codes) + b_of_row
-    pairs, inverse = np.unique(key, return_inverse=True)
-    sums = np.bincount(inverse, weights=weights[lsoa], minlength=len(pairs))
-    a_pos, b_pos = pairs // len(b.codes), pairs % len(b.codes)
-    return (b_pos, a_pos, sums) if swapped else (a_pos, b_pos, sums)
+def _objects(values: np.ndarray) -> pd.Series:
+    """A column of codes kept as Python objects (a plain array would become a string
+    column)."""
+    return pd.Series(values, dtype=object, copy=False)
 
 
-def pair_sums(a: Geography, b: Geography, table: pd.DataFrame,
-              lsoa_values: np.ndarray) -> np.ndarray:
-    """Σ ``lsoa_values`` over the LSOAs shared by each pair of an overlap ``table`` of A
-    against B (sorted by a_pos, b_pos), in the table's row order; pairs without shared LSOAs
-    (wards by polygon) get 0."""
-    a_pos, b_pos, sums = _weighted_overlap(a, b, lsoa_values)
+def _with_polygon_areas(a: Geography, b: Geography, a_pos: np.ndarray, b_pos: np.ndarray,
+                        people: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The pairs and their people with each pair's polygon intersection area (wards): pairs
+    sharing area but no LSOA get 0 people, pairs sharing LSOAs but no area 0 m²."""
+    by_polygon = polygon_overlap_m2(a.geometry, b.geometry)
+    areas = pd.DataFrame({"a_pos": a.areas.index.get_indexer(by_polygon["a_code"]),
+                          "b_pos": b.areas.index.get_indexer(by_polygon["b_code"]),
+                          "area_m2": by_polygon["weight"].to_numpy()})
+    table = pd.DataFrame({"a_pos": a_pos, "b_pos": b_pos, "population": people}).merge(
+        areas, how="outer", on=["a_pos", "b_pos"]).sort_values(["a_pos", "b_pos"])
+    return (table["a_pos"].to_numpy(), table["b_pos"].to_numpy(),
+            table["population"].fillna(0).astype(np.int64).to_numpy(),
+            table["area_m2"].fillna(0.0).to_numpy())
+
+
+def pair_sums(join: PairJoin, table: pd.DataFrame, lsoa_values: np.ndarray,
+              b_count: int) -> np.ndarray:
+    """Σ ``lsoa_values`` over the LSOAs shared by each pair of an overlap ``table`` (sorted by
+    a_pos, b_pos; ``join`` the pair join it was made from, ``b_count`` B's number of codes), in
+    the table's row order; pairs without shared LSOAs (wards by polygon) get 0."""
+    sums = join.sums(lsoa_values)
     if not len(sums):
         return np.zeros(len(table))
-    keys = a_pos * len(b.codes) + b_pos
-    order = np.argsort(keys)  # unsorted when _weighted_overlap swapped A and B
-    keys, sums = keys[order], sums[order]
-    wanted = table["a_pos"].to_numpy(np.int64) * len(b.codes) + table["b_pos"].to_numpy(np.int64)
+    keys = join.a_pos * b_count + join.b_pos
+    wanted = table["a_pos"].to_numpy(np.int64) * b_count + table["b_pos"].to_numpy(np.int64)
     at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
     return np.where(keys[at] == wanted, sums[at], 0.0)
 
@@ -123,6 +149,7 @@ class Overlaps:
         self.population = population
         self.lsoa_area_m2 = lsoa_area_m2
         self._tables: BoundedCache[tuple[str, str, bool], pd.DataFrame] = BoundedCache(128)
+        self._joins: BoundedCache[tuple[str, str], PairJoin] = BoundedCache(128)
 
     @classmethod
     def from_store(cls, store: Store) -> Overlaps:
@@ -137,7 +164,17 @@ class Overlaps:
         if not area and (a.key, b.key, True) in self._tables:  # the full table holds it too
             return self._tables.get_or_make((a.key, b.key, True), lambda: self.table(a, b))
         return self._tables.get_or_make((a.key, b.key, area), lambda: overlap(
-            a, b, self.population, self.lsoa_area_m2 if area else None))
+            a, b, self.population, self.lsoa_area_m2 if area else None, self.join(a, b)))
+
+    def join(self, a: Geography, b: Geography) -> PairJoin:
+        """The LSOAs A and B share, by pair (kept: the table and the border sums use it)."""
+        return self._joins.get_or_make((a.key, b.key),
+                                       lambda: pair_join(a, b, len(self.population)))
+
+    def pair_sums(self, a: Geography, b: Geography, table: pd.DataFrame,
+                  lsoa_values: np.ndarray) -> np.ndarray:
+        """:func:`pair_sums` of an overlap table of A against B."""
+        return pair_sums(self.join(a, b), table, lsoa_values, len(b.codes))
 
     def totals(self, geography: Geography) -> pd.Series:
         """P(a) for every area, from the spine (areas with nobody get 0)."""

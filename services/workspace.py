@@ -20,13 +20,13 @@ from services.coterminosity import (
     BORDER_LAYERS,
     DEFAULT_SLIVER,
     DEFAULT_THRESHOLD,
-    area_coterminosity,
+    best_partners,
     pair_measures,
 )
 from services.coverage import Coverage, coverage
 from services.geography import Geography, store_geography
 from services.io.store import Store
-from services.overlap import Overlaps, pair_sums
+from services.overlap import Overlaps
 from services.pieces import Piece, area_pieces
 from services.places import PlaceConfig, load_config, resolve
 from services.vintages import check_stated_vintage, configuration_vintage
@@ -42,6 +42,13 @@ def pair_method(a: Geography, b: Geography) -> str:
         if weaker in methods:
             return "best fit" if weaker == BEST_FIT else weaker
     return "exact"
+
+
+def _by_position(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``values`` at positions ``at`` (-1: not there, NaN)."""
+    if (at >= 0).all():
+        return values[at]
+    return np.where(at >= 0, values[np.maximum(at, 0)], np.nan)
 
 
 def _code_at(geography: Geography, lsoas: int) -> np.ndarray:
@@ -138,14 +145,10 @@ class Workspace:
                 pass
         def make() -> pd.DataFrame:
             table = self.overlaps.table(a, b, area=area)
-            pairs = pair_measures(table, self.totals(a), self.totals(b), threshold, sliver,
-                                  bases=("population", "area") if area else ("population",),
-                                  border_population=self._border_population(a, b, table, sliver))
-            pairs.insert(1, "a_name", pd.Series(a.names().to_numpy(dtype=object)[
-                pairs["a_pos"].to_numpy()], dtype=object))
-            pairs.insert(3, "b_name", pd.Series(b.names().to_numpy(dtype=object)[
-                pairs["b_pos"].to_numpy()], dtype=object))
-            return pairs
+            return pair_measures(table, self.totals(a), self.totals(b), threshold, sliver,
+                                 bases=("population", "area") if area else ("population",),
+                                 border_population=self._border_population(a, b, table, sliver),
+                                 names=(a.name_array, b.name_array))
         return self._pairs.get_or_make((a.key, b.key, threshold, sliver, area), make)
 
     def border_slivers(self, sliver: float = DEFAULT_SLIVER) -> np.ndarray:
@@ -176,12 +179,13 @@ class Workspace:
         border = self.border_slivers(sliver)
         if not border.any():
             return None
-        people = pair_sums(a, b, table, np.where(border, self.overlaps.population, 0.0))
-        for area, other, side, other_side in ((a, b, "a_code", "b_code"),
-                                              (b, a, "b_code", "a_code")):
+        people = self.overlaps.pair_sums(a, b, table,
+                                         np.where(border, self.overlaps.population, 0.0))
+        for area, other, side, other_side in ((a, b, "a_pos", "b_pos"),
+                                              (b, a, "b_pos", "a_pos")):
             if other.id == "icb" and "icb_code" in area.areas:  # e.g. places, sub-ICBs
-                home = table[side].map(area.areas["icb_code"]).to_numpy()
-                people[home == table[other_side].to_numpy()] = 0.0
+                home = area.areas["icb_code"].to_numpy(dtype=object)[table[side].to_numpy()]
+                people[home == other.codes[table[other_side].to_numpy()]] = 0.0
         return np.round(people)
 
     def memo(self, key: tuple, make: Callable[[], T]) -> T:
@@ -197,21 +201,30 @@ class Workspace:
         Jaccard, the population and area measures of that same pair, and A's class on each
         basis (``area_class`` classifies A by area, so its best partner may differ)."""
         pairs = self.pairs(a, b, threshold=threshold, sliver=sliver, area=area)
+        rows = pairs["a_pos"].to_numpy() if codes is None else None  # codes: all of A's
         codes = a.areas.index if codes is None else pd.Index(codes)
         if len(codes) != len(a.areas):
             pairs = pairs[pairs["a_code"].isin(codes)]
         same_pair = ("area_share_of_a", "area_share_of_b", "area_jaccard") if area else ()
-        result = area_coterminosity(pairs, codes, threshold=threshold, carry=same_pair)
+        measures, best_at = best_partners(pairs, codes, threshold=threshold, carry=same_pair,
+                                          rows=rows)
+        at = a.areas.index.get_indexer(codes)
+        best_b = np.where(best_at >= 0, pairs["b_pos"].to_numpy()[best_at], -1)
+        columns = {"a_code": pd.Index(codes, name="a_code"),
+                   "a_name": _by_position(a.name_array, at),
+                   "best_b_code": measures.pop("best_b_code"),
+                   "best_b_name": _by_position(b.name_array, best_b),
+                   "population": _by_position(self.totals(a)["population"].to_numpy(), at),
+                   **measures}
+        columns["population_class"] = columns.pop("population_area_class")
+        for column in same_pair:  # after the class, as the pages list them
+            columns[column] = columns.pop(column)
         if area:
-            by_area = area_coterminosity(pairs, codes, basis="area", threshold=threshold)
-            result["area_class"] = by_area["area_area_class"].to_numpy()
-        result = result.rename(columns={"population_area_class": "population_class"})
-        result.insert(1, "a_name", a.names().reindex(result["a_code"]).to_numpy())
-        result.insert(3, "best_b_name", b.names().reindex(result["best_b_code"]).to_numpy())
-        result.insert(4, "population", self.totals(a)["population"].reindex(
-            result["a_code"]).to_numpy())
-        result["population_method"] = pair_method(a, b)
-        return result
+            columns["area_class"] = best_partners(pairs, codes, basis="area",
+                                                  threshold=threshold,
+                                                  rows=rows)[0]["area_area_class"]
+        columns["population_method"] = pair_method(a, b)
+        return pd.DataFrame(columns)
 
     def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:
         """Cached: the page and the gap and overlap rules ask for the same one."""
