@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD, is_sliver
@@ -88,11 +89,11 @@ class _Context:
         side in scope are kept apart, so each ICB whose area a sliver touches lists it."""
         def make() -> tuple[pd.DataFrame, pd.DataFrame]:
             pairs = self.ws.pairs(a, b, threshold=self.threshold, sliver=self.sliver, area=False)
-            in_scope = pairs["a_code"].isin(self.scope(a))
-            sliver = pairs["population_class"] == "sliver"
-            touching = in_scope | pairs["b_code"].isin(self.scope(b))
+            in_scope = self.in_scope(a)[pairs["a_pos"].to_numpy()]
+            sliver = pairs["population_class"].to_numpy() == "sliver"
+            touching = in_scope | self.in_scope(b)[pairs["b_pos"].to_numpy()]
             return (pairs[in_scope & ~sliver],
-                    pairs[sliver & touching & (pairs["population"] > 0)])
+                    pairs[sliver & touching & (pairs["population"].to_numpy() > 0)])
         pairs, slivers = self.ws.memo(("scoped pairs", *self.key(a, b)), make)
         if len(slivers):
             self.slivers.append(slivers.assign(comparison=comparison)[
@@ -108,6 +109,12 @@ class _Context:
         if self.icb_code is None:
             return geography.areas.index
         return self.ws.codes_in_icb(geography, self.icb_code, self.sliver)
+
+    def in_scope(self, geography: Geography) -> np.ndarray:
+        """:meth:`scope` as a mask over the geography's codes."""
+        if self.icb_code is None:
+            return np.ones(len(geography.codes), dtype=bool)
+        return self.ws.in_icb(geography, self.icb_code, self.sliver)
 
     def icb_name(self, code: str) -> str:
         return str(self.icb_names.get(code, code))
@@ -132,7 +139,8 @@ def _flag(rule: str, layer: str, code: str, name: str, numbers: dict, sentence: 
 def _place_crosses_icb(c: _Context) -> list[Flag]:
     pairs = c.pairs(c.places, c.icb, "place vs ICB")
     own = c.places.areas["icb_code"]
-    outside = pairs[pairs["b_code"] != pairs["a_code"].map(own)]
+    outside = pairs[pairs["b_code"].to_numpy()
+                    != own.to_numpy(dtype=object)[pairs["a_pos"].to_numpy()]]
     flags = []
     for code, rows in outside.groupby("a_code", sort=True):
         people = int(rows["population"].sum())
@@ -148,9 +156,25 @@ def _place_crosses_icb(c: _Context) -> list[Flag]:
     return flags
 
 
-def _split_sentence(rows: pd.DataFrame) -> str:
-    return ", ".join(f"{_pct(r.population_share_of_a)} in {r.b_name}"
-                     for r in rows.sort_values("population", ascending=False).itertuples())
+def _split_sentence(rows: dict[str, list]) -> str:
+    """"60.0% in X, 40.0% in Y": the areas an area is split across, most people first (ties in
+    the order ``pandas.Series.sort_values(ascending=False)`` gives them)."""
+    people = np.array(rows["population"])
+    descending = np.arange(len(people))[::-1][people[::-1].argsort(kind="quicksort")][::-1]
+    return ", ".join(f"{_pct(rows['population_share_of_a'][i])} in {rows['b_name'][i]}"
+                     for i in descending)
+
+
+def _groups(pairs: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[str, list]]:
+    """Pairs by ``a_code`` (sorted), each group's ``columns`` as lists of Python values in row
+    order (as ``groupby`` then ``itertuples`` give them, without a frame per group)."""
+    values = {column: pairs[column].tolist() for column in ("a_code", *columns)}
+    groups: dict[str, dict[str, list]] = {}
+    for row, code in enumerate(values["a_code"]):
+        group = groups.setdefault(code, {column: [] for column in columns})
+        for column in columns:
+            group[column].append(values[column][row])
+    return dict(sorted(groups.items()))
 
 
 def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
@@ -165,34 +189,41 @@ def _split_across_icbs(c: _Context, layer_id: str, label: str) -> list[Flag]:
 
 def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
     pairs = c.pairs(c.ws.geography("hwb"), c.places, "HWB area vs place")
-    pairs = pairs.assign(place_icb=pairs["b_code"].map(c.places.areas["icb_code"]))
+    place_icbs = c.places.areas["icb_code"].to_numpy(dtype=object)
+    icb_of, icbs = pd.factorize(place_icbs[pairs["b_pos"].to_numpy()])  # no ICB: -1, not one
+    a_pos = pairs["a_pos"].to_numpy()
+    distinct = np.unique(a_pos[icb_of >= 0] * len(icbs) + icb_of[icb_of >= 0])
+    counts = np.bincount(distinct // max(len(icbs), 1), minlength=len(c.ws.geography("hwb").codes))
     flags = []
-    for code, rows in pairs.groupby("a_code", sort=True):
-        if rows["place_icb"].nunique() < 2:
-            continue
-        name = rows["a_name"].iloc[0]
+    for code, rows in _groups(pairs[counts[a_pos] >= 2], (
+            "a_name", "a_pos", "b_code", "b_name", "population", "population_share_of_a",
+            "b_pos")).items():
+        name, count = rows["a_name"][0], int(counts[rows["a_pos"][0]])
         flags.append(_flag(
             "hwb_split_across_places_of_different_icbs", "hwb", code, name,
-            {"places": {r.b_code: round(float(r.population_share_of_a), 4)
-                        for r in rows.itertuples()},
-             "icbs": sorted(rows["place_icb"].unique())},
-            f"{name} HWB area is split across places of {rows['place_icb'].nunique()} ICBs: "
+            {"places": {b: round(float(share), 4) for b, share in
+                        zip(rows["b_code"], rows["population_share_of_a"], strict=True)},
+             "icbs": sorted(pd.unique(pd.Series(place_icbs[rows["b_pos"]], dtype=object)))},
+            f"{name} HWB area is split across places of {count} ICBs: "
             f"{_split_sentence(rows)}."))
     return flags
 
 
 def _place_splits(c: _Context, layer_id: str, label: str) -> list[Flag]:
     pairs = c.pairs(c.places, c.ws.geography(layer_id), f"place vs {label}")
-    split = pairs[pairs["population_share_of_b"] < c.threshold]
+    split = pairs[pairs["population_share_of_b"].to_numpy() < c.threshold]
     return [_flag(
-        f"place_splits_{layer_id}", "place", r.a_code, r.a_code,
-        {f"{layer_id}_code": r.b_code, "population_in_both": int(r.population),
-         f"share_of_{layer_id}": round(float(r.population_share_of_b), 4),
-         "share_of_place": round(float(r.population_share_of_a), 4)},
-        f"Place '{r.a_code}' takes {_people(r.population)} people of the {r.b_name} "
-        f"{label} ({_pct(r.population_share_of_b)} of it); they are "
-        f"{_pct(r.population_share_of_a)} of the place's population.")
-        for r in split.itertuples()]
+        f"place_splits_{layer_id}", "place", a_code, a_code,
+        {f"{layer_id}_code": b_code, "population_in_both": int(people),
+         f"share_of_{layer_id}": round(float(share_of_b), 4),
+         "share_of_place": round(float(share_of_a), 4)},
+        f"Place '{a_code}' takes {_people(people)} people of the {b_name} "
+        f"{label} ({_pct(share_of_b)} of it); they are "
+        f"{_pct(share_of_a)} of the place's population.")
+        for a_code, b_code, b_name, people, share_of_a, share_of_b in zip(*(
+            split[column].tolist() for column in (
+                "a_code", "b_code", "b_name", "population", "population_share_of_a",
+                "population_share_of_b")), strict=True)]
 
 
 def _gaps_or_overlaps(c: _Context, rule: str, measure: str, what: str) -> list[Flag]:
@@ -234,15 +265,17 @@ def _straddle_flags(pairs: pd.DataFrame, a: Geography, rule: str, label: str, no
                     kind: str) -> list[Flag]:
     split = pairs[pairs["a_code"].duplicated(keep=False)]  # most areas have a single partner
     flags = []
-    for code, rows in split.groupby("a_code", sort=True):
-        name = rows["a_name"].iloc[0]
+    for code, rows in _groups(split, ("a_name", "b_code", "b_name", "population",
+                                      "population_share_of_a")).items():
+        name, count = rows["a_name"][0], len(rows["b_code"])
         flags.append(_flag(
             rule, a.id, code, name,
-            {"area_count": len(rows),
-             "population_share_by_area": {r.b_code: round(float(r.population_share_of_a), 4)
-                                          for r in rows.itertuples()},
-             "population_by_area": {r.b_code: int(r.population) for r in rows.itertuples()}},
-            f"{name}{kind} is split across {len(rows)} {label}: "
+            {"area_count": count,
+             "population_share_by_area": {b: round(float(share), 4) for b, share in zip(
+                 rows["b_code"], rows["population_share_of_a"], strict=True)},
+             "population_by_area": {b: int(people) for b, people in zip(
+                 rows["b_code"], rows["population"], strict=True)}},
+            f"{name}{kind} is split across {count} {label}: "
             f"{_split_sentence(rows)}{note}."))
     return flags
 

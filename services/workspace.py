@@ -255,12 +255,21 @@ class Workspace:
     def codes_in_icb(self, geography: Geography, icb_code: str,
                      sliver: float = DEFAULT_SLIVER) -> pd.Index:
         """Areas with more than a sliver of their population in the ICB (population-based)."""
-        def make() -> pd.Index:
-            pairs = self.pairs(geography, self.geography("icb"), sliver=sliver, area=False)
-            pairs = pairs[(pairs["b_code"] == icb_code)
-                          & (pairs["population_class"] != "sliver")]
-            return pd.Index(sorted(pairs["a_code"]))
-        return self._in_icb.get_or_make((geography.key, icb_code, sliver), make)
+        return self._in_icb.get_or_make((geography.key, icb_code, sliver), lambda: pd.Index(
+            sorted(geography.codes[self.in_icb(geography, icb_code, sliver)])))
+
+    def in_icb(self, geography: Geography, icb_code: str,
+               sliver: float = DEFAULT_SLIVER) -> np.ndarray:
+        """:meth:`codes_in_icb` as a mask over the geography's codes (read-only)."""
+        def make() -> np.ndarray:
+            icb = self.geography("icb")
+            pairs = self.pairs(geography, icb, sliver=sliver, area=False)
+            chosen = ((icb.codes[pairs["b_pos"].to_numpy()] == icb_code)
+                      & (pairs["population_class"].to_numpy() != "sliver"))
+            mask = np.zeros(len(geography.codes), dtype=bool)
+            mask[pairs["a_pos"].to_numpy()[chosen]] = True
+            return mask
+        return self.memo(("in icb", geography.key, icb_code, sliver), make)
 
     def home_icbs(self, geography: Geography) -> pd.Series:
         """Each area's ICB: the one holding most of its people (areas with nobody: none)."""
