@@ -47,15 +47,15 @@ def coverage(a_code: str, a: Geography, b: Geography, population: np.ndarray) ->
     b_pos = b.code_positions[chosen]
     present = np.bincount(b_pos, minlength=len(b.codes)) > 0
     by_b = np.bincount(b_pos, weights=population[b_lsoa[chosen]], minlength=len(b.codes))
-    rows = pd.DataFrame({"b_code": b.codes[present],
-                         "population": np.round(by_b[present]).astype("int64")})
-    rows["b_name"] = b.areas["name"].reindex(rows["b_code"]).to_numpy()
-    rows["population_share"] = rows["population"] / total if total else 0.0
-    rows = rows.sort_values(["population", "b_code"], ascending=[False, True], ignore_index=True)
+    b_codes, people_in_b = b.codes[present], np.round(by_b[present]).astype("int64")
+    order = sorted(range(len(b_codes)), key=lambda i: (-people_in_b[i], b_codes[i]))
+    rows = pd.DataFrame({"b_code": b_codes[order], "b_name": b.name_array[present][order],
+                         "population": people_in_b[order],
+                         "population_share": people_in_b[order] / total if total else 0.0})
     return Coverage(
         a_code=a_code,
         population=total,
-        rows=rows[["b_code", "b_name", "population", "population_share"]],
+        rows=rows,
         uncovered=int(people[counts == 0].sum()),
         double_counted=int((people * np.clip(counts - 1, 0, None)).sum()),
         population_method=b.population_method,

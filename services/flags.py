@@ -58,19 +58,15 @@ def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = 
     drafted = ws.store.draft_id is not None
     asked = [rule for rule in RULES if (rule.id in rules if rules is not None
                                         else drafted or not rule.drafted_icbs_only)]
-    flags = [flag for rule in asked for flag in rule.check(context)]
+    flags = sorted((flag for rule in asked for flag in rule.check(context)),
+                   key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.code))  # stable
     frame = pd.DataFrame([asdict(flag) for flag in flags],
                          columns=["rule", "severity", "layer", "code", "name", "numbers",
                                   "sentence"])
-    frame = frame.sort_values(["severity", "rule", "code"], key=_severity_key, ignore_index=True)
     slivers = pd.concat(context.slivers, ignore_index=True) if context.slivers else pd.DataFrame(
         columns=["comparison", "a_code", "a_name", "b_code", "b_name", "population",
                  "population_share_of_a", "population_share_of_b"])
     return frame, slivers.sort_values(["comparison", "a_code", "b_code"], ignore_index=True)
-
-
-def _severity_key(column: pd.Series) -> pd.Series:
-    return column.map(SEVERITY_ORDER) if column.name == "severity" else column
 
 
 class _Context:

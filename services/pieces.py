@@ -46,12 +46,12 @@ def area_pieces(geography: Geography, adjacency: pd.DataFrame, population: np.nd
     graph = coo_matrix((np.ones(len(start), dtype=np.int8), (start, end)),
                        shape=(len(rows), len(rows)))
     _, label = connected_components(graph, directed=False)
-    parts = pd.DataFrame({"code": code, "label": label, "lsoa": lsoa,
-                          "people": population[lsoa]})
-    per_area = parts.groupby("code")["label"].nunique()
-    split = per_area.index[per_area.to_numpy() > 1]
+    labels = np.unique(code.astype(np.int64) * max(len(rows), 1) + label) // max(len(rows), 1)
+    split = np.flatnonzero(np.bincount(labels, minlength=len(geography.codes)) > 1)
     if not len(split):
         return {}
+    parts = pd.DataFrame({"code": code, "label": label, "lsoa": lsoa,
+                          "people": population[lsoa]})
     parts = parts[np.isin(parts["code"].to_numpy(), split)]
     parts = parts.assign(around=label_at[parts["lsoa"].to_numpy()])
     return {str(geography.codes[position]): _pieces(group)

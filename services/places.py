@@ -330,29 +330,31 @@ def _block_vintage(store: Store, block_type: str) -> str:
     return f"{vintage.id} {plural}" if plural else vintage.id
 
 
-def _block_labels(blocks: pd.DataFrame, tier: str) -> pd.Series:
+def _block_labels(blocks: pd.DataFrame, tier: str) -> dict[str, str]:
     """Each area's blocks as listed ("lad:E08000001, ward:E05000650"), by block type in layer
     order, then as listed."""
     order = {block_type: i for i, block_type in enumerate(tier_block_types(tier))}
-    blocks = blocks.assign(order=blocks["block_type"].map(order)).sort_values(
-        ["order", "row"], kind="stable")
-    labels = blocks["block_type"] + ":" + blocks["code"]
-    return labels.groupby(blocks["area"]).agg(", ".join)
+    block_types, codes = blocks["block_type"].tolist(), blocks["code"].tolist()
+    areas = blocks["area"].tolist()
+    ranks = np.array([order.get(block_type, len(order)) for block_type in block_types])
+    labels: dict[str, list[str]] = {}
+    for i in np.lexsort((blocks["row"].to_numpy(), ranks)).tolist():
+        labels.setdefault(areas[i], []).append(f"{block_types[i]}:{codes[i]}")
+    return {area: ", ".join(parts) for area, parts in labels.items()}
 
 
 def _place_areas(names: pd.Index, member_area: np.ndarray, people: np.ndarray,
-                 icb_codes: np.ndarray, labels: pd.Series) -> pd.DataFrame:
+                 icb_codes: np.ndarray, labels: dict[str, str]) -> pd.DataFrame:
     """One row per area listed (an area whose every LSOA a more specific block of another area
     took is kept, with nobody: never silently dropped), with the blocks listed for it."""
-    areas = pd.DataFrame({"code": names.to_numpy(dtype=object),
-                          "name": names.to_numpy(dtype=object)},
-                         index=names.to_numpy(dtype=object))
-    areas["icb_code"] = icb_codes
-    areas["population"] = np.round(np.bincount(member_area, weights=people,
-                                               minlength=len(names))).astype(np.int64)
-    areas["lsoa_count"] = np.bincount(member_area, minlength=len(names)).astype(np.int64)
-    areas["blocks"] = labels.reindex(areas.index).to_numpy()
-    return areas
+    codes = names.to_numpy(dtype=object)
+    return pd.DataFrame({
+        "code": codes, "name": codes, "icb_code": icb_codes,
+        "population": np.round(np.bincount(member_area, weights=people,
+                                           minlength=len(names))).astype(np.int64),
+        "lsoa_count": np.bincount(member_area, minlength=len(names)).astype(np.int64),
+        "blocks": np.array([labels.get(code, np.nan) for code in codes], dtype=object),
+    }, index=codes)
 
 
 def config_from_polygons(polygons: gpd.GeoDataFrame, store: Store,

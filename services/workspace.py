@@ -103,8 +103,8 @@ class Workspace:
         return self._places.get_or_make(key, lambda: self._resolve(config, icb_code))
 
     def _blocks_hash(self, blocks: pd.DataFrame) -> int:
-        """The blocks' content hash, once per blocks frame (~10 ms; the dashboard asks a dozen
-        times per page run). Held with the frame, so a new frame at a reused id is rehashed."""
+        """The blocks' content hash, once per blocks frame (the dashboard asks a dozen times
+        per page run). Held with the frame, so a new frame at a reused id is rehashed."""
         known = self._block_hashes.get_or_make(id(blocks), lambda: (blocks, _hash(blocks)))
         if known[0] is not blocks:
             known = self._block_hashes[id(blocks)] = (blocks, _hash(blocks))
@@ -319,6 +319,10 @@ class Workspace:
 
 
 def _hash(blocks: pd.DataFrame) -> int:
-    """Of the area, block_type and code columns (whatever the tier), not the file lines."""
-    return int(pd.util.hash_pandas_object(blocks[[c for c in blocks.columns if c != "line"]],
-                                          index=False).sum())
+    """Of every column but the file lines (whatever the tier), whatever the row order: a sum of
+    the rows' hashes (Python's, so kept within the process), one pass over the rows. Numbers
+    are hashed as text: a float NaN's hash is its object's, so equal frames would differ."""
+    columns = [(blocks[c] if blocks[c].dtype == object or isinstance(blocks[c].dtype,
+                                                                     pd.StringDtype)
+                else blocks[c].astype(str)).tolist() for c in blocks.columns if c != "line"]
+    return sum(map(hash, zip(*columns, strict=True))) & 0xFFFF_FFFF_FFFF_FFFF
