@@ -27,7 +27,8 @@ class BlockLookup:
     starts: np.ndarray
     lsoas: np.ndarray
 
-    def members(self, codes: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def members(self, codes: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                               np.ndarray]:
         """(whether each code is known, whether it holds any LSOA, and for the holding codes
         the (code position in ``codes``, LSOA) pairs), by array indexing."""
         known = self.known.get_indexer(codes) >= 0

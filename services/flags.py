@@ -83,15 +83,15 @@ class _Context:
     def pairs(self, a: Geography, b: Geography, comparison: str) -> pd.DataFrame:
         """Non-sliver pairs of A and B with A in scope; slivers with people in them and either
         side in scope are kept apart, so each ICB whose area a sliver touches lists it."""
-        def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+        def make() -> tuple[pd.DataFrame, pd.DataFrame | None]:
             pairs = self.ws.pairs(a, b, threshold=self.threshold, sliver=self.sliver, area=False)
             in_scope = self.in_scope(a)[pairs["a_pos"].to_numpy()]
             sliver = pairs["population_class"].to_numpy() == "sliver"
             touching = in_scope | self.in_scope(b)[pairs["b_pos"].to_numpy()]
-            return (pairs[in_scope & ~sliver],
-                    pairs[sliver & touching & (pairs["population"].to_numpy() > 0)])
+            listed = sliver & touching & (pairs["population"].to_numpy() > 0)
+            return pairs[in_scope & ~sliver], pairs[listed] if listed.any() else None
         pairs, slivers = self.ws.memo(("scoped pairs", *self.key(a, b)), make)
-        if len(slivers):
+        if slivers is not None:
             self.slivers.append(slivers.assign(comparison=comparison)[
                 ["comparison", "a_code", "a_name", "b_code", "b_name", "population",
                  "population_share_of_a", "population_share_of_b"]])

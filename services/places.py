@@ -293,24 +293,35 @@ def _members(blocks: pd.DataFrame, usable: np.ndarray, store: Store, tier: str,
     """(block row, LSOA) arrays, one pair per LSOA a ``usable`` block holds; unknown codes and
     blocks holding no LSOA are added to ``problems``."""
     rows, lsoas = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    block_types = blocks["block_type"].to_numpy(dtype=object)
+    codes = blocks["code"].to_numpy(dtype=object)
     for block_type in tier_block_types(tier):
-        positions = np.flatnonzero(usable & (blocks["block_type"] == block_type).to_numpy())
+        positions = np.flatnonzero(usable & (block_types == block_type))
         if not len(positions):
             continue
-        chosen = blocks.iloc[positions]
-        known, holding, (which, lsoa) = index.lookup(block_type).members(chosen["code"])
-        if not known.all():
-            problems.append(_problems(chosen[~known], f"unknown {block_type} code "
-                                      + chosen["code"] + unknown_code_hints(
-                                          store, block_type, chosen["code"][~known])))
-        if not (holding | ~known).all():
-            empty = chosen[known & ~holding]
-            problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no "
-                                      "LSOA by best fit (population 0), so it adds nobody: "
-                                      "remove it or name the LSOAs you mean"))
+        known, holding, (which, lsoa) = index.lookup(block_type).members(codes[positions])
+        if not holding.all():  # an unknown code holds nothing either
+            problems.extend(_member_problems(blocks.iloc[positions], block_type, known,
+                                             holding, store))
         rows.append(positions[which])
         lsoas.append(lsoa)
     return np.concatenate(rows), np.concatenate(lsoas)
+
+
+def _member_problems(chosen: pd.DataFrame, block_type: str, known: np.ndarray,
+                     holding: np.ndarray, store: Store) -> list[pd.DataFrame]:
+    """The blocks of one type with an unknown code, and those holding no LSOA."""
+    problems = []
+    if not known.all():
+        problems.append(_problems(chosen[~known], f"unknown {block_type} code "
+                                  + chosen["code"] + unknown_code_hints(
+                                      store, block_type, chosen["code"][~known])))
+    if not (holding | ~known).all():
+        empty = chosen[known & ~holding]
+        problems.append(_problems(empty, f"{block_type} " + empty["code"] + " holds no "
+                                  "LSOA by best fit (population 0), so it adds nobody: "
+                                  "remove it or name the LSOAs you mean"))
+    return problems
 
 
 def _problems(rows: pd.DataFrame, problem: pd.Series | str) -> pd.DataFrame:
