@@ -196,24 +196,24 @@ def resolve(config: PlaceConfig, store: Store, icb_code: str | None = None,
     area_icb = np.where(area_icb >= 0, area_icb, fallback)  # areas all taken by others
     inside = np.bincount(row, weights=icb_at[lsoa] == area_icb[area], minlength=len(blocks))
     held = np.bincount(row, minlength=len(blocks)) > 0
-    outside = blocks[held & (inside == 0)]
-    if len(outside):
-        icb_text = icb_names[area_icb[area_of_block[held & (inside == 0)]]].astype(str)
+    wholly_outside = held & (inside == 0)
+    if wholly_outside.any():
+        outside = blocks[wholly_outside]
+        icb_text = icb_names[area_icb[area_of_block[wholly_outside]]].astype(str)
         problems.append(_problems(outside, outside["block_type"] + " " + outside["code"]
                                   + " lies wholly outside " + outside["area"] + "'s ICB "
                                   + icb_text))
-    problems = pd.concat([frame for frame in problems if len(frame)] or [problems_frame([])],
-                         ignore_index=True)
-    if len(problems):
-        raise PlaceFileError(config.name, problems.sort_values("line", kind="stable"))
+    if problems := [frame for frame in problems if len(frame)]:
+        raise PlaceFileError(config.name, pd.concat(problems, ignore_index=True).sort_values(
+            "line", kind="stable"))
     pairs = np.unique(area[keep].astype(np.int64) * len(store.spine) + lsoa[keep])
     member_area, member_lsoa = pairs // len(store.spine), pairs % len(store.spine)
     membership = pd.DataFrame({"lsoa": member_lsoa,
                                "code": names.to_numpy(dtype=object)[member_area]})
     areas = _place_areas(names, member_area, index.population[member_lsoa],
                          icb_names[area_icb],
-                         _block_labels(blocks[held], config.tier))
-    vintages = sorted({_block_vintage(store, t) for t in blocks["block_type"]})
+                         _block_labels(blocks if held.all() else blocks[held], config.tier))
+    vintages = sorted({_block_vintage(store, t) for t in blocks["block_type"].unique()})
     return Geography(
         id=config.tier, title=f"{TIER_TITLES[config.tier]}: {config.name}",
         vintage=" + ".join(vintages), lsoa_built=True, membership=membership, areas=areas,
