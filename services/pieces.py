@@ -30,7 +30,33 @@ class Piece:
     around: tuple[str, ...]
 
 
-def area_pieces(geography: Geography, adjacency: pd.DataFrame, population: np.ndarray,
+@dataclass(frozen=True)
+class Adjacency:
+    """The store's LSOA adjacency (pairs ``a``, ``b`` of spine positions, each pair once) and
+    the same pairs grouped by ``a``: the ``b`` of LSOA ``x`` are ``b_by_a[starts[x]:starts[x +
+    1]]``, so an ICB's edges are found without a pass over all of England's."""
+
+    a: np.ndarray
+    b: np.ndarray
+    starts: np.ndarray
+    b_by_a: np.ndarray
+
+    @classmethod
+    def from_pairs(cls, pairs: pd.DataFrame, lsoas: int) -> Adjacency:
+        a, b = pairs["a"].to_numpy(np.int64), pairs["b"].to_numpy(np.int64)
+        order = np.argsort(a, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(np.bincount(a, minlength=lsoas))])
+        return cls(a, b, starts, b[order])
+
+    def from_lsoas(self, lsoa: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in ``lsoa``, neighbour LSOA) of every pair whose ``a`` is in ``lsoa``."""
+        begin, count = self.starts[lsoa], np.diff(self.starts)[lsoa]
+        offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        return (np.repeat(np.arange(len(lsoa)), count),
+                self.b_by_a[np.repeat(begin, count) + offsets])
+
+
+def area_pieces(geography: Geography, adjacency: Adjacency, population: np.ndarray,
                 label_at: np.ndarray, codes: pd.Index | None = None) -> dict[str, list[Piece]]:
     """Areas (of ``codes``, default all) in two or more pieces → their pieces, most people
     first. ``label_at`` names each spine LSOA's surroundings (its ward's name); ``adjacency``
@@ -58,17 +84,18 @@ def area_pieces(geography: Geography, adjacency: pd.DataFrame, population: np.nd
             for position, group in parts.groupby("code", sort=True)}
 
 
-def _edges(lsoa: np.ndarray, code: np.ndarray, adjacency: pd.DataFrame, lsoas: int,
+def _edges(lsoa: np.ndarray, code: np.ndarray, adjacency: Adjacency, lsoas: int,
            one_code_per_lsoa: bool) -> tuple[np.ndarray, np.ndarray]:
     """Node pairs (positions in ``lsoa``) of adjacent LSOAs of the same area: an array lookup
-    when each LSOA is in one area, a join otherwise (overlapping areas)."""
-    a, b = adjacency["a"].to_numpy(), adjacency["b"].to_numpy()
+    from the nodes' own pairs when each LSOA is in one area, a join otherwise (overlapping
+    areas)."""
+    a, b = adjacency.a, adjacency.b
     if one_code_per_lsoa:
         node_at = np.full(lsoas, -1, dtype=np.int64)
         node_at[lsoa] = np.arange(len(lsoa))
-        start, end = node_at[a], node_at[b]
-        keep = (start >= 0) & (end >= 0)
-        start, end = start[keep], end[keep]
+        start, neighbour = adjacency.from_lsoas(lsoa)
+        end = node_at[neighbour]
+        start, end = start[end >= 0], end[end >= 0]
         return start[code[start] == code[end]], end[code[start] == code[end]]
     nodes = pd.DataFrame({"lsoa": lsoa, "code": code, "node": np.arange(len(lsoa))})
     joined = (pd.DataFrame({"a": a, "b": b})

@@ -27,7 +27,7 @@ from services.coverage import Coverage, coverage
 from services.geography import Geography, store_geography
 from services.io.store import Store
 from services.overlap import Overlaps
-from services.pieces import Piece, area_pieces
+from services.pieces import Adjacency, Piece, area_pieces
 from services.places import PlaceConfig, load_config, resolve
 from services.vintages import check_stated_vintage, configuration_vintage
 
@@ -238,8 +238,10 @@ class Workspace:
             raise ValueError(f"The store at {self.store.path} has no LSOA adjacency: rebuild it "
                              "with `placemap data build`.")
         chosen = None if codes is None else tuple(sorted(codes))
+        adjacency = self.memo(("adjacency",), lambda: Adjacency.from_pairs(
+            self.store.adjacency, len(self.overlaps.population)))
         return self.memo(("pieces", geography.key, chosen), lambda: area_pieces(
-            geography, self.store.adjacency, self.overlaps.population, self._piece_labels(),
+            geography, adjacency, self.overlaps.population, self._piece_labels(),
             None if chosen is None else pd.Index(chosen)))
 
     def _piece_labels(self) -> np.ndarray:
