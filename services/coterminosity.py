@@ -52,16 +52,17 @@ def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.Data
     ``a_totals`` / ``b_totals`` have ``population`` and ``area_m2`` in the order of each
     geography's codes, which the table's ``a_pos`` / ``b_pos`` index.
     """
-    a_pos, b_pos = table["a_pos"].to_numpy(), table["b_pos"].to_numpy()
+    values = {name: _column(table, name) for name in table.columns}  # each read once
+    a_pos, b_pos = np.asarray(values["a_pos"]), np.asarray(values["b_pos"])
     columns: dict = {}
-    for name in table.columns:
-        columns[name] = _column(table, name)
+    for name, value in values.items():
+        columns[name] = value
         if names is not None and name in ("a_code", "b_code"):
             side_names, side_pos = (names[0], a_pos) if name == "a_code" else (names[1], b_pos)
             columns[f"{name[0]}_name"] = _column(table, side_names[side_pos])
     for basis in bases:
         column = BASES[basis]
-        overlap = table[column].to_numpy(np.float64)
+        overlap = np.asarray(columns[column], dtype=np.float64)
         total_a = a_totals[column].to_numpy(np.float64)[a_pos]
         total_b = b_totals[column].to_numpy(np.float64)[b_pos]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -89,7 +89,8 @@ class _Context:
             sliver = pairs["population_class"].to_numpy() == "sliver"
             touching = in_scope | self.in_scope(b)[pairs["b_pos"].to_numpy()]
             listed = sliver & touching & (pairs["population"].to_numpy() > 0)
-            return pairs[in_scope & ~sliver], pairs[listed] if listed.any() else None
+            kept = in_scope & ~sliver  # all of them, often: the cached table itself
+            return (pairs if kept.all() else pairs[kept]), pairs[listed] if listed.any() else None
         pairs, slivers = self.ws.memo(("scoped pairs", *self.key(a, b)), make)
         if slivers is not None:
             self.slivers.append(slivers.assign(comparison=comparison)[
