@@ -27,6 +27,7 @@ from services.neighbourhoods import (
     nesting_problems,
     outside_band,
 )
+from services.pair_groups import groups, split_sentence
 from services.pieces import pieces_sentence
 from services.workspace import Workspace
 
@@ -153,27 +154,6 @@ def _place_crosses_icb(c: _Context) -> list[Flag]:
     return flags
 
 
-def _split_sentence(rows: dict[str, list]) -> str:
-    """"60.0% in X, 40.0% in Y": the areas an area is split across, most people first (ties in
-    the order ``pandas.Series.sort_values(ascending=False)`` gives them)."""
-    people = np.array(rows["population"])
-    descending = np.arange(len(people))[::-1][people[::-1].argsort(kind="quicksort")][::-1]
-    return ", ".join(f"{_pct(rows['population_share_of_a'][i])} in {rows['b_name'][i]}"
-                     for i in descending)
-
-
-def _groups(pairs: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[str, list]]:
-    """Pairs by ``a_code`` (sorted), each group's ``columns`` as lists of Python values in row
-    order (as ``groupby`` then ``itertuples`` give them, without a frame per group)."""
-    values = {column: pairs[column].tolist() for column in ("a_code", *columns)}
-    groups: dict[str, dict[str, list]] = {}
-    for row, code in enumerate(values["a_code"]):
-        group = groups.setdefault(code, {column: [] for column in columns})
-        for column in columns:
-            group[column].append(values[column][row])
-    return dict(sorted(groups.items()))
-
-
 def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
     return _straddles(c, c.ws.geography("hwb"), c.icb, "hwb_split_across_icbs", "ICBs",
                       "HWB area vs ICB", kind=" HWB area")
@@ -192,7 +172,7 @@ def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
     distinct = np.unique(a_pos[icb_of >= 0] * len(icbs) + icb_of[icb_of >= 0])
     counts = np.bincount(distinct // max(len(icbs), 1), minlength=len(c.ws.geography("hwb").codes))
     flags = []
-    for code, rows in _groups(pairs[counts[a_pos] >= 2], (
+    for code, rows in groups(pairs[counts[a_pos] >= 2], (
             "a_name", "a_pos", "b_code", "b_name", "population", "population_share_of_a",
             "b_pos")).items():
         name, count = rows["a_name"][0], int(counts[rows["a_pos"][0]])
@@ -202,7 +182,7 @@ def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
                         zip(rows["b_code"], rows["population_share_of_a"], strict=True)},
              "icbs": sorted(pd.unique(pd.Series(place_icbs[rows["b_pos"]], dtype=object)))},
             f"{name} HWB area is split across places of {count} ICBs: "
-            f"{_split_sentence(rows)}."))
+            f"{split_sentence(rows)}."))
     return flags
 
 
@@ -262,7 +242,7 @@ def _straddle_flags(pairs: pd.DataFrame, a: Geography, rule: str, label: str, no
                     kind: str) -> list[Flag]:
     split = pairs[pairs["a_code"].duplicated(keep=False)]  # most areas have a single partner
     flags = []
-    for code, rows in _groups(split, ("a_name", "b_code", "b_name", "population",
+    for code, rows in groups(split, ("a_name", "b_code", "b_name", "population",
                                       "population_share_of_a")).items():
         name, count = rows["a_name"][0], len(rows["b_code"])
         flags.append(_flag(
@@ -273,7 +253,7 @@ def _straddle_flags(pairs: pd.DataFrame, a: Geography, rule: str, label: str, no
              "population_by_area": {b: int(people) for b, people in zip(
                  rows["b_code"], rows["population"], strict=True)}},
             f"{name}{kind} is split across {count} {label}: "
-            f"{_split_sentence(rows)}{note}."))
+            f"{split_sentence(rows)}{note}."))
     return flags
 
 
