@@ -201,15 +201,16 @@ class Workspace:
         Jaccard, the population and area measures of that same pair, and A's class on each
         basis (``area_class`` classifies A by area, so its best partner may differ)."""
         pairs = self.pairs(a, b, threshold=threshold, sliver=sliver, area=area)
-        rows = pairs["a_pos"].to_numpy() if codes is None else None  # codes: all of A's
         codes = a.areas.index if codes is None else pd.Index(codes)
-        if len(codes) != len(a.areas):
-            pairs = pairs[pairs["a_code"].isin(codes)]
+        at = a.areas.index.get_indexer(codes)
+        rows = pairs["a_pos"].to_numpy()  # each pair's position in codes (-1: not asked)
+        if not np.array_equal(at, np.arange(len(a.areas))):
+            rows = codes.get_indexer(a.codes)[rows]
         same_pair = ("area_share_of_a", "area_share_of_b", "area_jaccard") if area else ()
         measures, best_at = best_partners(pairs, codes, threshold=threshold, carry=same_pair,
                                           rows=rows)
-        at = a.areas.index.get_indexer(codes)
-        best_b = np.where(best_at >= 0, pairs["b_pos"].to_numpy()[best_at], -1)
+        best_b, found = np.full(len(codes), -1), best_at >= 0
+        best_b[found] = pairs["b_pos"].to_numpy()[best_at[found]]
         columns = {"a_code": pd.Index(codes, name="a_code"),
                    "a_name": _by_position(a.name_array, at),
                    "best_b_code": measures.pop("best_b_code"),
@@ -220,9 +221,8 @@ class Workspace:
         for column in same_pair:  # after the class, as the pages list them
             columns[column] = columns.pop(column)
         if area:
-            columns["area_class"] = best_partners(pairs, codes, basis="area",
-                                                  threshold=threshold,
-                                                  rows=rows)[0]["area_area_class"]
+            by_area = best_partners(pairs, codes, basis="area", threshold=threshold, rows=rows)
+            columns["area_class"] = by_area[0]["area_area_class"].astype(object)  # empty: object
         columns["population_method"] = pair_method(a, b)
         return pd.DataFrame(columns)
 
