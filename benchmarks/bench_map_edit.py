@@ -4,11 +4,12 @@ The dashboard as ``make run`` starts it (``python -m ui.serve``) on a free port 
 Debian's chromium (Playwright, never a downloaded browser) at the Places page of Greater
 Manchester (places ``greater_manchester``, ``basemap=0``: no tile server), target "New place…",
 block layer wards. Each move clicks a point inside one LSOA of a different Bolton ward (panned
-on screen first, untimed) and is timed from the mouse click until the frame holds a new Leaflet
-map with its paths drawn (the server has moved the block, resolved the configuration,
-recomputed places, flags and tables, rendered the map and sent it; the browser has drawn it).
-Median and worst of ``MOVES`` moves, the first included (each edit is a new configuration, so
-nothing of it is cached).
+on screen first, untimed) and is timed from the mouse click until the map shows the edit: a new
+feature group of the edited layers on the map the browser has (ui/edit_redraw.py), or a new
+Leaflet map if the whole map was sent again, with its paths drawn (the server has moved the
+block, resolved the configuration, recomputed places, flags and tables, rendered the place
+layer and sent it; the browser has drawn it). Median and worst of ``MOVES`` moves, the first
+included (each edit is a new configuration, so nothing of it is cached).
 
 Baseline, same run, same server: a full page reload of the same Places page (a new session:
 the page's script, its tables and the map sent and drawn again, all warm), timed from reload
@@ -65,7 +66,7 @@ def _aim(page: Page, lat: float, lon: float) -> tuple[float, float]:
     return tuple(frame.evaluate(f"""([lat, lon]) => {{
         const w = window, map = {FIND_MAP};
         map.setView([lat, lon], 13, {{animate: false}});
-        w.__before_edit = map;
+        w.__before_edit = [map, (w.feature_group || []).at(-1)];
         const p = map.latLngToContainerPoint([lat, lon]);
         return [p.x, p.y];
     }}""", [lat, lon]))
@@ -76,9 +77,11 @@ def _wait_redrawn(page: Page) -> None:
         for (const el of document.querySelectorAll("{MAP}")) {{
             const w = el.contentWindow;
             if (!w || !w.L || el.offsetParent === null) continue;
-            const map = {FIND_MAP};
-            if (map && w.__before_edit !== map && w.document.querySelectorAll('path').length)
-                return true;
+            const map = {FIND_MAP}, before = w.__before_edit || [];
+            const group = (w.feature_group || []).at(-1);
+            const shown = map && (before[0] !== map
+                                  || (group !== before[1] && map.hasLayer(group)));
+            if (shown && w.document.querySelectorAll('path').length) return true;
         }}
         return false;
     }}""", timeout=TIMEOUT_MS, polling="raf")

@@ -22,6 +22,7 @@ from services.backdrop import Backdrop, add_backdrop
 from services.geography import Geography
 from services.map_access import OneKeyboardStop, map_label
 from services.map_labels import Labels, add_labels
+from services.map_panes import SELECTED_PANE, add_layer_panes, layer_pane
 from services.palette import CLASS_COLOURS
 from services.workspace import Workspace
 
@@ -31,6 +32,9 @@ SELECTED_WEIGHT = 6
 #: Leaflet served by this app (see Makefile `assets`), so maps work without internet.
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+#: Layers drawn without a class: their features are the same for every place configuration
+#: (bar the flagged outline).
+UNCLASSED_LAYERS = frozenset({"icb", "sub_icb", "ward"})
 
 
 def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tuple[str, ...],
@@ -97,7 +101,7 @@ def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoS
 
 def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: str,
              codes: pd.Index, threshold: float, sliver: float) -> list[str]:
-    if layer_id in ("icb", "sub_icb", "ward"):
+    if layer_id in UNCLASSED_LAYERS:
         return [""] * len(codes)
     other = ws.geography("hwb") if layer_id == "place" else places
     label = "HWB areas" if layer_id == "place" else "places"
@@ -112,10 +116,12 @@ def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
               basemap: bool = True, highlight: gpd.GeoDataFrame | None = None,
-              backdrop: Backdrop | None = None, labels: Labels | None = None) -> folium.Map:
+              backdrop: Backdrop | None = None, labels: Labels | None = None,
+              panes: bool = False) -> folium.Map:
     """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed;
     ``highlight`` (services/highlight.py), when given, outlined instead and fitted; without a
-    basemap, the backdrop (if given) underneath; labels (if given) on top."""
+    basemap, the backdrop (if given) underneath; labels (if given) on top; ``panes``: each
+    layer in its own pane (services/map_panes.py), so layers added later stack in order."""
     fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
                       zoom_control=True)
     OneKeyboardStop(map_label(features)).add_to(fmap)
@@ -123,22 +129,12 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     if backdrop is not None and not basemap:
         add_backdrop(fmap, backdrop)
+    if panes:
+        add_layer_panes(fmap)
     for layer_id in MAP_ORDER:
-        if layer_id not in features or features[layer_id].empty:
-            continue
-        frame = features[layer_id]
-        folium.GeoJson(
-            escaped_geojson(frame),
-            name=LAYERS[layer_id].title,
-            style_function=feature_style(layer_id),
-            highlight_function=lambda _: {"weight": 5},
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "code", "vintage", "population_text", "class"],
-                aliases=[LAYERS[layer_id].title, "Code", "Vintage",
-                         f"Population (Census 2021, {frame['population_method'].iloc[0]})",
-                         "Class"],
-                localize=False, labels=True),
-        ).add_to(fmap)
+        if layer_id in features and not features[layer_id].empty:
+            layer_geojson(layer_id, features[layer_id],
+                          pane=layer_pane(layer_id) if panes else None).add_to(fmap)
     chosen = [frame[frame["code"] == selected] for frame in features.values()] if selected else []
     chosen = [frame for frame in chosen if len(frame)]
     if highlight is not None and len(highlight):
@@ -148,8 +144,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
                        style_function=lambda f: {"color": SELECTED_COLOUR, "fill": False,
                                                  "weight": f["properties"].get(
                                                      "weight", SELECTED_WEIGHT),
-                                                 "dashArray": f["properties"].get("dash")}
-                       ).add_to(fmap)
+                                                 "dashArray": f["properties"].get("dash")},
+                       pane=SELECTED_PANE if panes else None).add_to(fmap)
     if labels is not None:
         add_labels(fmap, labels)
     bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
@@ -159,6 +155,23 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     # no folium LayerControl: its toggles never reach the server, so a link could not hold them;
     # the sidebar's Layers (kept in the link) is the one layer switch
     return fmap
+
+
+def layer_geojson(layer_id: str, frame: gpd.GeoDataFrame, pane: str | None = None
+                  ) -> folium.GeoJson:
+    """One layer's features, styled, with their tooltip (in Leaflet's ``pane`` if given)."""
+    return folium.GeoJson(
+        escaped_geojson(frame),
+        name=LAYERS[layer_id].title,
+        style_function=feature_style(layer_id),
+        highlight_function=lambda _: {"weight": 5},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "code", "vintage", "population_text", "class"],
+            aliases=[LAYERS[layer_id].title, "Code", "Vintage",
+                     f"Population (Census 2021, {frame['population_method'].iloc[0]})",
+                     "Class"],
+            localize=False, labels=True),
+        pane=pane)
 
 
 def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
