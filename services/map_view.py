@@ -14,6 +14,7 @@ import json
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -91,11 +92,15 @@ def _codes(ws: Workspace, geography: Geography, layer_id: str, icb_code: str,
 
 def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoSeries:
     """Places drawn as unions of the store's simplified LSOA copies, so they share borders with
-    every other layer on the map."""
+    every other layer on the map. Each union is kept per set of LSOAs (``ws.memo``): an edit
+    unites again only the places it changed."""
     lsoa = ws.store.map_layers["lsoa"].geometry.to_numpy()
     members = places.membership[places.membership["code"].isin(codes)]
-    shapes = {code: shapely.union_all(lsoa[group["lsoa"].to_numpy()])
-              for code, group in members.groupby("code")}
+    shapes = {}
+    for code, group in members.groupby("code"):
+        rows = np.unique(group["lsoa"].to_numpy())
+        shapes[code] = ws.memo(("place shape", rows.dtype.str, rows.tobytes()),
+                               lambda rows=rows: shapely.union_all(lsoa[rows]))
     return gpd.GeoSeries([shapes[c] for c in codes], index=codes, crs=4326)
 
 

@@ -18,19 +18,21 @@ base map is keyed by them, so such an edit sends and draws the whole map again.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
 import streamlit as st
 import streamlit_folium
+from jinja2 import Template
 
 from layers import MAP_ORDER
 from services.backdrop import backdrop
 from services.geography import Geography
 from services.map_access import MapName, map_label
 from services.map_panes import layer_pane
-from services.map_view import UNCLASSED_LAYERS, geojson_size_bytes, layer_geojson
+from services.map_view import UNCLASSED_LAYERS, layer_geojson
 from ui import context, results
 from ui.map_widget import RETURNED_OBJECTS, RenderedMap, render_map
 
@@ -75,14 +77,17 @@ def edited_layers(_places: Geography, places_key: str, icb: str, layers: tuple[s
     """The layers drawn against the places, once per configuration, in their panes; the map
     renamed for what it now shows."""
     drawn = results.features(_places, places_key, icb, layers, threshold, sliver)
-    edited = {i: drawn[i] for i in MAP_ORDER if i in drawn and i not in UNCLASSED_LAYERS}
+    edited = [(i, drawn[i]) for i in MAP_ORDER if i in drawn and i not in UNCLASSED_LAYERS]
     group = folium.FeatureGroup(name="Edited layers")
-    for layer_id, frame in edited.items():
+    geojson_bytes = 0
+    for layer_id, frame in edited:
         if len(frame):
-            layer_geojson(layer_id, frame, pane=layer_pane(layer_id)).add_to(group)
+            layer = layer_geojson(layer_id, frame, pane=layer_pane(layer_id)).add_to(group)
+            geojson_bytes += len(json.dumps(layer.data).encode())
     MapName(map_label(drawn)).add_to(group)
-    return EditedLayers(feature_group_script(group), sum(len(f) for f in edited.values()),
-                        geojson_size_bytes(edited))
+    InstantClick().add_to(group)
+    return EditedLayers(feature_group_script(group), sum(len(f) for _, f in edited),
+                        geojson_bytes)
 
 
 def feature_group_script(group: folium.FeatureGroup) -> str:
@@ -90,3 +95,35 @@ def feature_group_script(group: folium.FeatureGroup) -> str:
     (whose variable there is ``map_div``): what ``st_folium(feature_group_to_add=group)``
     sends, without drawing the map again."""
     return streamlit_folium._get_feature_group_string(group, map=folium.Map(tiles=None))
+
+
+class InstantClick(folium.MacroElement):
+    """Send a click on the map at once. streamlit-folium's frontend sends what the map returns
+    250 ms after the last event (a debounce meant for pans): a quarter of the second a
+    click-edit may take. This sends what that update would (centre, zoom and last click, in its
+    key order) and marks it sent, so the debounced update finds nothing new; it does nothing
+    (the debounce stays) unless the frontend returns exactly those objects
+    (ui/map_widget.RETURNED_OBJECTS). Added once per map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (map.__instantClick) { return; }
+            map.__instantClick = true;
+            map.on("click", function (e) {
+                var data = window.__GLOBAL_DATA__;
+                var value = {last_clicked: e.latlng, zoom: map.getZoom(), center: map.getCenter()};
+                if (!data || !data.returned_objects || !window.Streamlit
+                    || JSON.stringify(data.returned_objects.slice().sort())
+                       !== JSON.stringify(Object.keys(value).sort())) { return; }
+                data.lat_lng_clicked = e.latlng;
+                data.previous_data = value;
+                window.Streamlit.setComponentValue(value);
+            });
+        })({{ this._parent._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "InstantClick"
