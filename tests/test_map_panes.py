@@ -11,7 +11,7 @@ import geopandas as gpd
 from shapely.geometry import box
 
 from services.map_access import MapName
-from services.map_panes import FIRST_PANE_Z, SELECTED_PANE, layer_pane, pane_z_index
+from services.map_panes import FIRST_PANE_Z, PANES, SELECTED_PANE, layer_pane, pane_z_index
 from services.map_view import build_map, layer_geojson
 from ui.edit_redraw import feature_group_script
 
@@ -36,7 +36,7 @@ def test_panes_stack_in_drawing_order_the_selected_outline_on_top() -> None:
 def test_a_paned_map_puts_each_layer_in_its_pane() -> None:
     features = {"icb": _layer(["I"]), "ward": _layer(["W1", "W2"])}
     script = build_map(features, basemap=False, panes=True).get_root().render()
-    assert script.count(".createPane(") == 9 and "style.pointerEvents = 'none'" in script
+    assert script.count(".createPane(") == len(PANES) and "style.pointerEvents = 'none'" in script
     assert re.findall(r'"pane": "(placemap-\w+)"', script) == ["placemap-ward", "placemap-icb"]
     plain = build_map(features, basemap=False).get_root().render()  # every other map: as before
     assert "createPane" not in plain and '"pane"' not in plain
