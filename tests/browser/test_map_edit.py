@@ -151,3 +151,6 @@ def test_a_click_redraws_the_place_layer_only_in_the_same_map(page: Page, app_ur
         return document.elementFromPoint(p.x, p.y).tagName;
     }}""", [lat, lon])
     assert hit == "path"  # the panes above let the mouse through to the place under it
+    places = after["count"]["place"]["all"]
+    expect(page.locator(MAP).last).to_have_attribute(  # the map renamed for what it shows
+        "aria-label", re.compile(f"; {places} Place\\. "))
