@@ -36,7 +36,7 @@ postgresql:
 
 test: $(VENV)/installed chromium postgresql assets
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -ra
+	$(BIN)/pytest -q -ra -n 2 --dist loadfile
 
 bench: store assets chromium postgresql
 	for bench in benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done

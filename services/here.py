@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,17 +30,24 @@ from services.bounded_cache import BoundedCache
 from services.geography import Geography
 from services.io.store import Store
 
-_local = threading.local()  # pyproj transformers are not safe to share between threads
+#: WGS84 → British National Grid runs in one long-lived thread: pyproj makes a transformer's
+#: PROJ objects again in each thread that uses it (0.07–0.3 s), and Streamlit runs every rerun
+#: in a new thread, so a transformer per calling thread cost more than the rest of a click.
+_TO_BNG_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="to-bng")
 #: Per layer frame (by id, held with the frame so a new frame at a reused id is indexed
 #: again): its codes as a hashed index, so a click looks each code up in O(1).
 _CODE_INDEXES: BoundedCache[int, tuple[pd.DataFrame, pd.Index]] = BoundedCache(64)
 
 
 def _to_bng(lon: float, lat: float) -> tuple[float, float]:
-    """WGS84 → British National Grid (EPSG:27700) metres, with one transformer per thread."""
-    if not hasattr(_local, "transformer"):
-        _local.transformer = Transformer.from_crs(4326, 27700, always_xy=True)
-    return _local.transformer.transform(lon, lat)
+    """WGS84 → British National Grid (EPSG:27700) metres."""
+    return _TO_BNG_THREAD.submit(lambda: _to_bng_transformer().transform(lon, lat)).result()
+
+
+@functools.cache
+def _to_bng_transformer() -> Transformer:
+    """Used in ``_TO_BNG_THREAD`` only."""
+    return Transformer.from_crs(4326, 27700, always_xy=True)
 
 
 def lsoa_at(store: Store, lat: float, lon: float) -> int | None:

@@ -46,6 +46,27 @@ class OneKeyboardStop(folium.MacroElement):
         self.label_json = json.dumps(label)
 
 
+class MapName(folium.MacroElement):
+    """Rename a map already drawn (and its frame) ``label``: added with layers sent after the
+    map (ui/edit_redraw.py), in a feature group on the map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (box, label) {
+            box.setAttribute("aria-label", label);
+            try {
+                if (window.frameElement) { window.frameElement.setAttribute("aria-label", label); }
+            } catch (e) {}
+        })({{ this._parent._parent.get_name() }}.getContainer(), {{ this.label_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self._name = "MapName"
+        self.label_json = json.dumps(label)
+
+
 def map_label(features: dict[str, gpd.GeoDataFrame]) -> str:
     """The map's accessible name: what it shows and where the same areas are listed as text."""
     counts = [f"{len(features[i]):,} {LAYERS[i].title}" for i in MAP_ORDER[::-1]

@@ -14,6 +14,7 @@ import json
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -22,6 +23,7 @@ from services.backdrop import Backdrop, add_backdrop
 from services.geography import Geography
 from services.map_access import OneKeyboardStop, map_label
 from services.map_labels import Labels, add_labels
+from services.map_panes import SELECTED_PANE, add_layer_panes, layer_pane
 from services.palette import CLASS_COLOURS
 from services.workspace import Workspace
 
@@ -31,6 +33,9 @@ SELECTED_WEIGHT = 6
 #: Leaflet served by this app (see Makefile `assets`), so maps work without internet.
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+#: Layers drawn without a class: their features are the same for every place configuration
+#: (bar the flagged outline).
+UNCLASSED_LAYERS = frozenset({"icb", "sub_icb", "ward"})
 
 
 def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tuple[str, ...],
@@ -87,17 +92,21 @@ def _codes(ws: Workspace, geography: Geography, layer_id: str, icb_code: str,
 
 def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoSeries:
     """Places drawn as unions of the store's simplified LSOA copies, so they share borders with
-    every other layer on the map."""
+    every other layer on the map. Each union is kept per set of LSOAs (``ws.memo``): an edit
+    unites again only the places it changed."""
     lsoa = ws.store.map_layers["lsoa"].geometry.to_numpy()
     members = places.membership[places.membership["code"].isin(codes)]
-    shapes = {code: shapely.union_all(lsoa[group["lsoa"].to_numpy()])
-              for code, group in members.groupby("code")}
+    shapes = {}
+    for code, group in members.groupby("code"):
+        rows = np.unique(group["lsoa"].to_numpy())
+        shapes[code] = ws.memo(("place shape", rows.dtype.str, rows.tobytes()),
+                               lambda rows=rows: shapely.union_all(lsoa[rows]))
     return gpd.GeoSeries([shapes[c] for c in codes], index=codes, crs=4326)
 
 
 def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: str,
              codes: pd.Index, threshold: float, sliver: float) -> list[str]:
-    if layer_id in ("icb", "sub_icb", "ward"):
+    if layer_id in UNCLASSED_LAYERS:
         return [""] * len(codes)
     other = ws.geography("hwb") if layer_id == "place" else places
     label = "HWB areas" if layer_id == "place" else "places"
@@ -112,10 +121,12 @@ def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
               basemap: bool = True, highlight: gpd.GeoDataFrame | None = None,
-              backdrop: Backdrop | None = None, labels: Labels | None = None) -> folium.Map:
+              backdrop: Backdrop | None = None, labels: Labels | None = None,
+              panes: bool = False) -> folium.Map:
     """The folium map, fitted to the ICB; the selected area outlined, flagged areas dashed;
     ``highlight`` (services/highlight.py), when given, outlined instead and fitted; without a
-    basemap, the backdrop (if given) underneath; labels (if given) on top."""
+    basemap, the backdrop (if given) underneath; labels (if given) on top; ``panes``: each
+    layer in its own pane (services/map_panes.py), so layers added later stack in order."""
     fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
                       zoom_control=True)
     OneKeyboardStop(map_label(features)).add_to(fmap)
@@ -123,22 +134,12 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     if backdrop is not None and not basemap:
         add_backdrop(fmap, backdrop)
+    if panes:
+        add_layer_panes(fmap)
     for layer_id in MAP_ORDER:
-        if layer_id not in features or features[layer_id].empty:
-            continue
-        frame = features[layer_id]
-        folium.GeoJson(
-            escaped_geojson(frame),
-            name=LAYERS[layer_id].title,
-            style_function=feature_style(layer_id),
-            highlight_function=lambda _: {"weight": 5},
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "code", "vintage", "population_text", "class"],
-                aliases=[LAYERS[layer_id].title, "Code", "Vintage",
-                         f"Population (Census 2021, {frame['population_method'].iloc[0]})",
-                         "Class"],
-                localize=False, labels=True),
-        ).add_to(fmap)
+        if layer_id in features and not features[layer_id].empty:
+            layer_geojson(layer_id, features[layer_id],
+                          pane=layer_pane(layer_id) if panes else None).add_to(fmap)
     chosen = [frame[frame["code"] == selected] for frame in features.values()] if selected else []
     chosen = [frame for frame in chosen if len(frame)]
     if highlight is not None and len(highlight):
@@ -148,8 +149,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
                        style_function=lambda f: {"color": SELECTED_COLOUR, "fill": False,
                                                  "weight": f["properties"].get(
                                                      "weight", SELECTED_WEIGHT),
-                                                 "dashArray": f["properties"].get("dash")}
-                       ).add_to(fmap)
+                                                 "dashArray": f["properties"].get("dash")},
+                       pane=SELECTED_PANE if panes else None).add_to(fmap)
     if labels is not None:
         add_labels(fmap, labels)
     bounds = (chosen[0] if chosen else features.get("icb", next(iter(features.values()), None)))
@@ -159,6 +160,23 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     # no folium LayerControl: its toggles never reach the server, so a link could not hold them;
     # the sidebar's Layers (kept in the link) is the one layer switch
     return fmap
+
+
+def layer_geojson(layer_id: str, frame: gpd.GeoDataFrame, pane: str | None = None
+                  ) -> folium.GeoJson:
+    """One layer's features, styled, with their tooltip (in Leaflet's ``pane`` if given)."""
+    return folium.GeoJson(
+        escaped_geojson(frame),
+        name=LAYERS[layer_id].title,
+        style_function=feature_style(layer_id),
+        highlight_function=lambda _: {"weight": 5},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "code", "vintage", "population_text", "class"],
+            aliases=[LAYERS[layer_id].title, "Code", "Vintage",
+                     f"Population (Census 2021, {frame['population_method'].iloc[0]})",
+                     "Class"],
+            localize=False, labels=True),
+        pane=pane)
 
 
 def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from services.build.store import build_store
 from services.io.store import Store, load_store
@@ -24,15 +25,25 @@ def mirror_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def store_dir(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from the mirror by the code under test, once per test run. A developer may
-    point ``PLACEMAP_TEST_STORE`` at a store built by this same code to skip the build (CI
-    never sets it)."""
+def store_dir(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+              worker_id: str) -> Path:
+    """A store built from the mirror by the code under test, once per test run: with
+    pytest-xdist (``make test`` runs two workers) the first worker builds it in the run's shared
+    temp folder and the others wait for it. A developer may point ``PLACEMAP_TEST_STORE`` at a
+    store built by this same code to skip the build (CI never sets it)."""
     reuse = os.environ.get("PLACEMAP_TEST_STORE")
     if reuse:
         return Path(reuse)
-    path = tmp_path_factory.mktemp("store") / "store"
-    build_store(path, log=lambda message: None)
+    if worker_id == "master":  # no xdist: this process alone
+        path = tmp_path_factory.mktemp("store") / "store"
+        build_store(path, log=lambda message: None)
+        return path
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
+    path = shared / "store"
+    with FileLock(str(shared / "store.lock")):
+        if not (shared / "store.built").exists():
+            build_store(path, log=lambda message: None)
+            (shared / "store.built").touch()
     return path
 
 

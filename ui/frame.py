@@ -42,13 +42,18 @@ PRESENT_CSS = ("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapse
                "padding-bottom:1rem}h1{font-size:1.9rem !important;padding:0 !important}"
                "iframe[title='streamlit_folium.st_folium']"
                "{height:calc(100vh - {offset}px) !important}</style>")
+#: What sits above the map in presentation mode (title, legend, controls), and the live room's
+#: bar above it while presenting or following (two lines at 1366 px), so the map ends on screen
+#: at 1366×768 and 1920×1080 (tests/browser/test_presentation_fit.py).
 PRESENT_MAP_OFFSET_PX = 290
+ROOM_BAR_PX = 90
 
 
 def presentation_frame() -> None:
     """Presentation mode on every page: no sidebar, a copy-link control and one way back."""
-    st.markdown(PRESENT_CSS.replace("{offset}", str(PRESENT_MAP_OFFSET_PX)),
-                unsafe_allow_html=True)
+    offset = PRESENT_MAP_OFFSET_PX + (ROOM_BAR_PX if rooms.presenting() or context.view().room
+                                      else 0)
+    st.markdown(PRESENT_CSS.replace("{offset}", str(offset)), unsafe_allow_html=True)
     back, link, _rest = st.columns([2, 2, 5], vertical_alignment="center")
     if back.button("Exit presentation mode", icon=":material/close_fullscreen:"):
         context.update(present=False)

@@ -5,9 +5,8 @@ is adopted as a session edit (ui/editing.py), so every page sees it, with undo a
 
 The click comes back from the map widget as a point (ui/map_widget.py); the LSOA under it
 (services/here.py) gives the block of the chosen layer holding it, through the spine. The map
-is the Map page's rendered map (ui/results.py: drawn once per content, shared by every session)
-of the place layer and the block layer, and it reopens where the reviewer left it after each
-edit.
+shows the place layer over the block layer, sent in two parts (ui/edit_redraw.py): an edit
+redraws the place layer in the map the browser has, which keeps its position.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from services.here import lsoa_at
 from services.io.place_files import BLOCK_TYPES, HEADER
 from services.place_edits import BlockIndex, Move, MoveError, apply_move
 from ui import context as ui
-from ui import editing, map_widget, results, text
+from ui import edit_redraw, editing, map_widget, text
 from ui.keys import Key
 
 NEW_PLACE = "New place…"
@@ -77,10 +76,10 @@ def edit_map(icb: str, target: Target) -> None:
     v, places = ui.view(), ui.places()
     layers = tuple(i for i in ("icb", target.block_type, "place") if i in MAP_ORDER)
     key = f"edit-{icb}-{target.block_type}"
-    rendered = results.rendered_map(places, places.key, icb, layers, v.threshold, v.sliver, "",
-                                    v.basemap, key)
+    rendered = edit_redraw.rendered_map(places, icb, layers, v.threshold, v.sliver, v.basemap,
+                                        key)
     state = map_widget.send_map(rendered, MAP_HEIGHT,
-                                **_start_position(icb, (key, places.key, v.basemap)))
+                                **_start_position(icb, rendered.arguments["key"]))
     _remember_position(icb, state)
     if not (state or {}).get("last_clicked"):  # a new map: no click of it handled yet
         st.session_state.pop(Key.HANDLED_CLICK, None)
@@ -120,10 +119,11 @@ def _move(icb: str, target: Target, lat: float, lon: float) -> None:
     editing.adopt(editing.edited(config, blocks), "edit", label)
 
 
-def _start_position(icb: str, content: tuple) -> dict:
-    """Centre and zoom for a map whose content has just changed: where the reviewer last had
-    the map of this ICB (so an edit redraws the map in place), then the same values for as
-    long as the content stays (see map_widget._start_position on feeding positions back)."""
+def _start_position(icb: str, content: str) -> dict:
+    """Centre and zoom for a new base map (``content``: its widget key; an edit keeps it, see
+    ui/edit_redraw.py): where the reviewer last had the map of this ICB, then the same values
+    for as long as the base map stays (see map_widget._start_position on feeding positions
+    back)."""
     started = st.session_state.get(Key.EDIT_MAP_START)
     if started is None or started[0] != content:
         last = st.session_state.get(Key.EDIT_MAP_VIEW)

@@ -51,12 +51,13 @@ class RenderedMap:
 
 def render_map(features: dict[str, gpd.GeoDataFrame], *, selected: str, basemap: bool, key: str,
                returned_objects: list[str], highlight: gpd.GeoDataFrame | None = None,
-               backdrop: Backdrop | None = None, labels: Labels | None = None) -> RenderedMap:
+               backdrop: Backdrop | None = None, labels: Labels | None = None,
+               panes: bool = False) -> RenderedMap:
     """Draw the map (services/map_view.py) and run ``st_folium`` on it, capturing the arguments
     it passes to its component instead of sending them (a copy of the function whose component
     is the recorder, so no other thread's call is affected)."""
     fmap = build_map(features, selected=selected, basemap=basemap, highlight=highlight,
-                     backdrop=backdrop, labels=labels)
+                     backdrop=backdrop, labels=labels, panes=panes)
     fmap.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
     captured: dict = {}
     capture = types.FunctionType(

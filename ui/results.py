@@ -50,8 +50,10 @@ def rendered_map(_places: Geography, places_key: str, icb: str, layers: tuple[st
 def current_flags() -> tuple[pd.DataFrame, pd.DataFrame]:
     v, geography = context.view(), context.places()
     hoods = neighbourhood_draft.geography(context.workspace(), v)
+    if hoods is None:  # called as features() calls it (the cache keys by the arguments given)
+        return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver)
     return flags(geography, geography.key, context.icb_code(), v.threshold, v.sliver, hoods,
-                 hoods.key if hoods is not None else "", neighbourhood_draft.band(v))
+                 hoods.key, neighbourhood_draft.band(v))
 
 
 def current_map(key: str, labels: bool = False) -> RenderedMap:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from services.io.drafts_db import sqlite_url
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,8 +31,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(store_dir: Path) -> Iterator[str]:
-    with serve(store_dir) as url:
+def app_url(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard shared by this worker's browser tests, with its own SQLite drafts database
+    (the default one sits beside the store, which the test workers share)."""
+    database = tmp_path_factory.mktemp("drafts") / "placemap.sqlite3"
+    with serve(store_dir, PLACEMAP_DATABASE_URL=sqlite_url(database)) as url:
         yield url
 
 

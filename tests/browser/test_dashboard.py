@@ -86,7 +86,11 @@ def test_uploaded_place_names_are_text_not_html(page: Page, app_url: str, tmp_pa
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
     expect(page.get_by_text("<img src=x onerror=alert(1)>", exact=False).first).to_be_visible(
         timeout=TIMEOUT_MS)
+    # the Places page has run to its end (its last element) before the Map page is opened
+    expect(page.get_by_role("button", name="Download configuration (CSV)")).to_be_visible(
+        timeout=TIMEOUT_MS)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
+    expect(page.get_by_role("heading", name="NHS Dorset")).to_be_visible(timeout=TIMEOUT_MS)
     expect(_paths(page, "place")).to_have_count(2, timeout=TIMEOUT_MS)
     _paths(page, "place").first.hover()
     _paths(page, "place").last.hover()

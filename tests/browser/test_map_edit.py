@@ -35,14 +35,15 @@ def _frame(page: Page) -> FrameLocator:
 
 
 def click_at(page: Page, lat: float, lon: float) -> None:
-    """Click the map at (lat, lon), panned there first so the point is on screen; the map is
-    marked, so :func:`wait_redrawn` can tell the map drawn after the click from this one."""
+    """Click the map at (lat, lon), panned there first so the point is on screen; the map and
+    its edited layers (ui/edit_redraw.py) are marked, so :func:`wait_redrawn` can tell what is
+    drawn after the click from these."""
     frame = page.locator(MAP).last
     handle = frame.element_handle().content_frame()
     x, y = handle.evaluate(f"""([lat, lon]) => {{
         const map = {FIND_MAP};
         map.setView([lat, lon], 13, {{animate: false}});
-        window.__before_edit = map;
+        window.__before_edit = [map, (window.feature_group || []).at(-1)];
         const p = map.latLngToContainerPoint([lat, lon]);
         return [p.x, p.y];
     }}""", [lat, lon])
@@ -50,14 +51,16 @@ def click_at(page: Page, lat: float, lon: float) -> None:
 
 
 def wait_redrawn(page: Page) -> None:
-    """Until the map frame holds a Leaflet map other than the one clicked, with paths drawn."""
+    """Until the map frame shows new edited layers on its map, or a Leaflet map other than the
+    one clicked, with paths drawn."""
     page.wait_for_function(f"""() => {{
         for (const el of document.querySelectorAll("{MAP.split(':')[0]}")) {{
             const w = el.contentWindow;
-            if (!w || !w.L) continue;
+            if (!w || !w.L || el.offsetParent === null) continue;
             const map = Object.keys(w).filter(k => k.startsWith('map_')).map(k => w[k])
                 .find(v => v instanceof w.L.Map);
-            if (map && w.__before_edit !== map && el.offsetParent !== null
+            const before = w.__before_edit || [], group = (w.feature_group || []).at(-1);
+            if (map && (before[0] !== map || (group !== before[1] && map.hasLayer(group)))
                 && w.document.querySelectorAll('path').length > 0) return true;
         }}
         return false;
@@ -100,3 +103,54 @@ def test_three_wards_clicked_into_a_new_place_then_undone(page: Page, app_url: s
     expect(undo).to_be_disabled(timeout=TIMEOUT_MS)
     expect(flags).to_have_text(flags_before)
     expect(page).to_have_url(re.compile("places=greater_manchester"), timeout=TIMEOUT_MS)
+
+
+#: Per layer pane (services/map_panes.py): how many paths, and how many of them were there
+#: when last counted (each is marked ``data-kept``); whether the map is the one last counted;
+#: its position.
+PANE_PATHS = f"""() => {{
+    const map = {FIND_MAP}, count = {{}}, c = map.getCenter();
+    for (const layer of ["place", "ward", "icb"]) {{
+        const paths = [...map.getPane("placemap-" + layer).querySelectorAll("path")];
+        count[layer] = {{all: paths.length, kept: paths.filter(p => p.dataset.kept).length}};
+        paths.forEach(p => {{ p.dataset.kept = "1"; }});
+    }}
+    const same_map = window.__counted === map;
+    window.__counted = map;
+    return {{count, same_map, view: [c.lat, c.lng, map.getZoom()]}};
+}}"""
+
+
+def test_a_click_redraws_the_place_layer_only_in_the_same_map(page: Page, app_url: str,
+                                                              store_2026: Store) -> None:
+    """The ward and ICB outlines stay the same DOM nodes; the place layer is drawn anew, with
+    the new place; the map is the same Leaflet map, where it was (no refit, no jump)."""
+    page.goto(f"{app_url}/{LINK}")
+    expect(_frame(page).locator("path").first).to_be_attached(timeout=TIMEOUT_MS)
+    page.get_by_test_id("stSelectbox").filter(has_text="Move clicked areas to").click()
+    page.get_by_role("option", name="New place…").click()
+    expect(page.get_by_label("Name of the new place")).to_have_value("New place",
+                                                                     timeout=TIMEOUT_MS)
+    (ward, lat, lon), = bolton_ward_points(store_2026, 1)
+    page.wait_for_timeout(1000)  # the map's own position rerun settles
+    handle = page.locator(MAP).last.element_handle().content_frame()
+    before = handle.evaluate(PANE_PATHS)
+    click_at(page, lat, lon)  # centres the map on the point at zoom 13, then clicks
+    expect(page.get_by_text(re.compile(f"Undo takes back: .*{ward}"))).to_be_visible(
+        timeout=TIMEOUT_MS)
+    wait_redrawn(page)
+    after = handle.evaluate(PANE_PATHS)
+    assert after["same_map"], "the whole map was drawn again"
+    for kept in ("ward", "icb"):
+        assert after["count"][kept] == {"all": before["count"][kept]["all"],
+                                        "kept": before["count"][kept]["all"]}, kept
+    assert after["count"]["place"] == {"all": before["count"]["place"]["all"] + 1, "kept": 0}
+    assert after["view"] == pytest.approx([lat, lon, 13], abs=1e-3)
+    hit = handle.evaluate(f"""([lat, lon]) => {{
+        const p = ({FIND_MAP}).latLngToContainerPoint([lat, lon]);
+        return document.elementFromPoint(p.x, p.y).tagName;
+    }}""", [lat, lon])
+    assert hit == "path"  # the panes above let the mouse through to the place under it
+    places = after["count"]["place"]["all"]
+    expect(page.locator(MAP).last).to_have_attribute(  # the map renamed for what it shows
+        "aria-label", re.compile(f"; {places} Place\\. "))

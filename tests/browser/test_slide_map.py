@@ -3,6 +3,7 @@ deferred download, in another thread) and the browser receives the CLI's file.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,10 @@ TIMEOUT_MS = 60_000
 def test_download_map_gives_the_cli_file(fmt: str, page: Page, app_url: str, store_dir: Path,
                                          tmp_path: Path) -> None:
     page.goto(f"{app_url}/{LINK}")
+    # the map has drawn and reported its position (that rerun could race the switch's click)
+    expect(page).to_have_url(re.compile(r"zoom="), timeout=TIMEOUT_MS)
     page.get_by_text("Download map for slides").click(timeout=TIMEOUT_MS)
+    expect(page.get_by_label("Download map for slides")).to_be_checked(timeout=TIMEOUT_MS)
     button = page.get_by_role("button", name=f"Download map ({fmt.upper()})")
     expect(button).to_be_visible(timeout=TIMEOUT_MS)
     with page.expect_download(timeout=TIMEOUT_MS) as download:

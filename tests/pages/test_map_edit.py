@@ -3,6 +3,7 @@ replaced by a stub that reports one click at a time, at a point inside a chosen 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GM = "E54000057"
 CONFIG = "greater_manchester"
 NEW = "New place"
+#: A layer's pane in a map script (services/map_panes.py).
+PANE = r'"pane": "(placemap-\w+)"'
 
 
 @pytest.fixture
@@ -119,3 +122,28 @@ def test_a_click_outside_the_icb_names_its_icb(clicks: list, store_2026: Store) 
     app.run()
     assert "choose it in the sidebar to edit its places" in app.warning[0].value
     assert _shown(app) == CONFIG
+
+
+def test_an_edit_sends_the_same_map_with_a_new_place_layer_only(
+        clicks: list, monkeypatch: pytest.MonkeyPatch, store_2026: Store) -> None:
+    """The browser keeps the map it has (same widget key and script, same start position) and
+    redraws only the feature group: the place layer, now with the new place (ui/edit_redraw)."""
+    sent: list = []
+    recorded = map_widget.send_map  # the clicks stub
+    monkeypatch.setattr(map_widget, "send_map", lambda rendered, height, **position: (
+        sent.append((rendered.arguments, position)) or recorded(rendered, height, **position)))
+    app = _places_page()
+    app.selectbox(key="edit_target").select("New place…").run()
+    before, start = sent[-1]
+    assert re.findall(PANE, before["script"]) == ["placemap-ward", "placemap-icb"]
+    assert re.findall(PANE, before["feature_group"]) == ["placemap-place"]
+    (_, lsoa), = _bolton_wards(store_2026, 1)
+    clicks.extend(_inside(store_2026, [lsoa]))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    after, position = sent[-1]
+    assert after["key"] == before["key"] and after["script"] == before["script"]
+    assert position == start
+    assert re.findall(PANE, after["feature_group"]) == ["placemap-place"]
+    assert f'"{NEW}"' in after["feature_group"] and f'"{NEW}"' not in before["feature_group"]
+    assert len(after["feature_group"]) < len(after["script"])
