@@ -49,9 +49,11 @@ class Geography:
 
     @cached_property
     def key(self) -> str:
-        """Identity of the membership, so cached overlap tables follow edits."""
+        """Identity of the membership and the areas' codes (positions in tables index them: a
+        place with nobody makes other tables), so cached overlap tables follow edits."""
         digest = hashlib.sha1(self.id.encode())
         digest.update(pd.util.hash_pandas_object(self.membership, index=False).to_numpy())
+        digest.update("\x1f".join(map(str, self.areas.index)).encode())
         return f"{self.id}:{self.generation}:{self.vintage}:{digest.hexdigest()[:16]}"
 
     @cached_property

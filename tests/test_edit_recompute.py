@@ -120,3 +120,15 @@ def test_random_moves_and_undos_recompute_as_from_nothing(
             history = history.push(EditStep(str(move), _config(blocks, str(move))))
         _assert_same(_recompute(warm, history.current.config),
                      _recompute(Workspace(store), history.current.config))
+
+
+def test_a_place_left_with_nobody_is_not_served_the_tables_of_the_same_people_without_it() -> None:
+    store = _store()
+    warm = Workspace(store)
+    without = pd.DataFrame([("B", "lad", "R"), ("B", "ward", "W1"), ("B", "ward", "W3")],
+                           columns=START.columns)
+    _recompute(warm, _config(without, "B only"))
+    with_empty = pd.concat([START.iloc[[0]], without], ignore_index=True)  # A: L, all taken
+    moved = _recompute(warm, _config(with_empty, "A with nobody"))
+    _assert_same(moved, _recompute(Workspace(store), _config(with_empty, "A with nobody")))
+    assert moved["areas"]["population"].to_dict() == {"A": 0, "B": 1900}
