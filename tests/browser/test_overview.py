@@ -19,7 +19,7 @@ def _overview(page: Page, app_url: str) -> None:
     expect(page.get_by_role("heading", name=re.compile(r"^England: 36 ICBs"))).to_be_visible(
         timeout=TIMEOUT_MS)
     expect(_map(page).locator("path.leaflet-interactive")).to_have_count(36, timeout=TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"/overview\?"))
+    expect(page).to_have_url(re.compile(r"/overview\?"), timeout=TIMEOUT_MS)
 
 
 def test_clicking_an_icb_on_the_overview_map_opens_its_map(page: Page, app_url: str) -> None:
@@ -37,7 +37,7 @@ def test_clicking_an_icb_on_the_overview_map_opens_its_map(page: Page, app_url: 
     name = re.search(r"ICB\s*(NHS .+? Integrated Care Board)", tooltip.inner_text()).group(1)
     page.mouse.click(x, y)
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"/map\?(.*&)?icb=E54"))
+    expect(page).to_have_url(re.compile(r"/map\?(.*&)?icb=E54"), timeout=TIMEOUT_MS)
 
 
 def test_choosing_a_row_of_the_overview_table_opens_that_icb(page: Page, app_url: str) -> None:
@@ -51,4 +51,4 @@ def test_choosing_a_row_of_the_overview_table_opens_that_icb(page: Page, app_url
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
     expect(page.get_by_role("heading", name=first_icb, exact=True)).to_be_visible(
         timeout=TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"/map\?"))
+    expect(page).to_have_url(re.compile(r"/map\?"), timeout=TIMEOUT_MS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.tiny_store import write_tiny
@@ -29,6 +30,7 @@ def test_dashboard_says_to_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         else:
             (folder / "spine.parquet").write_bytes((folder / "icb_2024.parquet").read_bytes())
     monkeypatch.setenv("PLACEMAP_STORE", str(store))
+    st.cache_resource.clear()  # a store another test of this process loaded is not this one
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
