@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import streamlit as st
 import streamlit.components.v1 as components
 
 from services.rooms import BROWSER_POLL_S
+from ui.keys import Key
 from ui.room_route import ROUTE_PREFIX
 
 _COMPONENT = components.declare_component(
@@ -26,10 +28,18 @@ _COMPONENT = components.declare_component(
 ENDED = "ended"
 
 
-def poller(code: str, where: str) -> int | str | None:
-    """Poll room ``code`` from this browser; ``where`` is the room view's part needing a rerun
-    (:func:`services.rooms.follow_view`) as this session shows it. Returns the version the
-    browser asks this session to catch up to, :data:`ENDED`, or None (nothing asked yet)."""
-    return _COMPONENT(code=code, where=where, route=ROUTE_PREFIX,
-                      poll_ms=int(BROWSER_POLL_S * 1000), key=f"room-follow-{code}",
-                      default=None)
+def _key(code: str) -> str:
+    return f"{Key.ROOM_POLLER}-{code}"
+
+
+def asked(code: str) -> int | str | None:
+    """What this browser's poller asked for: the room version to catch up to, :data:`ENDED`,
+    or None (nothing yet). Read before :func:`poller` is drawn, so it is drawn caught up."""
+    return st.session_state.get(_key(code))
+
+
+def poller(code: str, where: str) -> None:
+    """Poll room ``code`` from this browser; ``where`` is the part of the room's view that
+    needs a rerun (:func:`services.rooms.follow_view`), as this session last caught up to it."""
+    _COMPONENT(code=code, where=where, route=ROUTE_PREFIX, poll_ms=int(BROWSER_POLL_S * 1000),
+               key=_key(code), default=None)

@@ -192,10 +192,11 @@ def _viewer_bar(page: str) -> None:
         _heartbeat(code, force=True)
         st.rerun()
     if following:
-        asked = follow.poller(code, st.session_state.get(Key.ROOM_WHERE, ""))
+        asked = follow.asked(code)
         if asked == follow.ENDED or (isinstance(asked, int)
                                      and asked > st.session_state.get(Key.ROOM_VERSION, 0)):
             _catch_up(code, page)  # the browser saw more than a move (or the end)
+        follow.poller(code, st.session_state.get(Key.ROOM_WHERE, ""))
     _keep_in_touch(code)
 
 
