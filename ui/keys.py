@@ -52,5 +52,4 @@ class Key(StrEnum):
     ROOM_WHERE = "room_where"  # that version's view but its position (ui/follow.py compares it)
     ROOM_VIEWER = "room_viewer"  # this viewer's random id (counted as a follower by it)
     ROOM_SEEN = "room_seen"  # monotonic time of this session's last heartbeat
-    ROOM_GOTO = "room_goto"  # the room's page, to be opened by the next full run
     ROOM_NOTICE = "room_notice"  # what to say once (the room ended, a join failed)

@@ -104,9 +104,6 @@ def join(raw: str) -> None:
 
 def banner(page: str) -> None:
     """Above every page: the presenter's room status, or the viewer's follow switch."""
-    goto = st.session_state.pop(Key.ROOM_GOTO, "")
-    if goto and goto != page:  # a page switch asked for by a fragment's run (see _catch_up)
-        st.switch_page(PAGE_FILES.format(goto))
     notice = st.session_state.pop(Key.ROOM_NOTICE, "")
     if notice:
         st.info(notice, icon=":material/info:")
@@ -223,6 +220,8 @@ def _catch_up(code: str, page: str) -> None:
     """Show the room's view now: rerun the app with it, or open its page."""
     try:
         version, payload = rooms_db().view(code)
+    except RoomEnded as exc:
+        _stop_viewing(f"{exc}. You keep the last view.")
     except RoomError as exc:
         _stop_viewing(f"{exc}.")
     except DraftsUnavailable:
@@ -241,8 +240,7 @@ def _catch_up(code: str, page: str) -> None:
         st.session_state[Key.VIEW] = shown
         st.session_state.pop(Key.MAP_START, None)  # move the map to the room's centre and zoom
     if room_view.page and room_view.page != page:
-        st.session_state[Key.ROOM_GOTO] = room_view.page  # switched by the full run: banner
-        st.rerun(scope="app")
+        st.switch_page(PAGE_FILES.format(room_view.page))  # only ever called in a full run
     if changed:
         st.rerun(scope="app")
 
