@@ -111,7 +111,7 @@ def banner(page: str) -> None:
         publish(page)  # now, so followers open the page while this one computes
         _presenter_bar()
     elif context.view().room:
-        _viewer_bar(page)
+        _viewer_bar()
 
 
 def _presenter_bar() -> None:
@@ -172,13 +172,11 @@ def publish(page: str) -> None:
     st.session_state[Key.ROOM_PUBLISHED] = payload
 
 
-def _viewer_bar(page: str) -> None:
+def _viewer_bar() -> None:
     code = context.view().room
     if Key.ROOM_VIEWER not in st.session_state:
         st.session_state[Key.ROOM_VIEWER] = secrets.token_hex(8)
     following = st.session_state.setdefault(Key.ROOM_FOLLOWING, True)
-    if following and Key.ROOM_VERSION not in st.session_state:
-        _catch_up(code, page)  # just joined (link or code): show the room's view at once
     label, switch = st.columns([3, 2], vertical_alignment="center")
     label.markdown(f"Room **{display_code(code)}** · "
                    + ("following the presenter" if following else "exploring on your own"))
@@ -189,10 +187,6 @@ def _viewer_bar(page: str) -> None:
         _heartbeat(code, force=True)
         st.rerun()
     if following:
-        asked = follow.asked(code)
-        if asked == follow.ENDED or (isinstance(asked, int)
-                                     and asked > st.session_state.get(Key.ROOM_VERSION, 0)):
-            _catch_up(code, page)  # the browser saw more than a move (or the end)
         follow.poller(code, st.session_state.get(Key.ROOM_WHERE, ""))
     _keep_in_touch(code)
 
@@ -216,8 +210,21 @@ def _keep_in_touch(code: str) -> None:
     _heartbeat(code)
 
 
+def follow_room(page: str) -> None:
+    """Before the frame is drawn: a following viewer's session takes the room's view when it
+    has just joined (link or code) or followed again, or when its browser's poller saw more than
+    a move (or the end), so this run draws it (no second run; its page opened if another)."""
+    code = context.view().room
+    if not code or presenting() or not st.session_state.get(Key.ROOM_FOLLOWING, True):
+        return
+    asked = follow.asked(code)
+    if Key.ROOM_VERSION not in st.session_state or asked == follow.ENDED or (
+            isinstance(asked, int) and asked > st.session_state[Key.ROOM_VERSION]):
+        _catch_up(code, page)
+
+
 def _catch_up(code: str, page: str) -> None:
-    """Show the room's view now: rerun the app with it, or open its page."""
+    """Take the room's view now (this run draws it), or open its page."""
     try:
         version, payload = rooms_db().view(code)
     except RoomEnded as exc:
@@ -235,14 +242,11 @@ def _catch_up(code: str, page: str) -> None:
         shown = shown.with_(places=ViewState().places)
     st.session_state[Key.ROOM_VERSION] = version
     st.session_state[Key.ROOM_WHERE] = follow_view(payload).where
-    changed = shown != context.view()
-    if changed:
+    if shown != context.view():
         st.session_state[Key.VIEW] = shown
         st.session_state.pop(Key.MAP_START, None)  # move the map to the room's centre and zoom
     if room_view.page and room_view.page != page:
-        st.switch_page(PAGE_FILES.format(room_view.page))  # only ever called in a full run
-    if changed:
-        st.rerun(scope="app")
+        st.switch_page(PAGE_FILES.format(room_view.page))
 
 
 def _heartbeat(code: str, force: bool = False) -> None:

@@ -17,7 +17,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from services.io.drafts_db import DraftsDB, shared_db
+from services.io.drafts_db import DraftsDB, database_url, shared_db
 from services.io.rooms_schema import room_viewers, rooms
 from services.rooms import (
     VIEWER_TIMEOUT,
@@ -153,11 +153,15 @@ class RoomsDB:
         return row
 
 
-@cache
 def shared_rooms() -> RoomsDB:
-    """One per process, on the drafts database's shared engine (the sessions and the route
-    followers' browsers poll, ui/room_route.py, use the same)."""
-    return RoomsDB()
+    """One per database per process, on the drafts database's shared engine (the sessions and
+    the route followers' browsers poll, ui/room_route.py, use the same)."""
+    return _rooms_of(database_url())
+
+
+@cache
+def _rooms_of(url: str) -> RoomsDB:
+    return RoomsDB(shared_db(url))
 
 
 def _check_live(row, now: datetime) -> None:
