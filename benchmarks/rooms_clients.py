@@ -42,6 +42,7 @@ class Follower:
     map_fragment: str = ""
     since: str = ""
     asked: object = None
+    asked_where: str | None = None
     polls: int = 0
 
     def shown(self, lat: float | None) -> None:
@@ -152,7 +153,9 @@ async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Even
             elif status != 200:
                 follower.errors.append(f"route answered {status}: {answer}")
             elif "where" in answer and answer["where"] != follower.where:
-                await _ask(ws, follower, answer["version"])
+                if answer["where"] != follower.asked_where:  # once per view, as the poller
+                    follower.asked_where = answer["where"]
+                    await _ask(ws, follower, answer["version"])
             elif "where" in answer:
                 if answer["page"] == "map" and answer["zoom"] is not None:
                     follower.shown(answer["lat"])  # the browser's setView
