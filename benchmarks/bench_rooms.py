@@ -12,11 +12,11 @@ when the session's address bar (``page_info_changed``) holds the new view.
 
 The presenter is this process writing the room through ``RoomsDB`` with the room's token (what
 the presenter's session does on each run and pan): ``PLAN``, moves ``STEP_S`` apart, each with
-its own latitude so its arrival can be told apart. Latency = presenter's write → shown, per
-follower, reported apart for centre/zoom moves and for structural moves (ICB, page). Server CPU
-= user+system time of the server process over the moves; memory = peak resident memory of its
-process tree. Errors = exceptions shown, dropped connections, failed polls, and moves a follower
-never showed within ``MOVE_TIMEOUT_S``.
+its own latitude so its arrival can be told apart. Latency = presenter's write → the follower
+showing that move or a later one (caught up past it), reported apart for centre/zoom moves and
+for structural moves (ICB, page). Server CPU = user+system time of the server process over the
+moves; memory = peak resident memory of its process tree. Errors = exceptions shown, dropped
+connections, failed polls, and moves a follower never showed within ``MOVE_TIMEOUT_S``.
 
 Naive baseline, same run, same server: ``BASELINE_FOLLOWERS`` clients re-opening the viewer link
 every ``NAIVE_POLL_S`` (a new session and a whole page run per poll, as a viewer refreshing the
@@ -144,16 +144,26 @@ async def run(port: int, pid: int, rooms: RoomsDB, followers: int, naive: bool) 
     await asyncio.gather(*tasks)
     rooms.end(code, token)
     latencies: dict[str, list[float]] = {"move": [], "structural": []}
-    missed = 0
-    for client in clients:
-        for step, at in published:
-            seen = client.shown_at.get(step.view.lat)
-            if seen is None or seen - at > MOVE_TIMEOUT_S:
-                missed += 1
-            else:
-                latencies["move" if step.kind == "move" else "structural"].append(seen - at)
+    missed, per_step = 0, []
+    for k, (step, at) in enumerate(published):
+        shown = [seen - at for seen in (_shown(c, published[k:]) for c in clients)
+                 if seen is not None and seen - at <= MOVE_TIMEOUT_S]
+        missed += len(clients) - len(shown)
+        latencies["move" if step.kind == "move" else "structural"].extend(shown)
+        per_step.append(f"{step.kind} {statistics.median(shown):.1f}" if shown
+                        else f"{step.kind} -")
+    print(f"  per move (median s): {', '.join(per_step)}; client CPU "
+          f"{time.process_time():.1f} s so far")
     return Result(latencies, missed, [e for c in clients for e in c.errors],
                   sum(c.polls for c in clients), used_cpu, wall, memory.peak_mb)
+
+
+def _shown(client: Follower, steps: list[tuple[Step, float]]) -> float | None:
+    """When the client first showed the first of ``steps`` or a later one (a follower that
+    caught up after the next move was published shows that one directly)."""
+    times = [client.shown_at[step.view.lat] for step, _ in steps
+             if step.view.lat in client.shown_at]
+    return min(times, default=None)
 
 
 def quantile(values: list[float], q: float) -> float:

@@ -44,6 +44,7 @@ class Follower:
     asked: object = None
     asked_where: str | None = None
     polls: int = 0
+    cached: set[str] = field(default_factory=set)  # hashes of the large messages received
 
     def shown(self, lat: float | None) -> None:
         if lat is not None:
@@ -61,6 +62,8 @@ def _noted(follower: Follower, data: bytes) -> ForwardMsg:
     forward = ForwardMsg()
     forward.ParseFromString(data)
     kind = forward.WhichOneof("type")
+    if forward.metadata.cacheable:
+        follower.cached.add(forward.hash)  # a browser keeps it and names it in its reruns
     if kind == "new_session":
         follower.page_hash = forward.new_session.page_script_hash
     elif kind == "page_info_changed":
@@ -92,6 +95,7 @@ async def _rerun(ws, follower: Follower, fragment: str = "", auto: bool = False)
     message = BackMsg()
     rerun = message.rerun_script
     rerun.page_script_hash, rerun.query_string = follower.page_hash, follower.query
+    rerun.cached_message_hashes.extend(follower.cached)  # sent again only by reference
     if fragment:
         rerun.fragment_id, rerun.is_auto_rerun = fragment, auto
     for widget_id, value in follower.widgets.items():
@@ -222,8 +226,10 @@ async def refresh(port: int, code: str, follower: Follower, stop: asyncio.Event,
                 message = BackMsg()
                 message.rerun_script.query_string = f"room={code}"
                 await ws.send(message.SerializeToString())
-                async for data in ws:
-                    if _noted(follower, data).WhichOneof("type") == "script_finished":
+                async for data in ws:  # until the page has run (not a run cut for a rerun)
+                    forward = _noted(follower, data)
+                    if forward.WhichOneof("type") == "script_finished" and \
+                            forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                         break
         except (OSError, TimeoutError, websockets.WebSocketException) as exc:
             follower.errors.append(f"{type(exc).__name__}: {exc}")
