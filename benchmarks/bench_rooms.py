@@ -40,12 +40,13 @@ from pathlib import Path
 
 from bench_load import MemoryPeak, start_server, tree_rss_mb
 from common import store_or_build
-from rooms_clients import Follower, follow, refresh
+from rooms_clients import Follower, follow, get_json, refresh
 
 from services.io.drafts_db import DraftsDB, DraftsUnavailable, sqlite_url
 from services.io.rooms_db import RoomsDB
 from services.rooms import view_payload
 from services.view_state import ViewState
+from ui.room_route import ROUTE_PREFIX
 
 FOLLOWERS = 50
 BASELINE_FOLLOWERS = 10
@@ -53,6 +54,7 @@ NAIVE_POLL_S = 0.5
 STEP_S = 2.5
 MOVE_TIMEOUT_S = 30.0
 RUN_DEADLINE_S = 600.0
+POLL_COST_POLLS = 1000
 TARGET_P95_S, TARGET_MEMORY_MB = 1.0, 1500.0
 GM, WEST_YORKSHIRE = "E54000057", "E54000054"
 START = ViewState(icb=GM, places="greater_manchester", layers=("icb", "lad", "place"),
@@ -158,6 +160,21 @@ async def run(port: int, pid: int, rooms: RoomsDB, followers: int, naive: bool) 
                   sum(c.polls for c in clients), used_cpu, wall, memory.peak_mb)
 
 
+async def poll_cost(port: int, pid: int, rooms: RoomsDB, polls: int = POLL_COST_POLLS
+                    ) -> tuple[float, float]:
+    """(server CPU ms, wall ms) per route poll, polled one after another on one connection
+    (what each follower's browser adds, every ``BROWSER_POLL_S``)."""
+    code, token = rooms.open(view_payload("map", START))
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    started_cpu, started = cpu_s(pid), time.perf_counter()
+    for k in range(polls):
+        await get_json(reader, writer, f"{ROUTE_PREFIX}/{code}?since={k % 2}", port)
+    used_cpu, wall = cpu_s(pid) - started_cpu, time.perf_counter() - started
+    writer.close()
+    rooms.end(code, token)
+    return 1000 * used_cpu / polls, 1000 * wall / polls
+
+
 def _shown(client: Follower, steps: list[tuple[Step, float]]) -> float | None:
     """When the client first showed the first of ``steps`` or a later one (a follower that
     caught up after the next move was published shows that one directly)."""
@@ -207,6 +224,7 @@ def main(followers: int = FOLLOWERS) -> None:
         server, port = start_server(log, {"PLACEMAP_DATABASE_URL": url})
         try:
             idle_mb = tree_rss_mb(server.pid)
+            poll_cpu_ms, poll_ms = asyncio.run(poll_cost(port, server.pid, rooms))
             shipped = asyncio.run(asyncio.wait_for(
                 run(port, server.pid, rooms, followers, naive=False), RUN_DEADLINE_S))
             naive = asyncio.run(asyncio.wait_for(
@@ -216,6 +234,8 @@ def main(followers: int = FOLLOWERS) -> None:
             db.dispose()
     print(f"server memory before the followers joined: {idle_mb:.0f} MB (log: {log.name}); "
           f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(f"one route poll alone ({POLL_COST_POLLS} in turn): {poll_cpu_ms:.2f} ms of server "
+          f"CPU, {poll_ms:.2f} ms round trip")
     print(_line("browser poll of the room route (shipped)", followers, shipped))
     print(_line(f"naive: the viewer link re-opened every {NAIVE_POLL_S} s", baseline, naive))
     for error in sorted(set(shipped.errors))[:5]:

@@ -44,7 +44,7 @@ class Follower:
     asked: object = None
     asked_where: str | None = None
     polls: int = 0
-    cached: set[str] = field(default_factory=set)  # hashes of the large messages received
+    cached: dict[str, bytes] = field(default_factory=dict)  # the large messages, by hash
 
     def shown(self, lat: float | None) -> None:
         if lat is not None:
@@ -62,8 +62,11 @@ def _noted(follower: Follower, data: bytes) -> ForwardMsg:
     forward = ForwardMsg()
     forward.ParseFromString(data)
     kind = forward.WhichOneof("type")
-    if forward.metadata.cacheable:
-        follower.cached.add(forward.hash)  # a browser keeps it and names it in its reruns
+    if kind == "ref_hash":  # a message this client holds, sent again by reference
+        forward.ParseFromString(follower.cached[forward.ref_hash])
+        kind = forward.WhichOneof("type")
+    elif forward.metadata.cacheable:
+        follower.cached[forward.hash] = data  # a browser keeps it and names it in its reruns
     if kind == "new_session":
         follower.page_hash = forward.new_session.page_script_hash
     elif kind == "page_info_changed":
@@ -123,7 +126,8 @@ async def _report_map(ws, follower: Follower, answer: dict) -> None:
         await _rerun(ws, follower, follower.map_fragment)
 
 
-async def _get(reader, writer, path: str, port: int) -> tuple[int, dict]:
+async def get_json(reader, writer, path: str, port: int) -> tuple[int, dict]:
+    """One GET on a keep-alive HTTP/1.1 connection: (status, JSON body)."""
     writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
     await writer.drain()
     status = int((await reader.readline()).split()[1])
@@ -144,7 +148,7 @@ async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Even
         while not stop.is_set():
             await asyncio.sleep(BROWSER_POLL_S)
             try:
-                status, answer = await _get(reader, writer, f"{ROUTE_PREFIX}/{code}?since="
+                status, answer = await get_json(reader, writer, f"{ROUTE_PREFIX}/{code}?since="
                                             f"{follower.since}", port)
             except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
                 follower.errors.append(f"poll failed: {type(exc).__name__}: {exc}")

@@ -3,6 +3,7 @@ backends (SQLite and a throwaway PostgreSQL, as tests/test_drafts_db.py), with a
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -169,11 +170,12 @@ def test_the_poll_answer_carries_the_view_only_when_new_and_never_a_token() -> N
 
 
 def _get(path: str, query: str = "") -> tuple[int, dict]:
-    """The route answered as Starlette would call it (the endpoint is a plain function)."""
+    """The route answered as Starlette calls it."""
     request = Request({"type": "http", "method": "GET", "path": path, "headers": [],
                        "query_string": query.encode(),
                        "path_params": {"code": path.rsplit("/", 1)[1]}})
-    response = room_route.room_poll(request)
+    room_route._RECENT = room_route._Recent()  # each call reads the database afresh
+    response = asyncio.run(room_route.room_poll(request))
     assert response.headers["cache-control"] == "no-store"
     return response.status_code, json.loads(response.body)
 
@@ -194,3 +196,12 @@ def test_the_route_reads_a_room_and_refuses_bad_codes_with_a_message(
     rooms.end(code, token)
     assert _get(f"/r/{code}", "since=1")[1]["ended"] == "the presenter ended it"
     assert rooms.poll(code).ended == "the presenter ended it"
+
+
+def test_the_route_shares_a_recent_read_between_polls() -> None:
+    recent, poll = room_route._Recent(), RoomPoll(4, "x")
+    recent.put("ABCDEF23", poll)
+    assert recent.get("ABCDEF23") is poll and recent.get("ABCDEF24") is None
+    for k in range(room_route.ROOMS_KEPT):
+        recent.put(f"K{k}", poll)
+    assert recent.get("ABCDEF23") is None and recent.get("K1") is poll  # bounded, oldest out

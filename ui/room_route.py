@@ -11,17 +11,23 @@ Streamlit's own routes, on the same 127.0.0.1 address.
 
 from __future__ import annotations
 
+import time
+
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from services.io.drafts_db import DraftsUnavailable
 from services.io.rooms_db import shared_rooms
-from services.rooms import RoomError, RoomNotFound, check_code, poll_answer
+from services.rooms import RoomError, RoomNotFound, RoomPoll, check_code, poll_answer
 
 ROUTE_PREFIX = "/_placemap/room"
 _VERSION_MAX_DIGITS = 12  # a longer ``since`` is no version of ours: read as none
 _HEADERS = {"Cache-Control": "no-store"}
+#: A room read is reused for this long (a move reaches followers ≤ this later; polls are 0.25 s).
+FRESH_S = 0.1
+ROOMS_KEPT = 1000
 
 
 def _since(raw: str | None) -> int | None:
@@ -30,13 +36,40 @@ def _since(raw: str | None) -> int | None:
     return None
 
 
-def room_poll(request: Request) -> JSONResponse:
+class _Recent:
+    """The last read of each room for :data:`FRESH_S`: the followers of a room polling this
+    server share one database read per interval instead of one each (bounded: at most
+    :data:`ROOMS_KEPT` rooms, the oldest read dropped first)."""
+
+    def __init__(self) -> None:
+        self._reads: dict[str, tuple[float, RoomPoll]] = {}
+
+    def get(self, code: str) -> RoomPoll | None:
+        read = self._reads.get(code)
+        return read[1] if read and time.monotonic() - read[0] < FRESH_S else None
+
+    def put(self, code: str, poll: RoomPoll) -> None:
+        self._reads.pop(code, None)
+        self._reads[code] = (time.monotonic(), poll)
+        while len(self._reads) > ROOMS_KEPT:
+            self._reads.pop(next(iter(self._reads)))
+
+
+_RECENT = _Recent()
+
+
+async def room_poll(request: Request) -> JSONResponse:
     """The room's version and (when not ``since``) its view; 400 for a malformed code, 404 for
-    no such room, 503 while the database cannot be reached (the browser asks again). A sync
-    endpoint: Starlette runs it on its thread pool, off the event loop."""
+    no such room, 503 while the database cannot be reached (the browser asks again). A read
+    less than :data:`FRESH_S` old is answered on the event loop; a new one runs on Starlette's
+    thread pool, off the loop."""
     try:
         code = check_code(request.path_params["code"])
-        answer = poll_answer(shared_rooms().poll(code), _since(request.query_params.get("since")))
+        poll = _RECENT.get(code)
+        if poll is None:
+            poll = await run_in_threadpool(shared_rooms().poll, code)
+            _RECENT.put(code, poll)
+        answer = poll_answer(poll, _since(request.query_params.get("since")))
     except RoomNotFound as exc:
         return JSONResponse({"error": str(exc)}, 404, _HEADERS)
     except RoomError as exc:
