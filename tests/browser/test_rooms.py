@@ -142,13 +142,15 @@ def _pan(page: Page) -> None:
     page.mouse.up()
 
 
-def _pick_icb(page: Page, name: str) -> None:
+def _pick_icb(page: Page, name: str, code: str) -> None:
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
         has_text=re.compile(r"^ICB")).first.click()
     page.keyboard.type(name)  # the list is virtualised: filter it
     page.get_by_role("option", name=re.compile(name)).first.click()
     expect(page.get_by_role("heading", name=re.compile(name))).to_be_visible(
         timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(f"icb={code}"), timeout=TIMEOUT_MS)  # the old map's
+    # position is out of the link: the new map's is the one to settle on
 
 
 def _select_area(page: Page, typed: str, result: str) -> None:
@@ -183,7 +185,7 @@ def test_live_room_followers_follow_icb_pan_zoom_area_and_page(browser: Browser,
         since = time.monotonic()  # the presenter's screen shows it (and its link holds it)
         times[step] = [_follow_time_s(viewer, wanted, since, path) for viewer in (here, there)]
 
-    _pick_icb(presenter, "West Yorkshire")
+    _pick_icb(presenter, "West Yorkshire", "E54000054")
     check("ICB")
     _pan(presenter)
     check("pan")
