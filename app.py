@@ -36,6 +36,7 @@ ui.open_link(pages=("", *PAGES))
 view = ui.view()
 page = st.navigation([LANDING, *PAGES.values()],
                      position="hidden" if view.present else "sidebar")
+rooms.follow_room(page.url_path)  # a follower takes the room's view before anything is drawn
 if page is LANDING:
     st.switch_page(PAGES["map" if view.icb else "overview"])
 if view.present:

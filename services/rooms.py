@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
@@ -32,10 +32,13 @@ PRESENTER_HEARTBEAT_S = 10.0
 #: A viewer is counted as following while seen within this; viewers say so this often.
 VIEWER_TIMEOUT = timedelta(seconds=15)
 VIEWER_HEARTBEAT_S = 5.0
-#: How often a viewer reads the room's version (the view reaches followers within ~this + a rerun).
-POLL_S = 0.5
+#: How often a follower's browser asks the room for its version (ui/follow.py): a centre or zoom
+#: moves its map within ~this, a new page, ICB, layer or area within this and one rerun.
+BROWSER_POLL_S = 0.25
 #: A room's view as stored: the page's url path and the link query.
 PAGE_KEY = "_page"
+#: The parts of a view a follower's browser applies itself (the map's setView), no rerun.
+POSITION_KEYS = ("lat", "lon", "zoom")
 
 
 class RoomError(ValueError):
@@ -69,6 +72,28 @@ class RoomStatus:
     code: str
     version: int
     ended: str = ""
+
+
+@dataclass(frozen=True)
+class RoomPoll:
+    """A follower browser's poll, read in one primary-key read: version, view and end."""
+
+    version: int
+    payload: str
+    ended: str = ""
+
+
+@dataclass(frozen=True)
+class FollowView:
+    """A room view as a follower's browser applies it: ``where`` (the page and every part of the
+    view but the position: a change reruns the follower's session) and the map's position (a
+    change only moves its map)."""
+
+    where: str
+    page: str
+    lat: float | None
+    lon: float | None
+    zoom: int | None
 
 
 def new_code() -> str:
@@ -126,3 +151,23 @@ def read_payload(payload: str) -> tuple[RoomView, list[str]]:
     page = query.pop(PAGE_KEY, "")
     view, problems = from_query(query)
     return RoomView(page, view), problems
+
+
+def follow_view(payload: str) -> FollowView:
+    """:func:`view_payload`'s text split into what needs a rerun and what only moves the map."""
+    query = dict(parse_qsl(payload, keep_blank_values=True))
+    position = {key: query.pop(key, None) for key in POSITION_KEYS}
+    lat, lon, zoom = (position[key] for key in POSITION_KEYS)
+    located = lat is not None and lon is not None and zoom is not None
+    return FollowView(urlencode(query, safe=","), query.get(PAGE_KEY, ""),
+                      float(lat) if located else None, float(lon) if located else None,
+                      int(zoom) if located else None)
+
+
+def poll_answer(poll: RoomPoll, since: int | None) -> dict:
+    """What a follower's browser is told (JSON): the version and why the room ended; the view
+    only when the version is not the one it says it has (``since``). Never the token."""
+    answer: dict = {"version": poll.version, "ended": poll.ended}
+    if not poll.ended and poll.version != since:
+        answer.update(asdict(follow_view(poll.payload)))
+    return answer

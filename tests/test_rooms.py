@@ -3,9 +3,12 @@ backends (SQLite and a throwaway PostgreSQL, as tests/test_drafts_db.py), with a
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from starlette.requests import Request
 
 from services.io.drafts_db import DraftsDB
 from services.io.rooms_db import RoomsDB
@@ -17,9 +20,12 @@ from services.rooms import (
     RoomEnded,
     RoomError,
     RoomNotFound,
+    RoomPoll,
     check_code,
     display_code,
+    follow_view,
     new_code,
+    poll_answer,
     read_payload,
     token_hash,
     view_payload,
@@ -27,6 +33,7 @@ from services.rooms import (
 from services.view_state import ViewState, read_link
 from tests.test_drafts_db import Backend, postgres  # noqa: F401  (fixture)
 from tests.test_drafts_db import backend as backend  # the fixture, re-exported
+from ui import room_route
 
 VIEW = ViewState(icb="E54000057", area="Bury", layers=("icb", "place"), lat=53.5, lon=-2.3,
                  zoom=11, places="greater_manchester")
@@ -138,3 +145,63 @@ def test_the_presenter_sees_how_many_follow(rooms: RoomsDB, clock: Clock) -> Non
     assert rooms.followers(code) == 1
     clock.now += timedelta(seconds=20)  # a closed tab stops being counted
     assert rooms.touch(code, token) == 0
+
+
+def test_a_follower_browser_moves_the_map_itself_and_reruns_only_for_the_rest() -> None:
+    moved = follow_view(view_payload("map", VIEW.with_(zoom=12, lat=53.45)))
+    assert (moved.page, moved.lat, moved.lon, moved.zoom) == ("map", 53.45, -2.3, 12)
+    assert moved.where == follow_view(view_payload("map", VIEW)).where  # the position alone
+    assert "zoom" not in moved.where and "lat=" not in moved.where
+    assert "icb=E54000057" in moved.where
+    for other in (view_payload("coverage", VIEW), view_payload("map", VIEW.with_(area="Wigan"))):
+        assert follow_view(other).where != moved.where
+    fitted = follow_view(view_payload("map", VIEW.with_(lat=None, lon=None, zoom=None)))
+    assert (fitted.lat, fitted.lon, fitted.zoom) == (None, None, None)
+
+
+def test_the_poll_answer_carries_the_view_only_when_new_and_never_a_token() -> None:
+    poll = RoomPoll(3, view_payload("map", VIEW))
+    assert poll_answer(poll, since=3) == {"version": 3, "ended": ""}
+    full = poll_answer(poll, since=2)
+    assert set(full) == {"version", "ended", "where", "page", "lat", "lon", "zoom"}
+    assert full["zoom"] == 11 and full["page"] == "map"
+    ended = RoomPoll(3, view_payload("map", VIEW), "the presenter ended it")
+    assert poll_answer(ended, since=None) == {"version": 3, "ended": "the presenter ended it"}
+
+
+def _get(path: str, query: str = "") -> tuple[int, dict]:
+    """The route answered as Starlette calls it."""
+    request = Request({"type": "http", "method": "GET", "path": path, "headers": [],
+                       "query_string": query.encode(),
+                       "path_params": {"code": path.rsplit("/", 1)[1]}})
+    room_route._RECENT = room_route._Recent()  # each call reads the database afresh
+    response = asyncio.run(room_route.room_poll(request))
+    assert response.headers["cache-control"] == "no-store"
+    return response.status_code, json.loads(response.body)
+
+
+def test_the_route_reads_a_room_and_refuses_bad_codes_with_a_message(
+        rooms: RoomsDB, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(room_route, "shared_rooms", lambda: rooms)
+    code, token = rooms.open(view_payload("map", VIEW))
+    status, answer = _get(f"{room_route.ROUTE_PREFIX}/{display_code(code).lower()}", "since=")
+    assert status == 200 and answer["version"] == 1 and answer["zoom"] == 11
+    assert token not in json.dumps(answer) and token_hash(token) not in json.dumps(answer)
+    assert _get(f"/r/{code}", "since=1") == (200, {"version": 1, "ended": ""})
+    assert _get(f"/r/{code}", "since=" + "9" * 40)[1]["zoom"] == 11  # no version: in full
+    status, answer = _get("/r/ZZZZ2222")
+    assert status == 404 and "there is no live room ZZZZ-2222" in answer["error"]
+    status, answer = _get("/r/<b>x")
+    assert status == 400 and "is not a room code" in answer["error"]
+    rooms.end(code, token)
+    assert _get(f"/r/{code}", "since=1")[1]["ended"] == "the presenter ended it"
+    assert rooms.poll(code).ended == "the presenter ended it"
+
+
+def test_the_route_shares_a_recent_read_between_polls() -> None:
+    recent, poll = room_route._Recent(), RoomPoll(4, "x")
+    recent.put("ABCDEF23", poll)
+    assert recent.get("ABCDEF23") is poll and recent.get("ABCDEF24") is None
+    for k in range(room_route.ROOMS_KEPT):
+        recent.put(f"K{k}", poll)
+    assert recent.get("ABCDEF23") is None and recent.get("K1") is poll  # bounded, oldest out

@@ -48,7 +48,8 @@ class Key(StrEnum):
     ROOM_FOLLOWERS = "room_followers"  # how many followed at the presenter's last heartbeat
     ROOM_FOLLOWING = "room_following"  # a viewer's "Follow the presenter" switch
     ROOM_VERSION = "room_version"  # the room version this viewer shows
+    ROOM_POLLER = "room_poller"  # the follower's poller widget (ui/follow.py), + "-CODE"
+    ROOM_WHERE = "room_where"  # that version's view but its position (ui/follow.py compares it)
     ROOM_VIEWER = "room_viewer"  # this viewer's random id (counted as a follower by it)
     ROOM_SEEN = "room_seen"  # monotonic time of this session's last heartbeat
-    ROOM_GOTO = "room_goto"  # the room's page, to be opened by the next full run
     ROOM_NOTICE = "room_notice"  # what to say once (the room ended, a join failed)

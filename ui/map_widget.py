@@ -119,8 +119,10 @@ def _remember(state: dict) -> None:
     lon = round(float(state["center"]["lng"]), 5)
     zoom = int(state["zoom"])
     v = context.view()
-    if zoom == v.zoom and abs(lat - v.lat) + abs(lon - v.lon) < _pixel_deg(zoom):
-        return  # the linked position as Leaflet snaps it to a pixel: keep the link as it was
+    started = st.session_state.get(Key.MAP_START, (None, {}))[1]
+    if (v.lat, v.lon) == started.get("center") and zoom == v.zoom == started.get("zoom") \
+            and abs(lat - v.lat) + abs(lon - v.lon) < _pixel_deg(zoom):
+        return  # the linked start position as Leaflet snaps it to a pixel: keep the link
     if (lat, lon, zoom) != (v.lat, v.lon, v.zoom) and 49 <= lat <= 56.5 and -7 <= lon <= 2.5:
         context.update(lat=lat, lon=lon, zoom=zoom)
         context.sync_url()

@@ -3,11 +3,13 @@ presenter's view within a second (services/rooms.py; state in the drafts databas
 services/io/rooms_db.py, so servers sharing PostgreSQL share rooms).
 
 The presenter's session publishes its view after every run and every pan (:func:`publish`) and
-says it is there from a fragment (:func:`_presenter_status`). A viewer's session polls the room's
-version from a fragment (:func:`_poll`) and, when it moved, reads the view and reruns the app
-with it; the map moves by its centre and zoom (the map start position is dropped, so
-``ui.map_widget`` sends the new one to the same widget) and is re-rendered only when its content
-changed. The viewer's link names the room (``?room=CODE``), never the presenter's token.
+says it is there from a fragment (:func:`_presenter_status`). A viewer's browser polls the room
+(ui/follow.py, through ui/room_route.py: no script run per poll) and moves its map to a new centre
+and zoom itself; when more than the position changed it reruns the viewer's session once, which
+reads the view and shows it (:func:`_catch_up`; the map start position is dropped, so
+``ui.map_widget`` sends the new one to the same widget, re-rendered only when its content
+changed). A fragment every few seconds says the viewer is there and notices the room's end.
+The viewer's link names the room (``?room=CODE``), never the presenter's token.
 """
 
 from __future__ import annotations
@@ -15,38 +17,31 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
-from functools import cache
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
 from services.io.drafts_db import DraftsUnavailable
-from services.io.rooms_db import RoomsDB
+from services.io.rooms_db import shared_rooms as rooms_db
 from services.rooms import (
-    POLL_S,
     PRESENTER_HEARTBEAT_S,
     VIEWER_HEARTBEAT_S,
     RoomEnded,
     RoomError,
     check_code,
     display_code,
+    follow_view,
     read_payload,
     view_payload,
 )
 from services.view_state import ViewState
-from ui import context
+from ui import context, follow
 from ui.configs import config_names
 from ui.keys import Key
 
 PAGE_FILES = "pages/{}.py"
 _PRESENTER_KEYS = (Key.ROOM_CODE, Key.ROOM_TOKEN, Key.ROOM_PUBLISHED, Key.ROOM_FOLLOWERS)
-_VIEWER_KEYS = (Key.ROOM_FOLLOWING, Key.ROOM_VERSION, Key.ROOM_SEEN)
-
-
-@cache
-def rooms_db() -> RoomsDB:
-    """One per process, on the drafts database's shared engine."""
-    return RoomsDB()
+_VIEWER_KEYS = (Key.ROOM_FOLLOWING, Key.ROOM_VERSION, Key.ROOM_WHERE, Key.ROOM_SEEN)
 
 
 def presenting() -> str:
@@ -109,9 +104,6 @@ def join(raw: str) -> None:
 
 def banner(page: str) -> None:
     """Above every page: the presenter's room status, or the viewer's follow switch."""
-    goto = st.session_state.pop(Key.ROOM_GOTO, "")
-    if goto and goto != page:  # a page switch asked for by a fragment's run (see _catch_up)
-        st.switch_page(PAGE_FILES.format(goto))
     notice = st.session_state.pop(Key.ROOM_NOTICE, "")
     if notice:
         st.info(notice, icon=":material/info:")
@@ -119,7 +111,7 @@ def banner(page: str) -> None:
         publish(page)  # now, so followers open the page while this one computes
         _presenter_bar()
     elif context.view().room:
-        _viewer_bar(page)
+        _viewer_bar()
 
 
 def _presenter_bar() -> None:
@@ -180,13 +172,11 @@ def publish(page: str) -> None:
     st.session_state[Key.ROOM_PUBLISHED] = payload
 
 
-def _viewer_bar(page: str) -> None:
+def _viewer_bar() -> None:
     code = context.view().room
     if Key.ROOM_VIEWER not in st.session_state:
         st.session_state[Key.ROOM_VIEWER] = secrets.token_hex(8)
     following = st.session_state.setdefault(Key.ROOM_FOLLOWING, True)
-    if following and Key.ROOM_VERSION not in st.session_state:
-        _catch_up(code, page)  # just joined (link or code): show the room's view at once
     label, switch = st.columns([3, 2], vertical_alignment="center")
     label.markdown(f"Room **{display_code(code)}** · "
                    + ("following the presenter" if following else "exploring on your own"))
@@ -196,12 +186,15 @@ def _viewer_bar(page: str) -> None:
         st.session_state.pop(Key.ROOM_VERSION, None)  # following again: catch up at once
         _heartbeat(code, force=True)
         st.rerun()
-    _poll(code, page)
+    if following:
+        follow.poller(code, st.session_state.get(Key.ROOM_WHERE, ""))
+    _keep_in_touch(code)
 
 
-@st.fragment(run_every=POLL_S)
-def _poll(code: str, page: str) -> None:
-    """One cheap read per poll: the room's version; its view only when the version moved."""
+@st.fragment(run_every=VIEWER_HEARTBEAT_S)
+def _keep_in_touch(code: str) -> None:
+    """Counted as following, and told of the room's end even if the browser's poller is not
+    running: one status read every few seconds (the poller, ui/follow.py, does the following)."""
     if context.view().room != code:
         return
     try:
@@ -215,15 +208,27 @@ def _poll(code: str, page: str) -> None:
         _stop_viewing(f"Room {display_code(code)} has ended: {status.ended}. You keep the last "
                       "view.")
     _heartbeat(code)
-    following = st.session_state.get(Key.ROOM_FOLLOWING, True)
-    if following and status.version != st.session_state.get(Key.ROOM_VERSION):
+
+
+def follow_room(page: str) -> None:
+    """Before the frame is drawn: a following viewer's session takes the room's view when it
+    has just joined (link or code) or followed again, or when its browser's poller saw more than
+    a move (or the end), so this run draws it (no second run; its page opened if another)."""
+    code = context.view().room
+    if not code or presenting() or not st.session_state.get(Key.ROOM_FOLLOWING, True):
+        return
+    asked = follow.asked(code)
+    if Key.ROOM_VERSION not in st.session_state or asked == follow.ENDED or (
+            isinstance(asked, int) and asked > st.session_state[Key.ROOM_VERSION]):
         _catch_up(code, page)
 
 
 def _catch_up(code: str, page: str) -> None:
-    """Show the room's view now: rerun the app with it, or open its page."""
+    """Take the room's view now (this run draws it), or open its page."""
     try:
         version, payload = rooms_db().view(code)
+    except RoomEnded as exc:
+        _stop_viewing(f"{exc}. You keep the last view.")
     except RoomError as exc:
         _stop_viewing(f"{exc}.")
     except DraftsUnavailable:
@@ -236,15 +241,12 @@ def _catch_up(code: str, page: str) -> None:
                                              "default scheme.")
         shown = shown.with_(places=ViewState().places)
     st.session_state[Key.ROOM_VERSION] = version
-    changed = shown != context.view()
-    if changed:
+    st.session_state[Key.ROOM_WHERE] = follow_view(payload).where
+    if shown != context.view():
         st.session_state[Key.VIEW] = shown
         st.session_state.pop(Key.MAP_START, None)  # move the map to the room's centre and zoom
     if room_view.page and room_view.page != page:
-        st.session_state[Key.ROOM_GOTO] = room_view.page  # switched by the full run: banner
-        st.rerun(scope="app")
-    if changed:
-        st.rerun(scope="app")
+        st.switch_page(PAGE_FILES.format(room_view.page))
 
 
 def _heartbeat(code: str, force: bool = False) -> None:

@@ -13,7 +13,10 @@ it walks every object the process holds (the store, the cached views, ~2,000 mod
 of CPU per run, more than most page runs (yappi under 20 sessions: 43% of the server's CPU).
 Reference counting frees a run's objects as it ends; Python's own generational collector still
 collects cycles, and the objects loaded before the first visitor are frozen out of its walks
-(:func:`gc.freeze`), so even its full collections stay short."""
+(:func:`gc.freeze`), so even its full collections stay short.
+
+The app is served as an ``st.App`` so that the route followers' browsers poll
+(ui/room_route.py) is served beside Streamlit's own, by the same server on the same address."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import threading
 from contextlib import suppress
 from pathlib import Path
 
-from streamlit.web import cli
+import streamlit as st
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -61,11 +64,13 @@ def _keep_queries_of_many_parameters() -> None:
 def main(port: str = "8501") -> None:
     _keep_queries_of_many_parameters()
     threading.Thread(target=_load_workspace, daemon=True).start()
-    sys.argv = ["streamlit", "run", str(APP), "--server.address", "127.0.0.1",
-                "--server.port", port, "--server.headless", "true",
-                "--server.fileWatcherType", "none", "--runner.postScriptGC", "false",
-                "--browser.gatherUsageStats", "false"]
-    sys.exit(cli.main())
+    from ui.room_route import ROUTES
+
+    sys.argv = [str(APP)]  # the launcher's folder holds .streamlit/ and static/: app.py's
+    st.App(APP, routes=ROUTES).run(config={
+        "server.address": "127.0.0.1", "server.port": int(port), "server.headless": True,
+        "server.fileWatcherType": "none", "runner.postScriptGC": False,
+        "browser.gatherUsageStats": False})
 
 
 if __name__ == "__main__":

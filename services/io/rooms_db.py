@@ -2,26 +2,29 @@
 migrations, its :class:`DraftsUnavailable`), so servers sharing PostgreSQL share rooms.
 
 Every write names the room's code and the presenter's token; the row holds only the token's
-hash, and a write whose token does not match changes nothing (:class:`NotPresenter`). Viewers
-poll :meth:`RoomsDB.status` (one primary-key read of three small columns) and read the view with
-:meth:`RoomsDB.view` only when the version moved.
+hash, and a write whose token does not match changes nothing (:class:`NotPresenter`). Followers'
+browsers poll :meth:`RoomsDB.poll` (one primary-key read) through ui/room_route.py; a session
+reads the view with :meth:`RoomsDB.view` when it catches up, and :meth:`RoomsDB.status` with its
+heartbeat.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from services.io.drafts_db import DraftsDB, shared_db
+from services.io.drafts_db import DraftsDB, database_url, shared_db
 from services.io.rooms_schema import room_viewers, rooms
 from services.rooms import (
     VIEWER_TIMEOUT,
     NotPresenter,
     RoomEnded,
     RoomNotFound,
+    RoomPoll,
     RoomStatus,
     check_code,
     display_code,
@@ -97,6 +100,19 @@ class RoomsDB:
                                                           _utc(row.presenter_seen_at),
                                                           self.clock()))
 
+    def poll(self, code: str) -> RoomPoll:
+        """A follower browser's poll (ui/room_route.py): one primary-key read of the version,
+        the view and whether the room ended; :class:`RoomNotFound` for no such room."""
+        code = check_code(code)
+        with self.db._read() as conn:
+            row = conn.execute(sa.select(rooms.c.version, rooms.c.payload, rooms.c.ended_at,
+                                         rooms.c.presenter_seen_at)
+                               .where(rooms.c.code == code)).first()
+        if row is None:
+            raise _not_found(code)
+        return RoomPoll(row.version, row.payload, ended_reason(
+            row.ended_at is not None, _utc(row.presenter_seen_at), self.clock()))
+
     def view(self, code: str) -> tuple[int, str]:
         """(version, payload) of a live room; :class:`RoomEnded` once it is over."""
         code = check_code(code)
@@ -135,6 +151,17 @@ class RoomsDB:
                                "with Present live")
         _check_live(row, self.clock())
         return row
+
+
+def shared_rooms() -> RoomsDB:
+    """One per database per process, on the drafts database's shared engine (the sessions and
+    the route followers' browsers poll, ui/room_route.py, use the same)."""
+    return _rooms_of(database_url())
+
+
+@cache
+def _rooms_of(url: str) -> RoomsDB:
+    return RoomsDB(shared_db(url))
 
 
 def _check_live(row, now: datetime) -> None:

@@ -9,6 +9,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -20,10 +21,9 @@ from tests.postgres_server import start_cluster
 pytestmark = [pytest.mark.browser, pytest.mark.mirror]
 GM_LINK = "?icb=E54000057&places=greater_manchester&layers=icb,lad,place&basemap=0"
 TIMEOUT_MS = 60_000
-#: The target is 1 s (benchmarks/bench_rooms.py measures it); this machine is shared by several
-#: agents' jobs (load average 15-20 on 2 cores while these ran), so the test allows 3 s and
-#: prints the times it saw.
-FOLLOW_S = 3.0
+#: Followers show the presenter's view within this of the presenter's screen showing it
+#: (benchmarks/bench_rooms.py measures it under load); the test prints the times it saw.
+FOLLOW_S = 1.0
 VIEWPORT = {"width": 1400, "height": 900}
 
 
@@ -86,23 +86,37 @@ def _leaflet_view(page: Page) -> tuple[int, float, float]:
         }"""))
 
 
+def _linked(page: Page) -> tuple[int, float, float] | None:
+    """(zoom, lat, lon) as the page's address bar holds them, or None."""
+    query = parse_qs(urlsplit(page.url).query)
+    if not all(key in query for key in ("zoom", "lat", "lon")):
+        return None
+    return int(query["zoom"][0]), float(query["lat"][0]), float(query["lon"][0])
+
+
 def _settled(page: Page) -> tuple[int, float, float]:
     """The presenter's map once its address bar holds the position it shows (published)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            zoom, lat, lon = _leaflet_view(page)
+            shown = _leaflet_view(page)
         except Exception:  # the map is being replaced: look again
             continue
-        if re.search(rf"zoom={zoom}(&|$)", page.url) and f"lat={lat:.5f}".rstrip("0") in page.url:
-            return zoom, lat, lon
+        linked = _linked(page)
+        if linked and _same(shown, linked):
+            return shown
         time.sleep(0.05)
     pytest.fail(f"the presenter's link never held the map's position: {page.url}")
 
 
 def _same(seen: tuple[int, float, float], wanted: tuple[int, float, float]) -> bool:
-    return seen[0] == wanted[0] and abs(seen[1] - wanted[1]) < 2e-4 \
-        and abs(seen[2] - wanted[2]) < 2e-4
+    """The same zoom, and centres less than a screen pixel apart. Leaflet's own centre is not
+    exact to the pixel: after a fit, its ``invalidateSize`` (the frame sized) drops the exact
+    centre it was given and ``getCenter`` then answers the centre of its pixel grid, up to a
+    pixel away, with no event (so nothing is reported, and the link keeps the fitted centre)."""
+    pixel_deg = 360 / (256 * 2 ** wanted[0])
+    return seen[0] == wanted[0] and abs(seen[1] - wanted[1]) < pixel_deg \
+        and abs(seen[2] - wanted[2]) < pixel_deg
 
 
 def _follow_time_s(viewer: Page, wanted: tuple[int, float, float], since: float,
@@ -119,10 +133,45 @@ def _follow_time_s(viewer: Page, wanted: tuple[int, float, float], since: float,
     pytest.fail(f"the follower never showed {wanted} (its address: {viewer.url})")
 
 
-def test_live_room_followers_follow_zooms_and_pans(browser: Browser, servers) -> None:
-    """Two followers on two servers sharing PostgreSQL follow the presenter's zoom and pan.
-    (Following an ICB switch is not tested: after the switch the presenter's link does not
-    settle on the fitted map's position, a known fault to fix.)"""
+def _pan(page: Page) -> None:
+    box = page.locator("iframe[title='streamlit_folium.st_folium']:visible").last.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 - 150, box["y"] + box["height"] / 2 - 80,
+                    steps=8)
+    page.mouse.up()
+
+
+def _pick_icb(page: Page, name: str, code: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
+        has_text=re.compile(r"^ICB")).first.click()
+    page.keyboard.type(name)  # the list is virtualised: filter it
+    page.get_by_role("option", name=re.compile(name)).first.click()
+    expect(page.get_by_role("heading", name=re.compile(name))).to_be_visible(
+        timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(f"icb={code}"), timeout=TIMEOUT_MS)  # the old map's
+    # position is out of the link: the new map's is the one to settle on
+
+
+def _select_area(page: Page, typed: str, result: str) -> None:
+    """Find an area with the sidebar's search and open it on the map (fitted to it)."""
+    box = page.frame_locator("iframe[title='streamlit_searchbox.searchbox']")
+    box.locator("input").click(timeout=TIMEOUT_MS)
+    page.keyboard.type(typed, delay=60)
+    box.get_by_text(result, exact=False).first.click(timeout=TIMEOUT_MS)
+    expect(page).to_have_url(re.compile("area=E05"), timeout=TIMEOUT_MS)
+
+
+def _open_page(page: Page, title: str, path: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    expect(page).to_have_url(re.compile(f"/{path}\\?"), timeout=TIMEOUT_MS)
+
+
+def test_live_room_followers_follow_icb_pan_zoom_area_and_page(browser: Browser,
+                                                               servers) -> None:
+    """Two followers, on two servers sharing PostgreSQL, show the presenter's view within
+    :data:`FOLLOW_S` of the presenter's own screen showing it: an ICB switched, a pan, a zoom,
+    an area selected, another page and back (centre and zoom read from Leaflet)."""
     first, second = servers
     presenter, link = _present(browser, first)
     assert "token" not in link and link.endswith(re.search(r"room=\w+", link).group())
@@ -132,20 +181,33 @@ def test_live_room_followers_follow_zooms_and_pans(browser: Browser, servers) ->
     times: dict[str, list[float]] = {}
 
     def check(step: str, path: str = "map") -> None:
-        since = time.monotonic()
         wanted = _settled(presenter)
+        since = time.monotonic()  # the presenter's screen shows it (and its link holds it)
         times[step] = [_follow_time_s(viewer, wanted, since, path) for viewer in (here, there)]
 
+    _pick_icb(presenter, "West Yorkshire", "E54000054")
+    check("ICB")
+    _pan(presenter)
+    check("pan")
     _map(presenter).locator(".leaflet-control-zoom-in").click()
     check("zoom")
-    box = presenter.locator("iframe[title='streamlit_folium.st_folium']:visible").last \
-        .bounding_box()
-    presenter.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    presenter.mouse.down()
-    presenter.mouse.move(box["x"] + box["width"] / 2 - 150, box["y"] + box["height"] / 2 - 80,
-                         steps=8)
-    presenter.mouse.up()
-    check("pan")
+    _select_area(presenter, "craven", "Craven · Electoral ward")
+    check("area")
+    area = parse_qs(urlsplit(presenter.url).query)["area"][0]
+    for viewer in (here, there):
+        assert parse_qs(urlsplit(viewer.url).query)["area"] == [area]
+    _open_page(presenter, "Coverage", "coverage")
+    expect(presenter.get_by_role("heading", name=re.compile("^Coverage"))).to_be_visible(
+        timeout=TIMEOUT_MS)
+    since = time.monotonic()  # the presenter's screen shows the page
+    times["page"] = []
+    for viewer in (here, there):
+        expect(viewer).to_have_url(re.compile("/coverage\\?"), timeout=TIMEOUT_MS)
+        expect(viewer.get_by_role("heading", name=re.compile("^Coverage"))).to_be_visible(
+            timeout=TIMEOUT_MS)
+        times["page"].append(time.monotonic() - since)
+    _open_page(presenter, "Map", "map")
+    check("back to the map")
     save_screenshot(there, "room_follower_second_server")
     print("follow times (s):", times)
     slow = {step: seconds for step, seconds in times.items() if max(seconds) > FOLLOW_S}

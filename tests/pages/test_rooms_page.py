@@ -1,0 +1,69 @@
+"""A follower's session (ui/rooms.py) with its browser's poller (ui/follow.py) recorded: the
+viewer link shows the room's view; the poller is drawn with the part of the view that needs a
+rerun; when the browser asks for a newer version the session shows it (ICB, page), and when it
+says the room is over the viewer is told and keeps the view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from services.io.drafts_db import sqlite_url
+from services.io.rooms_db import RoomsDB
+from services.rooms import display_code, follow_view, view_payload
+from services.view_state import ViewState
+from ui import follow
+
+pytestmark = pytest.mark.mirror
+ROOT = Path(__file__).resolve().parents[2]
+VIEW = ViewState(icb="E54000057", places="greater_manchester", layers=("icb", "lad", "place"),
+                 lat=53.5, lon=-2.3, zoom=11, basemap=False)
+
+
+@pytest.fixture
+def poller(monkeypatch: pytest.MonkeyPatch, store_dir: Path, tmp_path: Path,
+           maps: list) -> dict:
+    """The browser's poller: ``poller["asked"]`` is what it asks; ``poller["drawn"]`` the
+    (code, where) it was drawn with, run after run."""
+    monkeypatch.setenv("PLACEMAP_DATABASE_URL", sqlite_url(tmp_path / "rooms.sqlite3"))
+    state: dict = {"asked": None, "drawn": []}
+    monkeypatch.setattr(follow, "asked", lambda code: state["asked"])
+    monkeypatch.setattr(follow, "poller", lambda code, where: state["drawn"].append(
+        (code, where)))
+    return state
+
+
+def _run(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_a_follower_shows_the_room_and_catches_up_when_its_browser_asks(poller: dict) -> None:
+    rooms = RoomsDB()
+    code, token = rooms.open(view_payload("map", VIEW))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params["room"] = code
+    _run(app)
+    assert any("following the presenter" in m.value for m in app.markdown)
+    assert app.session_state["view"].icb == VIEW.icb and app.session_state["view"].zoom == 11
+    assert poller["drawn"][-1] == (code, follow_view(view_payload("map", VIEW)).where)
+
+    moved = VIEW.with_(icb="E54000054", places=ViewState().places, lat=None, lon=None, zoom=None)
+    version = rooms.publish(code, token, view_payload("coverage", moved))
+    _run(app)  # a rerun the browser did not ask for: nothing changes
+    assert app.session_state["view"].icb == VIEW.icb
+    poller["asked"] = version
+    _run(app)
+    assert app.session_state["view"].icb == "E54000054"
+    assert any(t.value.startswith("Coverage") for t in app.title)
+    assert poller["drawn"][-1] == (code, follow_view(view_payload("coverage", moved)).where)
+
+    rooms.end(code, token)
+    poller["asked"] = follow.ENDED
+    _run(app)
+    assert any(f"room {display_code(code)} has ended: the presenter ended it" in i.value
+               for i in app.info)
+    assert app.session_state["view"].room == "" and app.session_state["view"].icb == "E54000054"

@@ -1,0 +1,82 @@
+"""The one HTTP route followers' browsers poll: ``GET /_placemap/room/{code}?since=VERSION``.
+
+A follower polled from an ``st.fragment(run_every=…)`` costs a Streamlit script run per poll
+(~5–10 ms of server CPU each, more under load): 50 followers at two polls a second held a core
+(benchmarks/bench_rooms.py). Polled here, a poll is one primary-key read and a small JSON answer
+with no script run; the follower's browser (ui/follow.py) moves its map itself and reruns its
+session only when more than the position changed. Read-only: it never writes, and never returns
+the presenter's token (:func:`services.rooms.poll_answer`). Served by ui/serve.py beside
+Streamlit's own routes, on the same 127.0.0.1 address.
+"""
+
+from __future__ import annotations
+
+import time
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from services.io.drafts_db import DraftsUnavailable
+from services.io.rooms_db import shared_rooms
+from services.rooms import RoomError, RoomNotFound, RoomPoll, check_code, poll_answer
+
+ROUTE_PREFIX = "/_placemap/room"
+_VERSION_MAX_DIGITS = 12  # a longer ``since`` is no version of ours: read as none
+_HEADERS = {"Cache-Control": "no-store"}
+#: A room read is reused for this long (a move reaches followers ≤ this later; polls are 0.25 s).
+FRESH_S = 0.1
+ROOMS_KEPT = 1000
+
+
+def _since(raw: str | None) -> int | None:
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= _VERSION_MAX_DIGITS:
+        return int(raw)
+    return None
+
+
+class _Recent:
+    """The last read of each room for :data:`FRESH_S`: the followers of a room polling this
+    server share one database read per interval instead of one each (bounded: at most
+    :data:`ROOMS_KEPT` rooms, the oldest read dropped first)."""
+
+    def __init__(self) -> None:
+        self._reads: dict[str, tuple[float, RoomPoll]] = {}
+
+    def get(self, code: str) -> RoomPoll | None:
+        read = self._reads.get(code)
+        return read[1] if read and time.monotonic() - read[0] < FRESH_S else None
+
+    def put(self, code: str, poll: RoomPoll) -> None:
+        self._reads.pop(code, None)
+        self._reads[code] = (time.monotonic(), poll)
+        while len(self._reads) > ROOMS_KEPT:
+            self._reads.pop(next(iter(self._reads)))
+
+
+_RECENT = _Recent()
+
+
+async def room_poll(request: Request) -> JSONResponse:
+    """The room's version and (when not ``since``) its view; 400 for a malformed code, 404 for
+    no such room, 503 while the database cannot be reached (the browser asks again). A read
+    less than :data:`FRESH_S` old is answered on the event loop; a new one runs on Starlette's
+    thread pool, off the loop."""
+    try:
+        code = check_code(request.path_params["code"])
+        poll = _RECENT.get(code)
+        if poll is None:
+            poll = await run_in_threadpool(shared_rooms().poll, code)
+            _RECENT.put(code, poll)
+        answer = poll_answer(poll, _since(request.query_params.get("since")))
+    except RoomNotFound as exc:
+        return JSONResponse({"error": str(exc)}, 404, _HEADERS)
+    except RoomError as exc:
+        return JSONResponse({"error": str(exc)}, 400, _HEADERS)
+    except DraftsUnavailable as exc:
+        return JSONResponse({"error": str(exc)}, 503, _HEADERS)
+    return JSONResponse(answer, headers=_HEADERS)
+
+
+ROUTES = [Route(ROUTE_PREFIX + "/{code}", room_poll, methods=["GET"])]
