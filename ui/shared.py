@@ -31,6 +31,15 @@ def shared_attribution() -> str:
 
 
 def warm_up() -> None:
-    """Every generation's workspace, as the launcher loads them before the first visitor."""
+    """Every generation's workspace, as the launcher loads them before the first visitor, with
+    what every view's first map needs whatever it shows: the backdrop drawn when there is no
+    basemap (~0.3 s per generation) and the default places scheme (the landing page's, and any
+    ICB's until another is chosen). The latest generation first: most first visits are there."""
+    from services.backdrop import backdrop  # folium: loaded here, never by ui.shared's importers
+    from services.places import DEFAULT_SCHEME
+
     for generation in GENERATIONS:
         shared_workspace(generation)
+    for generation in (LATEST, *(g for g in GENERATIONS if g != LATEST)):
+        backdrop(shared_workspace(generation))
+        shared_workspace(generation).places(DEFAULT_SCHEME)
