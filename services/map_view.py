@@ -127,8 +127,8 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
         if layer_id not in features or features[layer_id].empty:
             continue
         frame = features[layer_id]
-        folium.GeoJson(
-            escaped_geojson(frame),
+        _FramedGeoJson(
+            escaped_geojson(frame), _latlon_bounds(frame),
             name=LAYERS[layer_id].title,
             style_function=feature_style(layer_id),
             highlight_function=lambda _: {"weight": 5},
@@ -144,7 +144,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     if highlight is not None and len(highlight):
         chosen = [highlight]
     if chosen:
-        folium.GeoJson(escaped_geojson(chosen[0]), name="Selected",
+        _FramedGeoJson(escaped_geojson(chosen[0]), _latlon_bounds(chosen[0]), name="Selected",
                        style_function=lambda f: {"color": SELECTED_COLOUR, "fill": False,
                                                  "weight": f["properties"].get(
                                                      "weight", SELECTED_WEIGHT),
@@ -159,6 +159,25 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     # no folium LayerControl: its toggles never reach the server, so a link could not hold them;
     # the sidebar's Layers (kept in the link) is the one layer switch
     return fmap
+
+
+class _FramedGeoJson(folium.GeoJson):
+    """folium's GeoJson layer whose bounds are its frame's (shapely, vectorised): st_folium asks
+    the map for its bounds, and folium's own walk visits every coordinate in Python (~0.2 s of
+    an ICB map with all layers)."""
+
+    def __init__(self, data: dict, bounds: list[list[float]], **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self._frame_bounds = bounds
+
+    def _get_self_bounds(self) -> list[list[float]]:
+        return self._frame_bounds
+
+
+def _latlon_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]], as folium gives bounds."""
+    minx, miny, maxx, maxy = (float(value) for value in frame.total_bounds)
+    return [[miny, minx], [maxy, maxx]]
 
 
 def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
