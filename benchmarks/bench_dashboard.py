@@ -30,7 +30,8 @@ places ``greater_manchester``, all seven map layers icb, sub_icb, hwb, lad, plac
    store (RSS after one session + 9 x store). The ``Workspace`` comes from ``st.cache_resource``,
    one per server process; checked here with three AppTest sessions receiving the same object.
 
-Run: PLACEMAP_MIRROR=../shared/geodata-src .venv/bin/python benchmarks/bench_dashboard.py
+Run: PLACEMAP_MIRROR=../shared/geodata-src .venv/bin/python benchmarks/bench_dashboard.py [part...]
+(parts: rerun, geojson, browser; all by default)
 (uses the store at PLACEMAP_STORE or geodata/store/, building it from the mirror if missing;
 needs static/leaflet from `make assets` and /usr/bin/chromium)
 """
@@ -55,7 +56,6 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from streamlit.testing.v1 import AppTest
 
 from services.coterminosity import DEFAULT_SLIVER, DEFAULT_THRESHOLD
-from services.io.store import Store
 from services.map_view import escaped_geojson, geojson_size_bytes, map_features
 from services.view_state import MAP_LAYERS
 from services.workspace import Workspace
@@ -148,11 +148,10 @@ def _full_resolution(ws: Workspace, features: dict[str, gpd.GeoDataFrame]
     return full
 
 
-def _geojson(store: Store) -> tuple[str, int, int]:
+def _geojson(ws: Workspace) -> tuple[str, int, int]:
     """(largest ICB, its bytes sent, its bytes at full resolution)."""
-    ws = Workspace(store)
     sizes = {str(icb): geojson_size_bytes(_features(ws, str(icb)))
-             for icb in store.layer("icb")["code"]}
+             for icb in ws.store.layer("icb")["code"]}
     largest = max(sizes, key=sizes.__getitem__)
     full = geojson_size_bytes(_full_resolution(ws, _features(ws, largest)))
     return largest, sizes[largest], full
@@ -304,48 +303,44 @@ def _row(measure: str, value: str, target: str, baseline: str, ratio: float | No
             "-" if passed is None else "PASS" if passed else "FAIL"]
 
 
-def main() -> None:
-    if not (ROOT / "static" / "leaflet" / "leaflet.js").exists():
-        sys.exit("static/leaflet is missing: run `make assets` first.")
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (make chromium).")
-    store = store_or_build()
-    os.environ["PLACEMAP_STORE"] = str(store.path)  # AppTest and the server use this store
+def _rerun_rows() -> list[list[str]]:
     warm, rendered, cold, workspaces = _reruns()
-    largest, sent, full = _geojson(store)
-    names = dict(zip(store.layer("icb")["code"], store.layer("icb")["name"], strict=True))
-    store_mb, workspace_mb = _store_memory_mb()
-    ws = Workspace(store)
-    places = ws.places("greater_manchester")
-    browser = _browser_runs(map_features(ws, GM, places, MAP_LAYERS, frozenset(),
-                                         threshold=DEFAULT_THRESHOLD, sliver=DEFAULT_SLIVER))
-    rss_1, rss_10 = browser["rss_1"], browser["rss_10"]
-    growth = (rss_10 - rss_1) / (SESSIONS - 1)
-    naive_10 = rss_1 + (SESSIONS - 1) * store_mb
-    shared_mb = store_mb if workspaces == 1 else SESSIONS * store_mb
-
-    print(f"Store {store.path}: {len(store.spine):,} LSOAs. View: {names[GM]}, places "
-          f"greater_manchester, layers {','.join(MAP_LAYERS)}")
     print(f"rerun: AppTest, median of {RERUNS} after one warm run (the map widget stubbed: the "
           f"component's own serialisation is not timed); baseline = caches cleared before each "
-          f"rerun, median of {COLD_RERUNS}")
-    print(f"GeoJSON: every ICB, places {DEFAULT_PLACES}; largest = {names[largest]} ({largest}); "
-          "baseline = same features at full store resolution, WGS84")
-    print(f"browser: python -m ui.serve on 127.0.0.1 + {CHROMIUM} (Playwright), link {LINK}; "
-          f"server answered /_stcore/health {_seconds(browser['healthy'])} after its start")
-    print(f"memory: VmRSS of the streamlit process; store in memory {store_mb:.0f} MB "
-          f"(with Workspace {workspace_mb:.0f} MB); one Workspace per process "
-          f"(st.cache_resource; {workspaces} distinct object(s) across 3 AppTest sessions)\n")
-    print_table([
+          f"rerun, median of {COLD_RERUNS}; one Workspace per process (st.cache_resource; "
+          f"{workspaces} distinct object(s) across 3 AppTest sessions)")
+    return [
         _row("ICB view rerun, server (warm, map stubbed)", _seconds(warm),
              f"< {_seconds(RERUN_TARGET_S)}", _seconds(cold), cold / warm,
              warm < RERUN_TARGET_S),
         _row("  same, map re-rendered every rerun", _seconds(rendered),
              f"< {_seconds(RERUN_TARGET_S)}", _seconds(cold), cold / rendered,
-             rendered < RERUN_TARGET_S),
-        _row("GeoJSON sent, largest ICB, all layers", _megabytes(sent),
-             f"<= {_megabytes(GEOJSON_TARGET_B)}", _megabytes(full), full / sent,
-             sent <= GEOJSON_TARGET_B),
+             rendered < RERUN_TARGET_S)]
+
+
+def _geojson_rows(ws: Workspace, names: dict[str, str]) -> list[list[str]]:
+    largest, sent, full = _geojson(ws)
+    print(f"GeoJSON: every ICB, places {DEFAULT_PLACES}; largest = {names[largest]} ({largest}); "
+          "baseline = same features at full store resolution, WGS84")
+    return [_row("GeoJSON sent, largest ICB, all layers", _megabytes(sent),
+                 f"<= {_megabytes(GEOJSON_TARGET_B)}", _megabytes(full), full / sent,
+                 sent <= GEOJSON_TARGET_B)]
+
+
+def _browser_rows(ws: Workspace) -> list[list[str]]:
+    store_mb, workspace_mb = _store_memory_mb()
+    browser = _browser_runs(map_features(ws, GM, ws.places("greater_manchester"), MAP_LAYERS,
+                                         frozenset(), threshold=DEFAULT_THRESHOLD,
+                                         sliver=DEFAULT_SLIVER))
+    rss_1, rss_10 = browser["rss_1"], browser["rss_10"]
+    growth = (rss_10 - rss_1) / (SESSIONS - 1)
+    naive_10 = rss_1 + (SESSIONS - 1) * store_mb
+    print(f"browser: python -m ui.serve on 127.0.0.1 + {CHROMIUM} (Playwright), link {LINK}; "
+          f"server answered /_stcore/health {_seconds(browser['healthy'])} after its start")
+    print(f"memory: VmRSS of the streamlit process; store in memory {store_mb:.0f} MB "
+          f"(with Workspace {workspace_mb:.0f} MB); baseline = each session loading its own "
+          "store (RSS after 1 + 9 x store)")
+    return [
         _row("cold start to first map", _seconds(browser["cold"]),
              f"<= {COLD_START_FLOOR_RATIO}x floor", f"{_seconds(browser['floor'])} (floor app)",
              browser["cold"] / browser["floor"],
@@ -356,13 +351,35 @@ def main() -> None:
         _row(f"server RSS after {SESSIONS} sessions", f"{rss_10:.0f} MB", "-",
              f"{naive_10:.0f} MB", naive_10 / rss_10, None),
         _row("RSS growth per extra session", f"{growth:.1f} MB", "-", f"{store_mb:.0f} MB",
-             store_mb / growth if growth > 0 else None, None),
-        _row(f"store copies for {SESSIONS} sessions", f"{shared_mb:.0f} MB", "-",
-             f"{SESSIONS * store_mb:.0f} MB", SESSIONS * store_mb / shared_mb, None),
-    ])
-    print("\nbaselines: rerun = caches cleared each time; GeoJSON = unsimplified store geometry; "
-          "memory = each session loading its own store (RSS after 1 + 9 x store)")
+             store_mb / growth if growth > 0 else None, None)]
+
+
+PARTS = ("rerun", "geojson", "browser")
+
+
+def main(parts: list[str]) -> None:
+    """``parts``: any of :data:`PARTS` (all when empty)."""
+    if unknown := set(parts) - set(PARTS):
+        sys.exit(f"Unknown part(s) {sorted(unknown)}: choose from {', '.join(PARTS)}.")
+    if not (ROOT / "static" / "leaflet" / "leaflet.js").exists():
+        sys.exit("static/leaflet is missing: run `make assets` first.")
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (make chromium).")
+    store = store_or_build()
+    os.environ["PLACEMAP_STORE"] = str(store.path)  # AppTest and the server use this store
+    ws = Workspace(store)
+    icbs = ws.store.layer("icb")
+    names = dict(zip(icbs["code"], icbs["name"], strict=True))
+    print(f"Store {store.path}: {len(store.spine):,} LSOAs. View: {names[GM]}, places "
+          f"greater_manchester, layers {','.join(MAP_LAYERS)}; load average "
+          f"{' '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    rows = [*(_rerun_rows() if "rerun" in (parts or PARTS) else []),
+            *(_geojson_rows(ws, names) if "geojson" in (parts or PARTS) else []),
+            *(_browser_rows(ws) if "browser" in (parts or PARTS) else [])]
+    print()
+    print_table(rows)
+    print(f"load average at the end {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

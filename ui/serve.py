@@ -32,8 +32,6 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def _load_workspace() -> None:
-    import folium  # noqa: F401  (imported now, not by the first session's run)
-
     from services.io.store import StoreMissingError
     from services.io.tiles import tiles_reachable
     from ui.shared import warm_up

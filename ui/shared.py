@@ -1,15 +1,26 @@
 """One store and one workspace per generation per server process, in a module light enough to
 load before any session: ``python -m ui.serve`` starts loading them while the server starts
-(importing the map widget there would register it outside Streamlit's runtime)."""
+(importing the map widget there would register it outside Streamlit's runtime). Only the
+store's own imports are at the top, so the store starts loading as soon as the server does;
+the engine's imports follow while it loads (:func:`warm_up`)."""
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from layers import GENERATIONS, LATEST
-from services.io.sources import load_manifest
 from services.io.store import Store, load_store
-from services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from services.workspace import Workspace
+
+#: The engine modules every first map imports (the map page's own imports, ~1 s on a quiet
+#: machine), imported by :func:`warm_up` instead of by the first visitor's run.
+FIRST_MAP_MODULES = ("services.flags", "services.here", "services.highlight",
+                     "services.map_labels", "services.map_view")
 
 
 @st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
@@ -20,6 +31,8 @@ def shared_store() -> Store:
 @st.cache_resource(show_spinner=False)
 def shared_workspace(generation: str = LATEST) -> Workspace:
     """The engine over one generation; every session viewing that generation shares it."""
+    from services.workspace import Workspace
+
     return Workspace(shared_store(), generation)
 
 
@@ -27,10 +40,25 @@ def shared_workspace(generation: str = LATEST) -> Workspace:
 def shared_attribution() -> str:
     """The data's attribution, read once per process (parsing the manifest takes ~12 ms and
     every page ends with it)."""
+    from services.io.sources import load_manifest
+
     return " ".join(load_manifest().attribution.values())
 
 
 def warm_up() -> None:
-    """Every generation's workspace, as the launcher loads them before the first visitor."""
-    for generation in GENERATIONS:
+    """What a first visitor's map waits for, in the order it needs it, before that visitor
+    comes (the browser takes seconds to load Streamlit's own page first): the store, every
+    generation's workspace, then for the latest generation (where most first visits are) the
+    backdrop drawn when there is no basemap (~0.3 s) and the default places scheme (the landing
+    page's, and any ICB's until another is chosen), then the engine modules a first map
+    imports (folium and the flag rules: ~1 s on a quiet machine)."""
+    shared_store()
+    for generation in (LATEST, *(g for g in GENERATIONS if g != LATEST)):
         shared_workspace(generation)
+    from services.backdrop import backdrop  # folium: loaded here, never by ui.shared's importers
+    from services.places import DEFAULT_SCHEME
+
+    backdrop(shared_workspace(LATEST))
+    shared_workspace(LATEST).places(DEFAULT_SCHEME)
+    for module in FIRST_MAP_MODULES:
+        importlib.import_module(module)

@@ -5,7 +5,9 @@ features the map shows, so the app and the CLI give the same file for the same v
 Nothing is drawn until a button is clicked (the buttons appear once "Download map for slides"
 is switched on): each button's data is a callable that Streamlit runs
 on the click (in another thread, no rerun). The bytes are kept per view and format for the server
-process, so a second click, or another session on the same view, costs nothing.
+process, so a second click, or another session on the same view, costs nothing. The renderer
+(matplotlib, ~1 s to import, more on a loaded machine) is imported once the switch is on, not by
+every server's first Map page.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from functools import partial
 import streamlit as st
 
 from services.bounded_cache import BoundedCache
-from services.slide_map import FORMATS, SIZE_PX, render, slide_map
 from ui import context, results
 from ui.keys import Key
 
@@ -33,6 +34,8 @@ def offer() -> None:
     view = context.view()
     if not view.layers or not st.toggle("Download map for slides", key=Key.SLIDE_DOWNLOAD):
         return
+    from services.slide_map import FORMATS, SIZE_PX, slide_map  # only when asked (see above)
+
     ws, places, icb = context.workspace(), context.places(), context.icb_code()
     features = results.features(places, places.key, icb, view.layers, view.threshold,
                                 view.sliver)
@@ -52,4 +55,6 @@ def offer() -> None:
 
 def rendered(key: tuple, fmt: str, draw: Callable) -> bytes:
     """The file for a view and format, drawn once per server process."""
+    from services.slide_map import render
+
     return _RENDERED.get_or_make((*key, fmt), lambda: render(draw(), fmt))
