@@ -18,7 +18,6 @@ base map is keyed by them, so such an edit sends and draws the whole map again.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import folium
@@ -43,7 +42,6 @@ class EditedLayers:
 
     script: str
     areas: int
-    geojson_bytes: int
 
 
 def rendered_map(places: Geography, icb: str, layers: tuple[str, ...], threshold: float,
@@ -56,8 +54,7 @@ def rendered_map(places: Geography, icb: str, layers: tuple[str, ...], threshold
     base = base_map(drawn, icb, kept, sliver, basemap, key, flagged)
     edited = edited_layers(places, places.key, icb, layers, threshold, sliver)
     return RenderedMap({**base.arguments, "feature_group": edited.script},
-                       areas=base.areas + edited.areas,
-                       geojson_bytes=base.geojson_bytes + edited.geojson_bytes)
+                       areas=base.areas + edited.areas, features=drawn)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
@@ -79,15 +76,12 @@ def edited_layers(_places: Geography, places_key: str, icb: str, layers: tuple[s
     drawn = results.features(_places, places_key, icb, layers, threshold, sliver)
     edited = [(i, drawn[i]) for i in MAP_ORDER if i in drawn and i not in UNCLASSED_LAYERS]
     group = folium.FeatureGroup(name="Edited layers")
-    geojson_bytes = 0
     for layer_id, frame in edited:
         if len(frame):
-            layer = layer_geojson(layer_id, frame, pane=layer_pane(layer_id)).add_to(group)
-            geojson_bytes += len(json.dumps(layer.data).encode())
+            layer_geojson(layer_id, frame, pane=layer_pane(layer_id)).add_to(group)
     MapName(map_label(drawn)).add_to(group)
     InstantClick().add_to(group)
-    return EditedLayers(feature_group_script(group), sum(len(f) for _, f in edited),
-                        geojson_bytes)
+    return EditedLayers(feature_group_script(group), sum(len(f) for _, f in edited))
 
 
 def feature_group_script(group: folium.FeatureGroup) -> str:
