@@ -28,9 +28,9 @@ def mirror_dir() -> Path:
 def store_dir(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory,
               worker_id: str) -> Path:
     """A store built from the mirror by the code under test, once per test run: with
-    pytest-xdist (``make test`` runs two workers) the first worker builds it in the run's shared
-    temp folder and the others wait for it. A developer may point ``PLACEMAP_TEST_STORE`` at a
-    store built by this same code to skip the build (CI never sets it)."""
+    pytest-xdist the first worker builds it in the run's shared temp folder and the others wait
+    for it. ``PLACEMAP_TEST_STORE`` names a store built by this same code instead: ``make test``
+    builds one with ``placemap data build`` and gives it to both of its pytest runs."""
     reuse = os.environ.get("PLACEMAP_TEST_STORE")
     if reuse:
         return Path(reuse)

@@ -167,6 +167,7 @@ def _open_page(page: Page, title: str, path: str) -> None:
     expect(page).to_have_url(re.compile(f"/{path}\\?"), timeout=TIMEOUT_MS)
 
 
+@pytest.mark.alone
 def test_live_room_followers_follow_icb_pan_zoom_area_and_page(browser: Browser,
                                                                servers) -> None:
     """Two followers, on two servers sharing PostgreSQL, show the presenter's view within
