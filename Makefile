@@ -34,14 +34,14 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
-# The store the tests read is built first, from the mirror, by the code under test; then two
+# The store the tests read is built first, from the mirror, by the code under test; then three
 # pytest-xdist workers run every test but those bounded in time, which run after them, alone.
 TEST_STORE := .cache/test-store
 test: $(VENV)/installed chromium postgresql assets
 	$(BIN)/ruff check .
 	$(BIN)/placemap data build --store $(TEST_STORE)
-	PLACEMAP_TEST_STORE=$(TEST_STORE) $(BIN)/pytest -q -ra -n 2 --dist loadfile -m "not alone"
-	PLACEMAP_TEST_STORE=$(TEST_STORE) $(BIN)/pytest -q -ra -m alone
+	PLACEMAP_TEST_STORE=$(TEST_STORE) $(BIN)/pytest -q -ra -n 3 --dist loadfile -m "not alone"
+	PLACEMAP_TEST_STORE=$(TEST_STORE) $(BIN)/pytest -q -ra -m alone tests/browser
 
 bench: store assets chromium postgresql
 	for bench in benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
