@@ -374,6 +374,14 @@ class Rule:
     names: str | None = None
 
 
+def _cover_rule(rule_id: str, title: str, meaning: str, check: Callable, measure: str,
+                what: str) -> Rule:
+    """A medium rule on people in no part (``measure`` "uncovered") or in two ("double_counted");
+    its flags carry its own id."""
+    return Rule(rule_id, "medium", title, meaning,
+                partial(check, rule=rule_id, measure=measure, what=what))
+
+
 RULES: tuple[Rule, ...] = (
     Rule("place_crosses_icb", "high", "A place crosses its ICB boundary",
          "A place has people outside its ICB; a place may not cross its ICB boundary.",
@@ -400,14 +408,12 @@ RULES: tuple[Rule, ...] = (
     Rule("place_splits_lad", "medium", "A place takes part of a council",
          "A place takes part, not all, of a lower-tier council.",
          partial(_place_splits, layer_id="lad", label="council"), names="lad"),
-    Rule("places_leave_gap", "medium", "Some people of the ICB are in no place",
-         "Some of an ICB's population is in none of its places.",
-         partial(_gaps_or_overlaps, rule="places_leave_gap", measure="uncovered",
-                 what="in none of its places")),
-    Rule("places_overlap", "medium", "Some people of the ICB are in two places",
-         "Some of an ICB's population is in more than one place.",
-         partial(_gaps_or_overlaps, rule="places_overlap", measure="double_counted",
-                 what="counted in more than one place")),
+    _cover_rule("places_leave_gap", "Some people of the ICB are in no place",
+                "Some of an ICB's population is in none of its places.",
+                _gaps_or_overlaps, "uncovered", "in none of its places"),
+    _cover_rule("places_overlap", "Some people of the ICB are in two places",
+                "Some of an ICB's population is in more than one place.",
+                _gaps_or_overlaps, "double_counted", "counted in more than one place"),
     Rule("ward_split_across_places", "low", "A ward is split across places",
          "An electoral ward is split across places (best fit).", _ward_split,
          names="place"),
@@ -424,14 +430,12 @@ RULES: tuple[Rule, ...] = (
          "A neighbourhood has people outside the place holding most of them.",
          partial(_neighbourhood_crosses, parent_tier="place", label="place"),
          names="place"),
-    Rule("neighbourhoods_leave_gap", "medium", "Some people of a place are in no neighbourhood",
-         "Some of a place's population is in none of its neighbourhoods.",
-         partial(_neighbourhood_cover, rule="neighbourhoods_leave_gap", measure="uncovered",
-                 what="in no neighbourhood")),
-    Rule("neighbourhoods_overlap", "medium", "Some people of a place are in two neighbourhoods",
-         "Some of a place's population is in more than one neighbourhood.",
-         partial(_neighbourhood_cover, rule="neighbourhoods_overlap", measure="double_counted",
-                 what="counted in more than one neighbourhood")),
+    _cover_rule("neighbourhoods_leave_gap", "Some people of a place are in no neighbourhood",
+                "Some of a place's population is in none of its neighbourhoods.",
+                _neighbourhood_cover, "uncovered", "in no neighbourhood"),
+    _cover_rule("neighbourhoods_overlap", "Some people of a place are in two neighbourhoods",
+                "Some of a place's population is in more than one neighbourhood.",
+                _neighbourhood_cover, "double_counted", "counted in more than one neighbourhood"),
     Rule("neighbourhood_crosses_lad", "low", "A neighbourhood crosses a council",
          "A neighbourhood has people outside the council holding most of them.",
          partial(_neighbourhood_crosses, parent_tier="lad", label="council"), names="lad"),
