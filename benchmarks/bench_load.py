@@ -10,10 +10,11 @@ tab does (a session reads its link once). Time to a finished page = from the Bac
 dropped connection. The server never sends a page's map or tables to a browser's JavaScript
 here, so this is server time (script, caches, serialisation, websocket), not paint time.
 
-Session i opens the Map, Coterminosity and Coverage pages of ICBs i, i+14 and i+28 (mod 42, by
-name), with places ``hwb_within_icb`` and the default layers: all 42 ICBs, each page of most
-ICBs opened once or twice. Server memory = the peak resident memory (VmRSS) of the server's
-process tree (``python -m ui.serve``, as ``make run`` starts it), sampled every 0.2 s.
+Session i opens the Map, Coterminosity and Coverage pages of ICBs i, i+n/3 and i+2n/3 (mod n, by
+name) of the latest generation's n ICBs (36 as at April 2026: i, i+12, i+24), with places
+``hwb_within_icb`` and the default layers: every ICB, each page of an ICB opened once or twice.
+Server memory = the peak resident memory (VmRSS) of the server's process tree
+(``python -m ui.serve``, as ``make run`` starts it), sampled every 0.2 s.
 
 Three fresh servers on 127.0.0.1, each after one untimed warm-up page (the Data page: the
 store and the app's modules loaded; no ICB's results cached):
