@@ -10,10 +10,14 @@ tab does (a session reads its link once). Time to a finished page = from the Bac
 dropped connection. The server never sends a page's map or tables to a browser's JavaScript
 here, so this is server time (script, caches, serialisation, websocket), not paint time.
 
-Session i opens the Map, Coterminosity and Coverage pages of ICBs i, i+14 and i+28 (mod 42, by
-name), with places ``hwb_within_icb`` and the default layers: all 42 ICBs, each page of most
-ICBs opened once or twice. Server memory = the peak resident memory (VmRSS) of the server's
-process tree (``python -m ui.serve``, as ``make run`` starts it), sampled every 0.2 s.
+Session i opens the Map, Coterminosity and Coverage pages of ICBs i, i+n/3 and i+2n/3 (mod n, by
+name) of the latest generation's n ICBs (36 as at April 2026: i, i+12, i+24), with places
+``hwb_within_icb`` and the default layers: every ICB, each page of an ICB opened once or twice.
+Server memory = the peak resident memory (VmRSS) of the server's process tree
+(``python -m ui.serve``, as ``make run`` starts it), sampled every 0.2 s.
+
+The server's CPU seconds (user + system, /proc) over each concurrent run are printed too, per page
+open: on a shared machine they swing far less than the times do.
 
 Three fresh servers on 127.0.0.1, each after one untimed warm-up page (the Data page: the
 store and the app's modules loaded; no ICB's results cached):
@@ -143,6 +147,13 @@ class MemoryPeak:
             self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used: a page open's cost, which the
+    shared machine's load changes far less than its wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_rss_mb(pid: int) -> float:
     total, todo = 0.0, [pid]
     while todo:
@@ -224,6 +235,8 @@ class Run:
     healthy: bool
     warm: list[Opened]  # the same concurrent sessions again, once every view has been made
     warm_s: float
+    concurrent_cpu_s: float = 0.0  # the server's CPU seconds over the concurrent sessions
+    warm_cpu_s: float = 0.0  # and over the same sessions on the warm server
 
 
 def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once: str,
@@ -242,16 +255,17 @@ def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once:
                 raise SystemExit(f"the warm-up page failed: {warm_up.error}")
             warm_mb = tree_rss_mb(server.pid)
             with MemoryPeak(server.pid) as memory:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), cpu_s(server.pid)
                 concurrent = asyncio.run(_concurrent(port, links))
                 concurrent_s = time.perf_counter() - started
+                concurrent_cpu_s = cpu_s(server.pid) - cpu_started
             started = time.perf_counter()
             in_turn = asyncio.run(_concurrent(port, [[link for s in links for link in s]])) \
                 if sequential else []
             sequential_s = time.perf_counter() - started
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), cpu_s(server.pid)
             warm = asyncio.run(_concurrent(port, links)) if sequential else []
-            warm_s = time.perf_counter() - started
+            warm_s, warm_cpu_s = time.perf_counter() - started, cpu_s(server.pid) - cpu_started
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
                                         timeout=5) as answer:
                 healthy = answer.status == 200
@@ -260,7 +274,7 @@ def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once:
             server.wait(timeout=30)
     print(f"  load average {os.getloadavg()[0]:.1f} at the end", flush=True)
     return Run(concurrent, concurrent_s, memory.peak_mb, warm_mb, in_turn, sequential_s,
-               healthy, warm, warm_s)
+               healthy, warm, warm_s, concurrent_cpu_s, warm_cpu_s)
 
 
 def _floor_rows(n: int, queued: Run, floor: Run) -> list[list[str]]:
@@ -273,6 +287,18 @@ def _floor_rows(n: int, queued: Run, floor: Run) -> list[list[str]]:
                          f"{value:.2f} s", "-", f"{floor_value:.2f} s",
                          f"{value / floor_value:.1f}x", "-"])
     return rows
+
+
+def _cpu_line(queued: Run, naive: Run, floor: Run) -> str:
+    """The server's CPU per page open: steadier than times on a shared machine (the ratio of
+    two versions of the app is read from it)."""
+    def per_open_ms(cpu: float, opened: list[Opened]) -> str:
+        return f"{cpu:.1f} s ({1000 * cpu / max(len(opened), 1):.0f} ms per open)"
+    return ("server CPU (user + system): cold "
+            f"{per_open_ms(queued.concurrent_cpu_s, queued.concurrent)}, warm "
+            f"{per_open_ms(queued.warm_cpu_s, queued.warm)}; no queue, cold "
+            f"{per_open_ms(naive.concurrent_cpu_s, naive.concurrent)}; the floor app "
+            f"{per_open_ms(floor.concurrent_cpu_s, floor.concurrent)}")
 
 
 def _p50(opened: list[Opened]) -> float:
@@ -335,6 +361,7 @@ def main(sessions: int = SESSIONS) -> None:
           f"{statistics.median(o.seconds for o in queued.sequential):.2f} s; server memory "
           f"warm and idle {queued.warm_mb:.0f} MB; /_stcore/health after the runs: "
           f"{queued.healthy and naive.healthy}")
+    print(_cpu_line(queued, naive, floor))
 
 
 if __name__ == "__main__":

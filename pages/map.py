@@ -28,6 +28,6 @@ def show() -> None:
 
 show()
 basemap.explain()
-map_areas.areas(results.current_features(), labels)
+map_areas.areas(results.current_features(), results.current_areas_table(), labels)
 slide_download.offer()
 frame.attribution()

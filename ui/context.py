@@ -19,11 +19,13 @@ from layers import GENERATIONS, LATEST, LAYERS
 from services.drafts import is_draft_ref
 from services.geography import Geography
 from services.io.place_files import PlaceFileError
+from services.io.store import Store
 from services.text import fill
 from services.view_state import MAP_LAYERS, ViewState, read_link
 from services.workspace import Workspace
 from ui import draft_session, icb_draft, text
 from ui.configs import config_names, custom_configs
+from ui.derived import derived
 from ui.keys import Key
 from ui.shared import shared_workspace
 
@@ -152,9 +154,19 @@ def icb_code() -> str:
     """The chosen ICB, or the first by name when the link names none."""
     code = view().icb
     if not code:
-        code = str(workspace().store.layer("icb").sort_values("name")["code"].iloc[0])
+        code = next(iter(icb_names()))
         update(icb=code)
     return code
+
+
+def icb_names() -> dict[str, str]:
+    """The view's ICBs, code to name, in name order (made once per store)."""
+    return derived(workspace().store, _icbs_by_name)
+
+
+def _icbs_by_name(store: Store) -> dict[str, str]:
+    icbs = store.layer("icb").sort_values("name")
+    return dict(zip(icbs["code"].astype(str), icbs["name"].astype(str), strict=True))
 
 
 def geography(layer_id: str) -> Geography:

@@ -4,11 +4,14 @@ text compiles to), so no page run pays for Altair building and validating it (~4
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from services.coverage import Coverage
 from services.coverage_view import bar_rows
 from services.measures import MEASURES
+from ui.derived import derived
+from ui.shared_styles import shared_frame
 
 BAR_STEP_PX = 26
 #: Room to the right of the longest bar for its text, as a share of the largest value.
@@ -37,6 +40,11 @@ def chart_spec(layer_title: str, top: int) -> dict:
 
 
 def show_coverage_chart(cover: Coverage, layer_title: str) -> None:
-    rows = bar_rows(cover)
+    """``cover``: shared (ui/tables.py), so its bars are made and converted once per server."""
+    rows = derived(cover, _shared_bars)
     top = int(rows["population"].max()) if len(rows) else 1
     st.vega_lite_chart(rows, chart_spec(layer_title, top), width="stretch")
+
+
+def _shared_bars(cover: Coverage) -> pd.DataFrame:
+    return shared_frame(bar_rows(cover))

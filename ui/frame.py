@@ -75,10 +75,10 @@ def sidebar() -> None:
         _boundaries_as_at(v)
         icb_draft.sidebar_notice(v)
         find.find()
-        icbs = ws.store.layer("icb").sort_values("name")
-        codes = icbs["code"].tolist()
+        icbs = context.icb_names()
+        codes = list(icbs)
         chosen = st.selectbox("ICB", codes, index=codes.index(context.icb_code()),
-                              format_func=dict(zip(icbs["code"], icbs["name"], strict=True)).get)
+                              format_func=icbs.get)
         changes: dict = {}
         if chosen != v.icb:
             changes.update(icb=chosen, area="", lat=None, lon=None, zoom=None)

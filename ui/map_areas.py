@@ -4,9 +4,9 @@ a text table (name, code, layer, class), so the map is never the only way to rea
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
-from services.map_access import area_table
 from services.map_labels import choose_labels, skipped_text
 from ui.keys import Key
 
@@ -23,13 +23,13 @@ def skip_link() -> None:
     st.markdown(f"[Skip the map](#{ANCHOR})")
 
 
-def areas(features: dict[str, gpd.GeoDataFrame], labels: bool) -> None:
-    """The areas on the map as a table, under a heading the skip link jumps to."""
+def areas(features: dict[str, gpd.GeoDataFrame], table: pd.DataFrame, labels: bool) -> None:
+    """The areas on the map as a table (``table``: services.map_access.area_table of
+    ``features``), under a heading the skip link jumps to."""
     if labels:
         left_out = skipped_text(choose_labels(features))
         if left_out:
             st.caption(left_out)
-    table = area_table(features)
     st.subheader("Areas on the map", anchor=ANCHOR)
     with st.expander(f"{len(table):,} areas: name, code, layer and class"):
         st.dataframe(table, hide_index=True, width="stretch", column_config={

@@ -11,11 +11,13 @@ from services.backdrop import backdrop
 from services.flags import misalignment_flags
 from services.geography import Geography
 from services.highlight import highlighted
+from services.map_access import area_table
 from services.map_labels import choose_labels
 from services.map_view import map_features
 from services.neighbourhoods import NEIGHBOURHOOD_BAND, PopulationBand
 from ui import basemap, context, neighbourhood_draft
 from ui.map_widget import RETURNED_OBJECTS, RenderedMap, render_map
+from ui.shared_styles import shared_frame
 
 
 @st.cache_resource(show_spinner="Checking alignment…", max_entries=64)
@@ -32,6 +34,14 @@ def features(_places: Geography, places_key: str, icb: str, layers: tuple[str, .
     flagged = frozenset(flags(_places, places_key, icb, threshold, sliver)[0]["code"])
     return map_features(context.workspace(), icb, _places, layers, flagged, threshold=threshold,
                         sliver=sliver)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def areas_table(_places: Geography, places_key: str, icb: str, layers: tuple[str, ...],
+                threshold: float, sliver: float) -> pd.DataFrame:
+    """The areas the map draws as a table (services.map_access.area_table), converted once."""
+    return shared_frame(area_table(features(_places, places_key, icb, layers, threshold,
+                                            sliver)))
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
@@ -67,3 +77,10 @@ def current_features() -> dict[str, gpd.GeoDataFrame]:
     v, geography = context.view(), context.places()
     return features(geography, geography.key, context.icb_code(), v.layers, v.threshold,
                     v.sliver)
+
+
+def current_areas_table() -> pd.DataFrame:
+    """The current view's map's areas as a table (for the text beside the map)."""
+    v, geography = context.view(), context.places()
+    return areas_table(geography, geography.key, context.icb_code(), v.layers, v.threshold,
+                       v.sliver)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import geopandas as gpd
 import pandas as pd
@@ -18,7 +19,7 @@ from services.export import RESOLUTIONS, ExportContext
 from services.geography import Geography, lsoa_geometry_union
 from services.measures import COTERMINOSITY_FIRST, COTERMINOSITY_MORE, MEASURES, labels
 from ui import context as ui
-from ui.shared_styles import shared
+from ui.shared_styles import shared, shared_frame
 
 CLASS_BACKGROUND = {"coterminous": "#d8f3dc", "within": "#dbe9ff", "contains": "#e0f4f8",
                     "straddles": "#ffe5cc", "none": "#eeeeee", "a within b": "#dbe9ff",
@@ -33,6 +34,7 @@ class Comparison:
     table: pd.DataFrame  # engine column names (services.measures), sorted by name
     summary: pd.DataFrame  # people and areas by class (services.coterminosity.layer_summary)
     matrix: pd.DataFrame  # population share of each area (rows) in each other area (columns)
+    more: pd.DataFrame  # the table's other measures (COTERMINOSITY_MORE), converted once
     styled: Styler = field(repr=False)  # the table and the matrix as shown, marshalled once
     styled_matrix: Styler = field(repr=False)  # (ui/shared_styles.py)
 
@@ -64,6 +66,7 @@ def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
                                values="population_share_of_a", aggfunc="sum", fill_value=0.0)
     table = _ordered(rows)
     return Comparison(table, layer_summary(rows), matrix,
+                      shared_frame(table[list(COTERMINOSITY_MORE)]),
                       shared(class_styled(table[list(COTERMINOSITY_FIRST)])),
                       shared(matrix_styled(matrix, threshold)))
 
@@ -98,24 +101,27 @@ def column_config(columns, formatted: bool = False) -> dict:
 
 def measures_help(columns: tuple[str, ...] = _SHOWN) -> None:
     """Every measure's label and formula, as the column helps say them."""
-    st.table(pd.DataFrame({"Measure": [MEASURES[c].label for c in columns],
-                           "How it is worked out": [MEASURES[c].formula for c in columns]})
-             .set_index("Measure"))
+    st.table(_measures_table(columns))
     st.caption("P(x): Census 2021 usual residents summed over LSOA 2021, exact for layers built "
                "from whole LSOAs, best fit for wards. A: the row's area; B: the best match.")
+
+
+@cache
+def _measures_table(columns: tuple[str, ...]) -> pd.DataFrame:
+    return shared_frame(pd.DataFrame({
+        "Measure": [MEASURES[c].label for c in columns],
+        "How it is worked out": [MEASURES[c].formula for c in columns]}).set_index("Measure"))
 
 
 def show_comparison(comparison: Comparison) -> None:
     """A coterminosity table: the name, class and main shares first (so the class is seen
     without scrolling; styled and marshalled once per server), every other measure in an
     expander below."""
-    table, first = comparison.table, list(COTERMINOSITY_FIRST)
     st.dataframe(comparison.styled, hide_index=True, width="stretch",
-                 column_config=column_config(first))
+                 column_config=column_config(COTERMINOSITY_FIRST))
     with st.expander("More measures: codes, Jaccard, partners, land area"):
-        more = list(COTERMINOSITY_MORE)
-        st.dataframe(table[more], hide_index=True, width="stretch",  # no Styler: ~10 ms less
-                     column_config=column_config(more, formatted=True))
+        st.dataframe(comparison.more, hide_index=True, width="stretch",  # no Styler: ~10 ms
+                     column_config=column_config(COTERMINOSITY_MORE, formatted=True))
 
 
 def matrix_styled(matrix: pd.DataFrame, threshold: float) -> Styler:
