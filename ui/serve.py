@@ -16,7 +16,8 @@ collects cycles, and the objects loaded before the first visitor are frozen out 
 (:func:`gc.freeze`), so even its full collections stay short.
 
 The app is served as an ``st.App`` so that the route followers' browsers poll
-(ui/room_route.py) is served beside Streamlit's own, by the same server on the same address."""
+(ui/room_route.py) is answered ahead of Streamlit's own middleware, by the same server on the same
+address."""
 
 from __future__ import annotations
 
@@ -62,10 +63,10 @@ def _keep_queries_of_many_parameters() -> None:
 def main(port: str = "8501") -> None:
     _keep_queries_of_many_parameters()
     threading.Thread(target=_load_workspace, daemon=True).start()
-    from ui.room_route import ROUTES
+    from ui.room_route import MIDDLEWARE
 
     sys.argv = [str(APP)]  # the launcher's folder holds .streamlit/ and static/: app.py's
-    st.App(APP, routes=ROUTES).run(config={
+    st.App(APP, middleware=MIDDLEWARE).run(config={
         "server.address": "127.0.0.1", "server.port": int(port), "server.headless": True,
         "server.fileWatcherType": "none", "runner.postScriptGC": False,
         "browser.gatherUsageStats": False})
