@@ -182,7 +182,9 @@ def _get(path: str, query: str = "", method: str = "GET") -> tuple[int, dict]:
     asyncio.run(room_route.RoomPolls(streamlit)(
         {"type": "http", "method": method, "path": path, "query_string": query.encode()},
         None, send))
-    assert (b"cache-control", b"no-store") in sent[0]["headers"]
+    headers = dict(sent[0]["headers"])
+    assert headers[b"cache-control"] == b"no-store"
+    assert int(headers[b"content-length"]) == len(sent[1]["body"])  # keep-alive clients read it
     return sent[0]["status"], json.loads(sent[1]["body"])
 
 

@@ -99,9 +99,10 @@ class RoomPolls:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             status, body = await answer(path[len(ROUTE_PREFIX) + 1:],
                                         query.get("since", [None])[0])
-        await send({"type": "http.response.start", "status": status, "headers": _HEADERS})
-        await send({"type": "http.response.body",
-                    "body": json.dumps(body, separators=(",", ":")).encode()})
+        data = json.dumps(body, separators=(",", ":")).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*_HEADERS, (b"content-length", str(len(data)).encode())]})
+        await send({"type": "http.response.body", "body": data})
 
 
 MIDDLEWARE = [Middleware(RoomPolls)]
