@@ -5,10 +5,11 @@ link (``/?room=CODE``) on its own session over Streamlit's websocket protocol (a
 ``bench_load.py``), answers the heartbeat fragment's ``auto_rerun`` as the browser does, and
 polls the room's route (``GET /_placemap/room/CODE?since=V``, ui/room_route.py) every
 ``BROWSER_POLL_S`` on a keep-alive connection, as ui/follow_frontend/index.html does. A new
-centre or zoom is shown when its answer arrives (the browser's setView); the map then reports its
-position back, as Leaflet's ``moveend`` does, by a rerun of the map fragment. A new page or ICB
-makes the client set the poller component's value, i.e. one rerun of its session; it is shown
-when the session's address bar (``page_info_changed``) holds the new view.
+centre or zoom is shown when its answer arrives (the browser's setView), and is not reported
+back (the poller marks it reported). A new page or ICB makes the client set the poller
+component's value, i.e. one rerun of its session; it is shown when the session's address bar
+(``page_info_changed``) holds the new view. Each new map the session sends is reported back once
+(a map fragment rerun), as streamlit-folium does for every new map.
 
 The presenter is this process writing the room through ``RoomsDB`` with the room's token (what
 the presenter's session does on each run and pan): ``PLAN``, moves ``STEP_S`` apart, each with

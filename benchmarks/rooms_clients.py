@@ -40,6 +40,7 @@ class Follower:
     where: str = ""  # the poller component's ``where`` argument, as last rendered
     map_id: str = ""
     map_fragment: str = ""
+    new_map: dict | None = None  # a new map's start position, not yet reported back
     since: str = ""
     asked: object = None
     asked_where: str | None = None
@@ -91,6 +92,10 @@ def _component(follower: Follower, component, fragment: str) -> None:
     elif component.component_name == MAP_COMPONENT and component.id != follower.map_id:
         follower.widgets.pop(follower.map_id, None)  # the old map is gone from the page
         follower.map_id, follower.map_fragment = component.id, fragment
+        args = json.loads(component.json_args)
+        if args.get("center") and args.get("zoom") is not None:
+            follower.new_map = {"lat": args["center"][0], "lon": args["center"][1],
+                                "zoom": args["zoom"]}
 
 
 async def _rerun(ws, follower: Follower, fragment: str = "", auto: bool = False) -> None:
@@ -117,7 +122,9 @@ async def _ask(ws, follower: Follower, value: object) -> None:
 
 
 async def _report_map(ws, follower: Follower, answer: dict) -> None:
-    """The moved map's position back to the session (a map fragment rerun), as after a pan."""
+    """A new map's position back to the session (a map fragment rerun): streamlit-folium
+    reports every new map's position once it is drawn. A move made by the poller is not
+    reported (ui/follow_frontend/index.html marks it reported)."""
     await asyncio.sleep(MAP_REPORT_S)
     if follower.map_id:
         follower.widgets[follower.map_id] = json.dumps({
@@ -166,11 +173,13 @@ async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Even
                     await _ask(ws, follower, answer["version"])
             elif "where" in answer:
                 if answer["page"] == "map" and answer["zoom"] is not None:
-                    follower.shown(answer["lat"])  # the browser's setView
-                    task = asyncio.create_task(_report_map(ws, follower, answer))
-                    reports.add(task)
-                    task.add_done_callback(reports.discard)
+                    follower.shown(answer["lat"])  # the browser's setView, not reported
                 follower.since = str(answer["version"])
+            if follower.new_map:
+                task = asyncio.create_task(_report_map(ws, follower, follower.new_map))
+                follower.new_map = None
+                reports.add(task)
+                task.add_done_callback(reports.discard)
     finally:
         writer.close()
         for task in reports:

@@ -8,7 +8,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from starlette.requests import Request
 
 from services.io.drafts_db import DraftsDB
 from services.io.rooms_db import RoomsDB
@@ -169,32 +168,47 @@ def test_the_poll_answer_carries_the_view_only_when_new_and_never_a_token() -> N
     assert poll_answer(ended, since=None) == {"version": 3, "ended": "the presenter ended it"}
 
 
-def _get(path: str, query: str = "") -> tuple[int, dict]:
-    """The route answered as Starlette calls it."""
-    request = Request({"type": "http", "method": "GET", "path": path, "headers": [],
-                       "query_string": query.encode(),
-                       "path_params": {"code": path.rsplit("/", 1)[1]}})
+def _get(path: str, query: str = "", method: str = "GET") -> tuple[int, dict]:
+    """The route answered as the server calls its middleware (anything else passed on)."""
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def streamlit(scope, receive, send) -> None:
+        raise AssertionError(f"{scope['path']} was passed on to Streamlit")
+
     room_route._RECENT = room_route._Recent()  # each call reads the database afresh
-    response = asyncio.run(room_route.room_poll(request))
-    assert response.headers["cache-control"] == "no-store"
-    return response.status_code, json.loads(response.body)
+    asyncio.run(room_route.RoomPolls(streamlit)(
+        {"type": "http", "method": method, "path": path, "query_string": query.encode()},
+        None, send))
+    headers = dict(sent[0]["headers"])
+    assert headers[b"cache-control"] == b"no-store"
+    assert int(headers[b"content-length"]) == len(sent[1]["body"])  # keep-alive clients read it
+    return sent[0]["status"], json.loads(sent[1]["body"])
 
 
 def test_the_route_reads_a_room_and_refuses_bad_codes_with_a_message(
         rooms: RoomsDB, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(room_route, "shared_rooms", lambda: rooms)
     code, token = rooms.open(view_payload("map", VIEW))
-    status, answer = _get(f"{room_route.ROUTE_PREFIX}/{display_code(code).lower()}", "since=")
+    route = room_route.ROUTE_PREFIX
+    status, answer = _get(f"{route}/{display_code(code).lower()}", "since=")
     assert status == 200 and answer["version"] == 1 and answer["zoom"] == 11
     assert token not in json.dumps(answer) and token_hash(token) not in json.dumps(answer)
-    assert _get(f"/r/{code}", "since=1") == (200, {"version": 1, "ended": ""})
-    assert _get(f"/r/{code}", "since=" + "9" * 40)[1]["zoom"] == 11  # no version: in full
-    status, answer = _get("/r/ZZZZ2222")
+    assert _get(f"{route}/{code}", "since=1") == (200, {"version": 1, "ended": ""})
+    assert _get(f"{route}/{code}", "since=" + "9" * 40)[1]["zoom"] == 11  # no version: in full
+    status, answer = _get(f"{route}/ZZZZ2222")
     assert status == 404 and "there is no live room ZZZZ-2222" in answer["error"]
-    status, answer = _get("/r/<b>x")
+    status, answer = _get(f"{route}/<b>x")
     assert status == 400 and "is not a room code" in answer["error"]
+    status, answer = _get(f"{route}/{code}/x")
+    assert status == 400 and "is not a room code" in answer["error"]
+    status, answer = _get(f"{route}/{code}", method="POST")
+    assert status == 405 and "read-only" in answer["error"]
+    assert rooms.poll(code).version == 1  # unchanged
     rooms.end(code, token)
-    assert _get(f"/r/{code}", "since=1")[1]["ended"] == "the presenter ended it"
+    assert _get(f"{route}/{code}", "since=1")[1]["ended"] == "the presenter ended it"
     assert rooms.poll(code).ended == "the presenter ended it"
 
 

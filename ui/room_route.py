@@ -5,18 +5,22 @@ A follower polled from an ``st.fragment(run_every=…)`` costs a Streamlit scrip
 (benchmarks/bench_rooms.py). Polled here, a poll is one primary-key read and a small JSON answer
 with no script run; the follower's browser (ui/follow.py) moves its map itself and reruns its
 session only when more than the position changed. Read-only: it never writes, and never returns
-the presenter's token (:func:`services.rooms.poll_answer`). Served by ui/serve.py beside
-Streamlit's own routes, on the same 127.0.0.1 address.
+the presenter's token (:func:`services.rooms.poll_answer`).
+
+Answered by an ASGI middleware (:class:`RoomPolls`) that ui/serve.py puts ahead of Streamlit's
+own (path security, sessions, gzip, routing): through them a poll cost ~2.5 ms of server CPU,
+and 50 followers poll 200 times a second. Same server, same 127.0.0.1 address.
 """
 
 from __future__ import annotations
 
+import json
 import time
+from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.io.drafts_db import DraftsUnavailable
 from services.io.rooms_db import shared_rooms
@@ -24,7 +28,7 @@ from services.rooms import RoomError, RoomNotFound, RoomPoll, check_code, poll_a
 
 ROUTE_PREFIX = "/_placemap/room"
 _VERSION_MAX_DIGITS = 12  # a longer ``since`` is no version of ours: read as none
-_HEADERS = {"Cache-Control": "no-store"}
+_HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
 #: A room read is reused for this long (a move reaches followers ≤ this later; polls are 0.25 s).
 FRESH_S = 0.1
 ROOMS_KEPT = 1000
@@ -58,25 +62,47 @@ class _Recent:
 _RECENT = _Recent()
 
 
-async def room_poll(request: Request) -> JSONResponse:
-    """The room's version and (when not ``since``) its view; 400 for a malformed code, 404 for
-    no such room, 503 while the database cannot be reached (the browser asks again). A read
-    less than :data:`FRESH_S` old is answered on the event loop; a new one runs on Starlette's
-    thread pool, off the loop."""
+async def answer(raw_code: str, raw_since: str | None) -> tuple[int, dict]:
+    """(HTTP status, JSON) for a poll: the room's version and (when not ``since``) its view;
+    400 for a malformed code, 404 for no such room, 503 while the database cannot be reached
+    (the browser asks again). A read less than :data:`FRESH_S` old is answered on the event
+    loop; a new one runs on Starlette's thread pool, off the loop."""
     try:
-        code = check_code(request.path_params["code"])
+        code = check_code(raw_code)
         poll = _RECENT.get(code)
         if poll is None:
             poll = await run_in_threadpool(shared_rooms().poll, code)
             _RECENT.put(code, poll)
-        answer = poll_answer(poll, _since(request.query_params.get("since")))
+        return 200, poll_answer(poll, _since(raw_since))
     except RoomNotFound as exc:
-        return JSONResponse({"error": str(exc)}, 404, _HEADERS)
+        return 404, {"error": str(exc)}
     except RoomError as exc:
-        return JSONResponse({"error": str(exc)}, 400, _HEADERS)
+        return 400, {"error": str(exc)}
     except DraftsUnavailable as exc:
-        return JSONResponse({"error": str(exc)}, 503, _HEADERS)
-    return JSONResponse(answer, headers=_HEADERS)
+        return 503, {"error": str(exc)}
 
 
-ROUTES = [Route(ROUTE_PREFIX + "/{code}", room_poll, methods=["GET"])]
+class RoomPolls:
+    """ASGI middleware: ``GET ROUTE_PREFIX/{code}`` answered here, anything else passed on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith(ROUTE_PREFIX + "/"):
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            status, body = 405, {"error": "the room route is read-only: GET it"}
+        else:
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            status, body = await answer(path[len(ROUTE_PREFIX) + 1:],
+                                        query.get("since", [None])[0])
+        data = json.dumps(body, separators=(",", ":")).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*_HEADERS, (b"content-length", str(len(data)).encode())]})
+        await send({"type": "http.response.body", "body": data})
+
+
+MIDDLEWARE = [Middleware(RoomPolls)]

@@ -206,14 +206,16 @@ def _keep_in_touch(code: str) -> None:
         return
     if status.ended:
         _stop_viewing(f"Room {display_code(code)} has ended: {status.ended}. You keep the last "
-                      "view.")
+                      "view.", code)
     _heartbeat(code)
 
 
 def follow_room(page: str) -> None:
     """Before the frame is drawn: a following viewer's session takes the room's view when it
     has just joined (link or code) or followed again, or when its browser's poller saw more than
-    a move (or the end), so this run draws it (no second run; its page opened if another)."""
+    a move (or the end), so this run draws it (no second run; its page opened if another).
+    Any other run takes the room's centre and zoom: the poller moved the map there without
+    reporting it (ui/follow.py), and this run's link and map must hold it."""
     code = context.view().room
     if not code or presenting() or not st.session_state.get(Key.ROOM_FOLLOWING, True):
         return
@@ -221,6 +223,8 @@ def follow_room(page: str) -> None:
     if Key.ROOM_VERSION not in st.session_state or asked == follow.ENDED or (
             isinstance(asked, int) and asked > st.session_state[Key.ROOM_VERSION]):
         _catch_up(code, page)
+    else:
+        _take_position(code)
 
 
 def _catch_up(code: str, page: str) -> None:
@@ -228,7 +232,7 @@ def _catch_up(code: str, page: str) -> None:
     try:
         version, payload = rooms_db().view(code)
     except RoomEnded as exc:
-        _stop_viewing(f"{exc}. You keep the last view.")
+        _stop_viewing(f"{exc}. You keep the last view.", code)
     except RoomError as exc:
         _stop_viewing(f"{exc}.")
     except DraftsUnavailable:
@@ -261,8 +265,28 @@ def _heartbeat(code: str, force: bool = False) -> None:
         pass  # counted again at the next heartbeat
 
 
-def _stop_viewing(notice: str) -> None:
-    """Leave the room, keeping the view on screen, and say why."""
+def _take_position(code: str) -> None:
+    """The room's centre and zoom into this session's view (one read, live room or ended), when
+    the room's view is otherwise the one this session caught up to: its browser's poller has
+    moved the map there. The map is sent that position again, so it shows what the link holds."""
+    if not st.session_state.get(Key.ROOM_FOLLOWING, True):
+        return  # exploring: the map shows the viewer's own position, reported as they pan
+    try:
+        room = follow_view(rooms_db().poll(code).payload)
+    except (RoomError, DraftsUnavailable):
+        return  # nothing to take: the view stays as it is
+    v = context.view()
+    if room.where == st.session_state.get(Key.ROOM_WHERE) and room.zoom is not None and (
+            room.lat, room.lon, room.zoom) != (v.lat, v.lon, v.zoom):
+        context.update(lat=room.lat, lon=room.lon, zoom=room.zoom)
+        st.session_state.pop(Key.MAP_START, None)
+
+
+def _stop_viewing(notice: str, code: str = "") -> None:
+    """Leave the room, keeping the view on screen (room ``code``'s last position, when given),
+    and say why."""
+    if code:
+        _take_position(code)
     _leave_viewing()
     st.session_state[Key.ROOM_NOTICE] = notice
     st.rerun(scope="app")

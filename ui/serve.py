@@ -16,11 +16,13 @@ collects cycles, and the objects loaded before the first visitor are frozen out 
 (:func:`gc.freeze`), so even its full collections stay short.
 
 The app is served as an ``st.App`` so that the route followers' browsers poll
-(ui/room_route.py) is served beside Streamlit's own, by the same server on the same address."""
+(ui/room_route.py) is answered ahead of Streamlit's own middleware, by the same server on the same
+address."""
 
 from __future__ import annotations
 
 import gc
+import socket
 import sys
 import threading
 from contextlib import suppress
@@ -59,13 +61,35 @@ def _keep_queries_of_many_parameters() -> None:
     app_session.sanitize_query_string = bounded
 
 
+def _no_delay_on_connections() -> None:
+    """Streamlit binds its listening socket without naming TCP as its protocol, and asyncio
+    turns Nagle's algorithm off only on connections accepted from a socket that names it: each
+    answer written in two parts (headers, then body) waited for the client's delayed ACK, ~40 ms
+    a request (a health check, a follower's room poll) on an idle server. The socket is named
+    TCP here; its connections then send at once (TCP_NODELAY)."""
+    from streamlit.web.server.starlette import starlette_server
+
+    bind = starlette_server._bind_socket
+
+    def bound(address: str, port: int, backlog: int) -> socket.socket:
+        sock = bind(address, port, backlog)
+        if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto:
+            return sock
+        named = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+        named.setblocking(False)
+        return named
+
+    starlette_server._bind_socket = bound
+
+
 def main(port: str = "8501") -> None:
     _keep_queries_of_many_parameters()
+    _no_delay_on_connections()
     threading.Thread(target=_load_workspace, daemon=True).start()
-    from ui.room_route import ROUTES
+    from ui.room_route import MIDDLEWARE
 
     sys.argv = [str(APP)]  # the launcher's folder holds .streamlit/ and static/: app.py's
-    st.App(APP, routes=ROUTES).run(config={
+    st.App(APP, middleware=MIDDLEWARE).run(config={
         "server.address": "127.0.0.1", "server.port": int(port), "server.headless": True,
         "server.fileWatcherType": "none", "runner.postScriptGC": False,
         "browser.gatherUsageStats": False})

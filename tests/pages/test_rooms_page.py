@@ -67,3 +67,26 @@ def test_a_follower_shows_the_room_and_catches_up_when_its_browser_asks(poller: 
     assert any(f"room {display_code(code)} has ended: the presenter ended it" in i.value
                for i in app.info)
     assert app.session_state["view"].room == "" and app.session_state["view"].icb == "E54000054"
+
+
+def test_a_followers_runs_take_the_position_its_browser_moved_to_without_reporting_it(
+        poller: dict) -> None:
+    """The poller moves the map itself and the map does not report it back (one rerun per
+    follower per move saved): the session's next run, and its stopping, take the room's
+    position, so the link holds what the map shows."""
+    rooms = RoomsDB()
+    code, token = rooms.open(view_payload("map", VIEW))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params["room"] = code
+    _run(app)
+    rooms.publish(code, token, view_payload("map", VIEW.with_(lat=53.45, lon=-2.25, zoom=12)))
+    _run(app)  # the browser did not ask (a move only): the position is the room's all the same
+    view = app.session_state["view"]
+    assert (view.lat, view.lon, view.zoom) == (53.45, -2.25, 12) and view.icb == VIEW.icb
+
+    rooms.publish(code, token, view_payload("map", VIEW.with_(lat=53.4, lon=-2.2, zoom=13)))
+    rooms.end(code, token)
+    poller["asked"] = follow.ENDED
+    _run(app)
+    view = app.session_state["view"]
+    assert view.room == "" and (view.lat, view.lon, view.zoom) == (53.4, -2.2, 13)
