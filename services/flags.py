@@ -28,10 +28,14 @@ from services.neighbourhoods import (
     outside_band,
 )
 from services.pair_groups import groups, split_sentence
+from services.pair_table import PairTable
 from services.pieces import pieces_sentence
 from services.workspace import Workspace
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+#: The columns of the slivers listed beside the flags.
+SLIVER_COLUMNS = ("comparison", "a_code", "a_name", "b_code", "b_name", "population",
+                  "population_share_of_a", "population_share_of_b")
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,7 @@ def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = 
                          columns=["rule", "severity", "layer", "code", "name", "numbers",
                                   "sentence"])
     slivers = pd.concat(context.slivers, ignore_index=True) if context.slivers else pd.DataFrame(
-        columns=["comparison", "a_code", "a_name", "b_code", "b_name", "population",
-                 "population_share_of_a", "population_share_of_b"])
+        columns=list(SLIVER_COLUMNS))
     return frame, slivers.sort_values(["comparison", "a_code", "b_code"], ignore_index=True)
 
 
@@ -81,22 +84,22 @@ class _Context:
         self.icb = ws.geography("icb")
         self.icb_names = self.icb.names()
 
-    def pairs(self, a: Geography, b: Geography, comparison: str) -> pd.DataFrame:
+    def pairs(self, a: Geography, b: Geography, comparison: str) -> PairTable:
         """Non-sliver pairs of A and B with A in scope; slivers with people in them and either
         side in scope are kept apart, so each ICB whose area a sliver touches lists it."""
-        def make() -> tuple[pd.DataFrame, pd.DataFrame | None]:
-            pairs = self.ws.pairs(a, b, threshold=self.threshold, sliver=self.sliver, area=False)
-            in_scope = self.in_scope(a)[pairs["a_pos"].to_numpy()]
-            sliver = pairs["population_class"].to_numpy() == "sliver"
-            touching = in_scope | self.in_scope(b)[pairs["b_pos"].to_numpy()]
-            listed = sliver & touching & (pairs["population"].to_numpy() > 0)
-            kept = in_scope & ~sliver  # all of them, often: the cached table itself
-            return (pairs if kept.all() else pairs[kept]), pairs[listed] if listed.any() else None
-        pairs, slivers = self.ws.memo(("scoped pairs", *self.key(a, b)), make)
+        def make() -> tuple[PairTable, pd.DataFrame | None]:
+            pairs = self.ws.pair_table(a, b, threshold=self.threshold, sliver=self.sliver,
+                                       area=False)
+            in_scope = self.in_scope(a)[pairs["a_pos"]]
+            sliver = pairs["population_class"] == "sliver"
+            touching = in_scope | self.in_scope(b)[pairs["b_pos"]]
+            listed = sliver & touching & (pairs["population"] > 0)
+            slivers = pairs.take(listed).frame.assign(comparison=comparison)[
+                list(SLIVER_COLUMNS)] if listed.any() else None
+            return pairs.take(in_scope & ~sliver), slivers  # often all: the cached table
+        pairs, slivers = self.ws.memo(("scoped pairs", comparison, *self.key(a, b)), make)
         if slivers is not None:
-            self.slivers.append(slivers.assign(comparison=comparison)[
-                ["comparison", "a_code", "a_name", "b_code", "b_name", "population",
-                 "population_share_of_a", "population_share_of_b"]])
+            self.slivers.append(slivers)
         return pairs
 
     def key(self, a: Geography, b: Geography) -> tuple:
@@ -137,21 +140,26 @@ def _flag(rule: str, layer: str, code: str, name: str, numbers: dict, sentence: 
 def _place_crosses_icb(c: _Context) -> list[Flag]:
     pairs = c.pairs(c.places, c.icb, "place vs ICB")
     own = c.places.areas["icb_code"]
-    outside = pairs[pairs["b_code"].to_numpy()
-                    != own.to_numpy(dtype=object)[pairs["a_pos"].to_numpy()]]
+    outside = pairs.take(pairs["b_code"] != own.to_numpy(dtype=object)[pairs["a_pos"]])
     flags = []
-    for code, rows in outside.groupby("a_code", sort=True):
-        people = int(rows["population"].sum())
-        where = "; ".join(f"{_people(r.population)} in {r.b_name}" for r in rows.itertuples())
+    for code, rows in groups(outside, ("b_code", "b_name", "population",
+                                       "population_share_of_a")).items():
+        people, share = sum(rows["population"]), _sum(rows["population_share_of_a"])
+        where = "; ".join(f"{_people(population)} in {name}" for population, name in
+                          zip(rows["population"], rows["b_name"], strict=True))
         flags.append(_flag(
             "place_crosses_icb", "place", code, code,
             {"icb_code": own[code], "population_outside": people,
-             "population_share_outside": round(float(rows["population_share_of_a"].sum()), 4),
-             "other_icbs": {r.b_code: int(r.population) for r in rows.itertuples()}},
+             "population_share_outside": round(share, 4),
+             "other_icbs": dict(zip(rows["b_code"], rows["population"], strict=True))},
             f"Place '{code}' has {_people(people)} people "
-            f"({_pct(rows['population_share_of_a'].sum())}) outside its ICB "
-            f"{c.icb_name(own[code])}: {where}."))
+            f"({_pct(share)}) outside its ICB {c.icb_name(own[code])}: {where}."))
     return flags
+
+
+def _sum(values: list[float]) -> float:
+    """A float column's sum as pandas gives it (NumPy's pairwise sum, NaN as 0)."""
+    return float(np.nansum(np.array(values, dtype=np.float64)))
 
 
 def _hwb_split_across_icbs(c: _Context) -> list[Flag]:
@@ -167,12 +175,12 @@ def _split_across_icbs(c: _Context, layer_id: str, label: str) -> list[Flag]:
 def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
     pairs = c.pairs(c.ws.geography("hwb"), c.places, "HWB area vs place")
     place_icbs = c.places.areas["icb_code"].to_numpy(dtype=object)
-    icb_of, icbs = pd.factorize(place_icbs[pairs["b_pos"].to_numpy()])  # no ICB: -1, not one
-    a_pos = pairs["a_pos"].to_numpy()
+    icb_of, icbs = pd.factorize(place_icbs[pairs["b_pos"]])  # no ICB: -1, not one
+    a_pos = pairs["a_pos"]
     distinct = np.unique(a_pos[icb_of >= 0] * len(icbs) + icb_of[icb_of >= 0])
     counts = np.bincount(distinct // max(len(icbs), 1), minlength=len(c.ws.geography("hwb").codes))
     flags = []
-    for code, rows in groups(pairs[counts[a_pos] >= 2], (
+    for code, rows in groups(pairs.take(counts[a_pos] >= 2), (
             "a_name", "a_pos", "b_code", "b_name", "population", "population_share_of_a",
             "b_pos")).items():
         name, count = rows["a_name"][0], int(counts[rows["a_pos"][0]])
@@ -188,7 +196,7 @@ def _hwb_split_across_place_icbs(c: _Context) -> list[Flag]:
 
 def _place_splits(c: _Context, layer_id: str, label: str) -> list[Flag]:
     pairs = c.pairs(c.places, c.ws.geography(layer_id), f"place vs {label}")
-    split = pairs[pairs["population_share_of_b"].to_numpy() < c.threshold]
+    split = pairs.take(pairs["population_share_of_b"] < c.threshold)
     return [_flag(
         f"place_splits_{layer_id}", "place", a_code, a_code,
         {f"{layer_id}_code": b_code, "population_in_both": int(people),
@@ -238,9 +246,10 @@ def _straddles(c: _Context, a: Geography, b: Geography, rule: str, label: str,
                           lambda: _straddle_flags(pairs, a, rule, label, note, kind)))
 
 
-def _straddle_flags(pairs: pd.DataFrame, a: Geography, rule: str, label: str, note: str,
+def _straddle_flags(pairs: PairTable, a: Geography, rule: str, label: str, note: str,
                     kind: str) -> list[Flag]:
-    split = pairs[pairs["a_code"].duplicated(keep=False)]  # most areas have a single partner
+    a_pos = pairs["a_pos"]  # most areas have a single partner
+    split = pairs.take(np.bincount(a_pos, minlength=len(a.codes))[a_pos] > 1)
     flags = []
     for code, rows in groups(split, ("a_name", "b_code", "b_name", "population",
                                       "population_share_of_a")).items():
