@@ -9,6 +9,7 @@ on first use and keeps it (the Workspace holds one), so a resolve is array index
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -27,12 +28,24 @@ class BlockLookup:
     starts: np.ndarray
     lsoas: np.ndarray
 
+    @cached_property
+    def _known(self) -> frozenset:
+        """The known codes as a set: a lookup per code beats an index's ``get_indexer`` on the
+        few codes of an edited configuration (and stays linear for 100,000)."""
+        return frozenset(self.known.tolist())
+
+    @cached_property
+    def _held_at(self) -> dict[str, int]:
+        """Each held code's position in ``held``."""
+        return {code: position for position, code in enumerate(self.held.tolist())}
+
     def members(self, codes: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                np.ndarray]:
         """(whether each code is known, whether it holds any LSOA, and for the holding codes
         the (code position in ``codes``, LSOA) pairs), by array indexing."""
-        known = self.known.get_indexer(codes) >= 0
-        at = self.held.get_indexer(codes)
+        known = np.array([code in self._known for code in codes], dtype=bool)
+        held_at = self._held_at
+        at = np.array([held_at.get(code, -1) for code in codes], dtype=np.int64)
         holding = np.flatnonzero(at >= 0)
         begin, count = self.starts[at[holding]], np.diff(self.starts)[at[holding]]
         which = np.repeat(holding, count)

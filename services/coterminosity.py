@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from services.pair_table import PairTable, frame_of
+
 DEFAULT_THRESHOLD = 0.99
 DEFAULT_SLIVER = 0.005
 #: Area-level classes: best partner coterminous; a within one b; a a union of whole b's (≥ 2);
@@ -52,14 +54,26 @@ def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.Data
     ``a_totals`` / ``b_totals`` have ``population`` and ``area_m2`` in the order of each
     geography's codes, which the table's ``a_pos`` / ``b_pos`` index.
     """
-    values = {name: _column(table, name) for name in table.columns}  # each read once
-    a_pos, b_pos = np.asarray(values["a_pos"]), np.asarray(values["b_pos"])
-    columns: dict = {}
-    for name, value in values.items():
+    columns = {name: table[name].to_numpy() for name in table.columns}
+    return frame_of(measure_columns(columns, a_totals, b_totals, threshold, sliver, bases,
+                                    border_population, names), index=table.index)
+
+
+def measure_columns(table: dict[str, np.ndarray], a_totals: pd.DataFrame,
+                    b_totals: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD,
+                    sliver: float = DEFAULT_SLIVER, bases: tuple[str, ...] = tuple(BASES),
+                    border_population: np.ndarray | None = None,
+                    names: tuple[np.ndarray, np.ndarray] | None = None,
+                    ) -> dict[str, np.ndarray]:
+    """:func:`pair_measures` over an overlap table's plain columns, as plain columns in the
+    frame's order (codes and names object arrays, classes NumPy strings)."""
+    a_pos, b_pos = table["a_pos"], table["b_pos"]
+    columns: dict[str, np.ndarray] = {}
+    for name, value in table.items():
         columns[name] = value
         if names is not None and name in ("a_code", "b_code"):
             side_names, side_pos = (names[0], a_pos) if name == "a_code" else (names[1], b_pos)
-            columns[f"{name[0]}_name"] = _column(table, side_names[side_pos])
+            columns[f"{name[0]}_name"] = side_names[side_pos]
     for basis in bases:
         column = BASES[basis]
         overlap = np.asarray(columns[column], dtype=np.float64)
@@ -75,20 +89,7 @@ def pair_measures(table: pd.DataFrame, a_totals: pd.DataFrame, b_totals: pd.Data
         border = border_population if basis == "population" else None
         columns[f"{basis}_class"] = classify(overlap, total_a, total_b, share_a, share_b,
                                              threshold, sliver, border)
-    return pd.DataFrame(columns, index=table.index)
-
-
-def _column(table: pd.DataFrame, column: str | np.ndarray) -> pd.Series | np.ndarray:
-    """A column of ``table`` (or values in its row order) for a new frame on its index, as
-    a plain array where that keeps its dtype (object columns stay objects: a plain array of
-    strings would become a string column)."""
-    values = table[column] if isinstance(column, str) else column
-    if not isinstance(values.dtype, np.dtype):
-        return values
-    values = np.asarray(values)
-    if values.dtype == object:
-        return pd.Series(values, index=table.index, dtype=object, copy=False)
-    return values
+    return columns
 
 
 def classify(overlap: np.ndarray, total_a: np.ndarray, total_b: np.ndarray,
@@ -120,7 +121,7 @@ def is_sliver(overlap: np.ndarray | float, total_a: np.ndarray | float,
     return small
 
 
-def best_partners(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "population",
+def best_partners(pairs: pd.DataFrame | PairTable, a_codes: pd.Index, basis: str = "population",
                   threshold: float = DEFAULT_THRESHOLD, carry: tuple[str, ...] = (),
                   rows: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Per area of A (``a_codes``): its best partner in B (largest Jaccard, then smallest
@@ -133,14 +134,14 @@ def best_partners(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "populati
 
     Array work on row positions rather than group-bys on codes: the dashboard and the England
     benchmark call this for every pair of layers."""
-    classes = pairs[f"{basis}_class"].to_numpy()
+    classes = np.asarray(pairs[f"{basis}_class"])
     if rows is None:
-        rows = pd.Index(a_codes).get_indexer(pairs["a_code"].to_numpy())
+        rows = pd.Index(a_codes).get_indexer(np.asarray(pairs["a_code"]))
     used = np.flatnonzero((classes != "sliver") & (rows >= 0))
     rows, classes = rows[used], classes[used]
-    share_a = pairs[f"{basis}_share_of_a"].to_numpy(np.float64)[used]
-    jaccard = pairs[f"{basis}_jaccard"].to_numpy(np.float64)[used]
-    b_codes = pairs["b_code"].to_numpy(object)[used]
+    share_a = np.asarray(pairs[f"{basis}_share_of_a"], dtype=np.float64)[used]
+    jaccard = np.asarray(pairs[f"{basis}_jaccard"], dtype=np.float64)[used]
+    b_codes = np.asarray(pairs["b_code"], dtype=object)[used]
     order = np.lexsort((pd.factorize(b_codes, sort=True)[0], -jaccard, rows))
     first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]] if len(order) else order
     best = used[first]
@@ -169,10 +170,11 @@ def best_partners(pairs: pd.DataFrame, a_codes: pd.Index, basis: str = "populati
     return columns, best_at
 
 
-def _at_best(values: pd.Series, result_rows: np.ndarray, best: np.ndarray, n: int) -> np.ndarray:
+def _at_best(values: pd.Series | np.ndarray, result_rows: np.ndarray, best: np.ndarray,
+             n: int) -> np.ndarray:
     """A pair column's value at each area's best pair (NaN for areas without a partner)."""
     at_best = np.full(n, np.nan)
-    at_best[result_rows] = values.to_numpy(np.float64)[best]
+    at_best[result_rows] = np.asarray(values, dtype=np.float64)[best]
     return at_best
 
 

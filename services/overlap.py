@@ -23,6 +23,7 @@ import shapely
 from services.bounded_cache import BoundedCache
 from services.geography import Geography
 from services.io.store import Store, StoreMissingError
+from services.pair_table import frame_of
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,14 @@ def overlap(a: Geography, b: Geography, population: np.ndarray,
     when ``lsoa_area_m2`` is None, for callers that only need population measures.
     ``a_pos``/``b_pos`` index into ``a.codes``/``b.codes``; ``join``: their :func:`pair_join`,
     if the caller keeps it."""
+    return frame_of(overlap_columns(a, b, population, lsoa_area_m2, join))
+
+
+def overlap_columns(a: Geography, b: Geography, population: np.ndarray,
+                    lsoa_area_m2: np.ndarray | None = None,
+                    join: PairJoin | None = None) -> dict[str, np.ndarray]:
+    """:func:`overlap` as plain columns (codes as object arrays), for readers that need no
+    frame."""
     join = join or pair_join(a, b, len(population))
     a_pos, b_pos = join.a_pos, join.b_pos
     people = np.round(join.sums(population)).astype(np.int64)
@@ -83,15 +92,8 @@ def overlap(a: Geography, b: Geography, population: np.ndarray,
         area = join.sums(lsoa_area_m2)
     else:
         a_pos, b_pos, people, area = _with_polygon_areas(a, b, a_pos, b_pos, people)
-    return pd.DataFrame({"a_code": _objects(a.codes[a_pos]), "b_code": _objects(b.codes[b_pos]),
-                         "a_pos": a_pos, "b_pos": b_pos, "population": people,
-                         "area_m2": area})
-
-
-def _objects(values: np.ndarray) -> pd.Series:
-    """A column of codes kept as Python objects (a plain array would become a string
-    column)."""
-    return pd.Series(values, dtype=object, copy=False)
+    return {"a_code": a.codes[a_pos], "b_code": b.codes[b_pos],
+            "a_pos": a_pos, "b_pos": b_pos, "population": people, "area_m2": area}
 
 
 def _with_polygon_areas(a: Geography, b: Geography, a_pos: np.ndarray, b_pos: np.ndarray,
@@ -109,8 +111,8 @@ def _with_polygon_areas(a: Geography, b: Geography, a_pos: np.ndarray, b_pos: np
             table["area_m2"].fillna(0.0).to_numpy())
 
 
-def pair_sums(join: PairJoin, table: pd.DataFrame, lsoa_values: np.ndarray,
-              b_count: int) -> np.ndarray:
+def pair_sums(join: PairJoin, table: pd.DataFrame | dict[str, np.ndarray],
+              lsoa_values: np.ndarray, b_count: int) -> np.ndarray:
     """Σ ``lsoa_values`` over the LSOAs shared by each pair of an overlap ``table`` (sorted by
     a_pos, b_pos; ``join`` the pair join it was made from, ``b_count`` B's number of codes), in
     the table's row order; pairs without shared LSOAs (wards by polygon) get 0."""
@@ -118,7 +120,8 @@ def pair_sums(join: PairJoin, table: pd.DataFrame, lsoa_values: np.ndarray,
     if not len(sums):
         return np.zeros(len(table))
     keys = join.a_pos * b_count + join.b_pos
-    wanted = table["a_pos"].to_numpy(np.int64) * b_count + table["b_pos"].to_numpy(np.int64)
+    wanted = (np.asarray(table["a_pos"], dtype=np.int64) * b_count
+              + np.asarray(table["b_pos"], dtype=np.int64))
     at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
     return np.where(keys[at] == wanted, sums[at], 0.0)
 
@@ -149,6 +152,8 @@ class Overlaps:
         self.population = population
         self.lsoa_area_m2 = lsoa_area_m2
         self._tables: BoundedCache[tuple[str, str, bool], pd.DataFrame] = BoundedCache(128)
+        self._columns: BoundedCache[tuple[str, str, bool], dict[str, np.ndarray]] = \
+            BoundedCache(128)
         self._joins: BoundedCache[tuple[str, str], PairJoin] = BoundedCache(128)
 
     @classmethod
@@ -161,9 +166,17 @@ class Overlaps:
                    lsoa["area_m2"].to_numpy(np.float64))
 
     def table(self, a: Geography, b: Geography, *, area: bool = True) -> pd.DataFrame:
-        if not area and (a.key, b.key, True) in self._tables:  # the full table holds it too
-            return self._tables.get_or_make((a.key, b.key, True), lambda: self.table(a, b))
-        return self._tables.get_or_make((a.key, b.key, area), lambda: overlap(
+        full = area or (a.key, b.key, True) in self._columns  # the full table holds it too
+        return self._tables.get_or_make((a.key, b.key, full), lambda: frame_of(
+            self.columns(a, b, area=full)))
+
+    def columns(self, a: Geography, b: Geography, *,
+                area: bool = True) -> dict[str, np.ndarray]:
+        """:meth:`table` as plain columns (read-only), kept apart: most readers need no
+        frame."""
+        if not area and (a.key, b.key, True) in self._columns:
+            return self._columns[(a.key, b.key, True)]
+        return self._columns.get_or_make((a.key, b.key, area), lambda: overlap_columns(
             a, b, self.population, self.lsoa_area_m2 if area else None, self.join(a, b)))
 
     def join(self, a: Geography, b: Geography) -> PairJoin:
@@ -171,7 +184,7 @@ class Overlaps:
         return self._joins.get_or_make((a.key, b.key),
                                        lambda: pair_join(a, b, len(self.population)))
 
-    def pair_sums(self, a: Geography, b: Geography, table: pd.DataFrame,
+    def pair_sums(self, a: Geography, b: Geography, table: pd.DataFrame | dict[str, np.ndarray],
                   lsoa_values: np.ndarray) -> np.ndarray:
         """:func:`pair_sums` of an overlap table of A against B."""
         return pair_sums(self.join(a, b), table, lsoa_values, len(b.codes))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from services.pair_table import PairTable
+
 
 def split_sentence(rows: dict[str, list]) -> str:
     """"60.0% in X, 40.0% in Y": the areas an area is split across, most people first (ties in
@@ -19,9 +21,11 @@ def split_sentence(rows: dict[str, list]) -> str:
                      for i in descending)
 
 
-def groups(pairs: pd.DataFrame, columns: tuple[str, ...]) -> dict[str, dict[str, list]]:
-    """Pairs by ``a_code`` (sorted), each group's ``columns`` as lists of Python values in row
-    order (as ``groupby`` then ``itertuples`` give them, without a frame per group)."""
+def groups(pairs: pd.DataFrame | PairTable,
+           columns: tuple[str, ...]) -> dict[str, dict[str, list]]:
+    """Pairs (a frame or its plain columns) by ``a_code`` (sorted), each group's ``columns`` as
+    lists of Python values in row order (as ``groupby`` then ``itertuples`` give them, without a
+    frame per group)."""
     values = {column: pairs[column].tolist() for column in ("a_code", *columns)}
     by_code: dict[str, dict[str, list]] = {}
     for row, code in enumerate(values["a_code"]):

@@ -76,12 +76,11 @@ def area_pieces(geography: Geography, adjacency: Adjacency, population: np.ndarr
     split = np.flatnonzero(np.bincount(labels, minlength=len(geography.codes)) > 1)
     if not len(split):
         return {}
-    parts = pd.DataFrame({"code": code, "label": label, "lsoa": lsoa,
-                          "people": population[lsoa]})
-    parts = parts[np.isin(parts["code"].to_numpy(), split)]
-    parts = parts.assign(around=label_at[parts["lsoa"].to_numpy()])
-    return {str(geography.codes[position]): _pieces(group)
-            for position, group in parts.groupby("code", sort=True)}
+    chosen = np.isin(code, split)
+    code, label, lsoa = code[chosen], label[chosen], lsoa[chosen]
+    people, around = population[lsoa], label_at[lsoa]
+    return {str(geography.codes[position]): _pieces(label[mine], people[mine], around[mine])
+            for position in split for mine in [code == position]}
 
 
 def _edges(lsoa: np.ndarray, code: np.ndarray, adjacency: Adjacency, lsoas: int,
@@ -104,14 +103,17 @@ def _edges(lsoa: np.ndarray, code: np.ndarray, adjacency: Adjacency, lsoas: int,
     return joined["start"].to_numpy(), joined["end"].to_numpy()
 
 
-def _pieces(parts: pd.DataFrame) -> list[Piece]:
-    """One area's pieces, most people first (then most LSOAs), each named by its wards."""
+def _pieces(label: np.ndarray, people: np.ndarray, around: np.ndarray) -> list[Piece]:
+    """One area's pieces (its nodes' component ``label``, ``people`` and ``around`` names),
+    most people first (then most LSOAs), each named by its wards (most people first, ties by
+    name). Array sums, not a frame per piece: a move that cuts a place off reruns this."""
     pieces = []
-    for _, piece in parts.groupby("label"):
-        names = piece.groupby("around")["people"].sum().sort_values(ascending=False,
-                                                                    kind="stable")
-        pieces.append(Piece(int(piece["people"].sum()), len(piece),
-                            tuple(map(str, names.index[:PIECE_NAMES_MAX]))))
+    for piece in np.unique(label):
+        mine = label == piece
+        names, name_at = np.unique(around[mine], return_inverse=True)
+        by_name = np.bincount(name_at, weights=people[mine], minlength=len(names))
+        named = names[np.argsort(-by_name, kind="stable")][:PIECE_NAMES_MAX]
+        pieces.append(Piece(int(people[mine].sum()), int(mine.sum()), tuple(map(str, named))))
     return sorted(pieces, key=lambda p: (-p.population, -p.lsoa_count, p.around))
 
 

@@ -13,6 +13,7 @@ place then crosses its ICB boundary, which the flags report).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,16 +262,19 @@ def _numbered(config: PlaceConfig) -> pd.DataFrame:
             f"one row {config.tier},block_type,code (e.g. Bolton,lad,E08000001)"}]))
     if len(config.blocks) > CONFIG_ROWS_MAX:
         raise too_many_rows(config.name)
-    blocks = config.blocks.reset_index(drop=True).rename(columns={config.tier: "area"})
-    if "line" not in blocks:
-        blocks["line"] = np.arange(2, len(blocks) + 2)
-    return blocks.assign(row=np.arange(len(blocks)))
+    index = pd.RangeIndex(len(config.blocks))  # one frame made, not a copy per step
+    columns = {"area" if name == config.tier else name: column.set_axis(index)
+               for name, column in config.blocks.items()}
+    if "line" not in columns:
+        columns["line"] = np.arange(2, len(index) + 2)
+    return pd.DataFrame({**columns, "row": np.arange(len(index))}, index=index)
 
 
 def _repeats(blocks: pd.DataFrame, tier: str) -> tuple[np.ndarray, list[pd.DataFrame]]:
     """(rows naming a block an earlier row named, problems: those rows and block types the
-    tier is not built from), found by one grouping of the table."""
-    repeated = blocks.duplicated(["block_type", "code"]).to_numpy()
+    tier is not built from), found by one pass over the rows."""
+    repeated = _repeated(zip(blocks["block_type"].tolist(), blocks["code"].tolist(),
+                             strict=True))
     problems = []
     if repeated.any():
         first = blocks.groupby(["block_type", "code"], sort=False)["row"].transform("first")
@@ -280,12 +284,24 @@ def _repeats(blocks: pd.DataFrame, tier: str) -> tuple[np.ndarray, list[pd.DataF
                                   + earlier["line"].astype(str).to_numpy()
                                   + " (" + earlier["area"].astype(str).to_numpy() + ")"))
     allowed = tier_block_types(tier)
-    unknown = ~blocks["block_type"].isin(allowed).to_numpy()
+    unknown = np.array([block_type not in allowed for block_type in
+                        blocks["block_type"].tolist()], dtype=bool)
     if unknown.any():
         unknown_type = blocks[unknown]
         problems.append(_problems(unknown_type, "block_type '" + unknown_type["block_type"]
                                   + f"' is not one of {', '.join(allowed)}"))
     return repeated, problems
+
+
+def _repeated(keys: Iterable[tuple]) -> np.ndarray:
+    """Whether each key is one an earlier key was (``DataFrame.duplicated``): one pass of a
+    set, cheaper than the frame's on the few rows of an edited configuration."""
+    seen: set[tuple] = set()
+    repeated = []
+    for key in keys:
+        repeated.append(key in seen)
+        seen.add(key)
+    return np.array(repeated, dtype=bool)
 
 
 def _members(blocks: pd.DataFrame, usable: np.ndarray, store: Store, tier: str,

@@ -21,12 +21,14 @@ from services.coterminosity import (
     DEFAULT_SLIVER,
     DEFAULT_THRESHOLD,
     best_partners,
+    measure_columns,
     pair_measures,
 )
 from services.coverage import Coverage, coverage
 from services.geography import Geography, store_geography
 from services.io.store import Store
 from services.overlap import Overlaps
+from services.pair_table import PairTable
 from services.pieces import Adjacency, Piece, area_pieces
 from services.places import PlaceConfig, load_config, resolve
 from services.vintages import check_stated_vintage, configuration_vintage
@@ -73,7 +75,7 @@ class Workspace:
         self._places: BoundedCache[tuple, Geography] = BoundedCache(32)
         self._block_hashes: BoundedCache[int, tuple[pd.DataFrame, int]] = BoundedCache(32)
         self._totals: BoundedCache[str, pd.DataFrame] = BoundedCache(64)
-        self._pairs: BoundedCache[tuple, pd.DataFrame] = BoundedCache(128)
+        self._pairs: BoundedCache[tuple, PairTable] = BoundedCache(128)
         self._in_icb: BoundedCache[tuple, pd.Index] = BoundedCache(256)
         self._derived: BoundedCache[tuple, object] = BoundedCache(512)
 
@@ -138,17 +140,23 @@ class Workspace:
         """Every overlapping pair with names, shares both ways, Jaccard and class (cached: treat
         the result as read-only). Population measures only (``area=False``) are served from
         the full table when it is made (the page's tables make it before the flags ask)."""
+        return self.pair_table(a, b, threshold=threshold, sliver=sliver, area=area).frame
+
+    def pair_table(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
+                   sliver: float = DEFAULT_SLIVER, area: bool = True) -> PairTable:
+        """:meth:`pairs` as plain columns, for the engine's own readers (no frame made)."""
         if not area:
             try:
                 return self._pairs[(a.key, b.key, threshold, sliver, True)]
             except KeyError:
                 pass
-        def make() -> pd.DataFrame:
-            table = self.overlaps.table(a, b, area=area)
-            return pair_measures(table, self.totals(a), self.totals(b), threshold, sliver,
-                                 bases=("population", "area") if area else ("population",),
-                                 border_population=self._border_population(a, b, table, sliver),
-                                 names=(a.name_array, b.name_array))
+        def make() -> PairTable:
+            table = self.overlaps.columns(a, b, area=area)
+            return PairTable(measure_columns(
+                table, self.totals(a), self.totals(b), threshold, sliver,
+                bases=("population", "area") if area else ("population",),
+                border_population=self._border_population(a, b, table, sliver),
+                names=(a.name_array, b.name_array)))
         return self._pairs.get_or_make((a.key, b.key, threshold, sliver, area), make)
 
     def border_slivers(self, sliver: float = DEFAULT_SLIVER) -> np.ndarray:
@@ -172,7 +180,7 @@ class Workspace:
             return border
         return self.memo(("border slivers", sliver), make)
 
-    def _border_population(self, a: Geography, b: Geography, table: pd.DataFrame,
+    def _border_population(self, a: Geography, b: Geography, table: dict[str, np.ndarray],
                            sliver: float) -> np.ndarray | None:
         """Each pair's people in border slivers, for :func:`is_sliver`; an area against the ICB
         it belongs to is exempt (a place of border-sliver LSOAs still lies in its own ICB)."""
@@ -184,8 +192,8 @@ class Workspace:
         for area, other, side, other_side in ((a, b, "a_pos", "b_pos"),
                                               (b, a, "b_pos", "a_pos")):
             if other.id == "icb" and "icb_code" in area.areas:  # e.g. places, sub-ICBs
-                home = area.areas["icb_code"].to_numpy(dtype=object)[table[side].to_numpy()]
-                people[home == other.codes[table[other_side].to_numpy()]] = 0.0
+                home = area.areas["icb_code"].to_numpy(dtype=object)[table[side]]
+                people[home == other.codes[table[other_side]]] = 0.0
         return np.round(people)
 
     def memo(self, key: tuple, make: Callable[[], T]) -> T:
@@ -200,17 +208,17 @@ class Workspace:
         """Per area of A (optionally only ``codes``): its best partner in B by population
         Jaccard, the population and area measures of that same pair, and A's class on each
         basis (``area_class`` classifies A by area, so its best partner may differ)."""
-        pairs = self.pairs(a, b, threshold=threshold, sliver=sliver, area=area)
+        pairs = self.pair_table(a, b, threshold=threshold, sliver=sliver, area=area)
         codes = a.areas.index if codes is None else pd.Index(codes)
         at = a.areas.index.get_indexer(codes)
-        rows = pairs["a_pos"].to_numpy()  # each pair's position in codes (-1: not asked)
+        rows = pairs["a_pos"]  # each pair's position in codes (-1: not asked)
         if not np.array_equal(at, np.arange(len(a.areas))):
             rows = codes.get_indexer(a.codes)[rows]
         same_pair = ("area_share_of_a", "area_share_of_b", "area_jaccard") if area else ()
         measures, best_at = best_partners(pairs, codes, threshold=threshold, carry=same_pair,
                                           rows=rows)
         best_b, found = np.full(len(codes), -1), best_at >= 0
-        best_b[found] = pairs["b_pos"].to_numpy()[best_at[found]]
+        best_b[found] = pairs["b_pos"][best_at[found]]
         columns = {"a_code": pd.Index(codes, name="a_code"),
                    "a_name": _by_position(a.name_array, at),
                    "best_b_code": measures.pop("best_b_code"),
@@ -265,11 +273,11 @@ class Workspace:
         """:meth:`codes_in_icb` as a mask over the geography's codes (read-only)."""
         def make() -> np.ndarray:
             icb = self.geography("icb")
-            pairs = self.pairs(geography, icb, sliver=sliver, area=False)
-            chosen = ((icb.codes[pairs["b_pos"].to_numpy()] == icb_code)
-                      & (pairs["population_class"].to_numpy() != "sliver"))
+            pairs = self.pair_table(geography, icb, sliver=sliver, area=False)
+            chosen = (icb.codes[pairs["b_pos"]] == icb_code) & (pairs["population_class"]
+                                                                != "sliver")
             mask = np.zeros(len(geography.codes), dtype=bool)
-            mask[pairs["a_pos"].to_numpy()[chosen]] = True
+            mask[pairs["a_pos"][chosen]] = True
             return mask
         return self.memo(("in icb", geography.key, icb_code, sliver), make)
 
