@@ -51,7 +51,8 @@ from common import print_table, store_or_build, timed
 from services.io.place_files import PlaceFileError, read_place_csv, read_place_geojson
 from services.io.store import Store
 from services.limits import CONFIG_ROWS_MAX, UPLOAD_MAX_BYTES
-from services.places import PlaceConfig, config_from_polygons, resolve
+from services.place_polygons import config_from_polygons
+from services.places import PlaceConfig, resolve
 
 REPEATED_ROWS = 100_000
 RESOLVE_TARGET_S = 2.0

@@ -15,7 +15,8 @@ from services.bounded_cache import BoundedCache
 from services.coterminosity import classify, layer_summary
 from services.flags import misalignment_flags
 from services.io.place_files import PlaceFileError, place_csv_text, read_place_csv
-from services.places import PlaceConfig, config_from_polygons, resolve
+from services.place_polygons import config_from_polygons
+from services.places import PlaceConfig, resolve
 from services.workspace import Workspace
 from tests.squares import ORIGIN_X, ORIGIN_Y, squares_store
 

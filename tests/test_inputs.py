@@ -39,10 +39,10 @@ from services.limits import (
     SESSION_CONFIGS_MAX,
     UPLOAD_MAX_MB,
 )
+from services.place_polygons import config_from_polygons
 from services.places import (
     SCHEMES,
     PlaceConfig,
-    config_from_polygons,
     keep_session_config,
     resolve,
     session_key,

@@ -21,7 +21,8 @@ from services.limits import (
     SESSION_CONFIGS_MAX,
     UPLOAD_MAX_MB,
 )
-from services.places import PlaceConfig, config_from_polygons, keep_session_config, session_key
+from services.place_polygons import config_from_polygons
+from services.places import PlaceConfig, keep_session_config, session_key
 from services.text import fill
 from ui import configs, edit_history, results, text
 from ui import context as ui
