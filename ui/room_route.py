@@ -12,15 +12,17 @@ Streamlit's own routes, on the same 127.0.0.1 address.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.io.drafts_db import DraftsUnavailable
-from services.io.rooms_db import shared_rooms
-from services.rooms import RoomError, RoomNotFound, RoomPoll, check_code, poll_answer
+if TYPE_CHECKING:  # imported by the first poll, not by the server's start-up (ui/serve.py):
+    # the engine and the database client are ~1 s of imports before the server could answer
+    from services.io.rooms_db import RoomsDB
+    from services.rooms import RoomPoll
 
 ROUTE_PREFIX = "/_placemap/room"
 _VERSION_MAX_DIGITS = 12  # a longer ``since`` is no version of ours: read as none
@@ -63,6 +65,9 @@ async def room_poll(request: Request) -> JSONResponse:
     no such room, 503 while the database cannot be reached (the browser asks again). A read
     less than :data:`FRESH_S` old is answered on the event loop; a new one runs on Starlette's
     thread pool, off the loop."""
+    from services.io.drafts_db import DraftsUnavailable
+    from services.rooms import RoomError, RoomNotFound, check_code, poll_answer
+
     try:
         code = check_code(request.path_params["code"])
         poll = _RECENT.get(code)
@@ -77,6 +82,12 @@ async def room_poll(request: Request) -> JSONResponse:
     except DraftsUnavailable as exc:
         return JSONResponse({"error": str(exc)}, 503, _HEADERS)
     return JSONResponse(answer, headers=_HEADERS)
+
+
+def shared_rooms() -> RoomsDB:
+    from services.io import rooms_db
+
+    return rooms_db.shared_rooms()
 
 
 ROUTES = [Route(ROUTE_PREFIX + "/{code}", room_poll, methods=["GET"])]
