@@ -10,7 +10,6 @@ insert property values as HTML (a place named ``<img onerror=...>`` must stay te
 from __future__ import annotations
 
 import html
-import json
 
 import folium
 import geopandas as gpd
@@ -199,8 +198,9 @@ def _latlon_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
 
 
 def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
-    """GeoJSON with every text property HTML-escaped: folium tooltips insert them as HTML."""
-    collection = json.loads(frame.to_json(drop_id=True))
+    """GeoJSON with every text property HTML-escaped: folium tooltips insert them as HTML. The
+    mapping ``to_json`` would dump, taken as it is (not dumped and parsed back)."""
+    collection = frame.to_geo_dict(drop_id=True)
     for feature in collection["features"]:
         feature["properties"] = {key: html.escape(value) if isinstance(value, str) else value
                                  for key, value in feature["properties"].items()}

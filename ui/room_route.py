@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import json
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.io.drafts_db import DraftsUnavailable
-from services.io.rooms_db import shared_rooms
-from services.rooms import RoomError, RoomNotFound, RoomPoll, check_code, poll_answer
+if TYPE_CHECKING:  # imported by the first poll, not by the server's start-up (ui/serve.py):
+    # the engine and the database client are ~1 s of imports before the server could answer
+    from services.io.rooms_db import RoomsDB
+    from services.rooms import RoomPoll
 
 ROUTE_PREFIX = "/_placemap/room"
 _VERSION_MAX_DIGITS = 12  # a longer ``since`` is no version of ours: read as none
@@ -67,6 +69,9 @@ async def answer(raw_code: str, raw_since: str | None) -> tuple[int, dict]:
     400 for a malformed code, 404 for no such room, 503 while the database cannot be reached
     (the browser asks again). A read less than :data:`FRESH_S` old is answered on the event
     loop; a new one runs on Starlette's thread pool, off the loop."""
+    from services.io.drafts_db import DraftsUnavailable
+    from services.rooms import RoomError, RoomNotFound, check_code, poll_answer
+
     try:
         code = check_code(raw_code)
         poll = _RECENT.get(code)
@@ -80,6 +85,12 @@ async def answer(raw_code: str, raw_since: str | None) -> tuple[int, dict]:
         return 400, {"error": str(exc)}
     except DraftsUnavailable as exc:
         return 503, {"error": str(exc)}
+
+
+def shared_rooms() -> RoomsDB:
+    from services.io import rooms_db
+
+    return rooms_db.shared_rooms()
 
 
 class RoomPolls:

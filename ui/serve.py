@@ -1,6 +1,9 @@
 """``python -m ui.serve [port]``: the dashboard on 127.0.0.1 (what ``make run`` starts). The
-store loads while the server starts and the first browser connects, instead of after the first
-session has asked for it, as a plain ``streamlit run app.py`` would.
+store loads as soon as the server is up, while the first browser loads Streamlit's page, instead
+of after the first session has asked for it, as a plain ``streamlit run app.py`` would. Not
+before the server is up: loading (Python work, like the server's own start-up) would take half
+of the interpreter's time from the start-up, and the browser could not fetch the page until both
+were done (a cold start's server answered 1.5-3 s later than the floor app's).
 
 Streamlit's source watcher is off (``server.fileWatcherType none``): it reloads the app when its
 files are edited, which a served dashboard never needs, and it costs every session after every
@@ -25,7 +28,8 @@ import gc
 import socket
 import sys
 import threading
-from contextlib import suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 import streamlit as st
@@ -82,14 +86,20 @@ def _no_delay_on_connections() -> None:
     starlette_server._bind_socket = bound
 
 
+@asynccontextmanager
+async def _load_once_serving(_app: st.App) -> AsyncIterator[None]:
+    """The server's start-up hook (its runtime is up, its socket about to listen)."""
+    threading.Thread(target=_load_workspace, daemon=True).start()
+    yield
+
+
 def main(port: str = "8501") -> None:
     _keep_queries_of_many_parameters()
     _no_delay_on_connections()
-    threading.Thread(target=_load_workspace, daemon=True).start()
     from ui.room_route import MIDDLEWARE
 
     sys.argv = [str(APP)]  # the launcher's folder holds .streamlit/ and static/: app.py's
-    st.App(APP, middleware=MIDDLEWARE).run(config={
+    st.App(APP, middleware=MIDDLEWARE, lifespan=_load_once_serving).run(config={
         "server.address": "127.0.0.1", "server.port": int(port), "server.headless": True,
         "server.fileWatcherType": "none", "runner.postScriptGC": False,
         "browser.gatherUsageStats": False})

@@ -7,6 +7,7 @@ the engine's imports follow while it loads (:func:`warm_up`)."""
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -17,10 +18,13 @@ from services.io.store import Store, load_store
 if TYPE_CHECKING:
     from services.workspace import Workspace
 
-#: The engine modules every first map imports (the map page's own imports, ~1 s on a quiet
-#: machine), imported by :func:`warm_up` instead of by the first visitor's run.
+#: The modules every first map imports that declare no Streamlit component (the map page's own
+#: imports, ~1 s on a quiet machine; folium's plugins, which streamlit-folium imports, and the
+#: search box's index), imported by :func:`warm_up` instead of by the first visitor's run.
 FIRST_MAP_MODULES = ("services.flags", "services.here", "services.highlight",
-                     "services.map_labels", "services.map_view")
+                     "services.map_labels", "services.map_view", "folium.plugins",
+                     "services.search", "services.icb_drafts", "services.changes_areas",
+                     "services.measures", "services.io.pending_saves")
 
 
 @st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
@@ -47,14 +51,12 @@ def shared_attribution() -> str:
 
 def warm_up() -> None:
     """What a first visitor's map waits for, in the order it needs it, before that visitor
-    comes (the browser takes seconds to load Streamlit's own page first): the store, every
-    generation's workspace, then for the latest generation (where most first visits are) the
-    backdrop drawn when there is no basemap (~0.3 s) and the default places scheme (the landing
-    page's, and any ICB's until another is chosen), then the engine modules a first map
-    imports (folium and the flag rules: ~1 s on a quiet machine)."""
+    comes (the browser takes seconds to load Streamlit's own page first): the store, then for
+    the latest generation (where most first visits are) its workspace, the backdrop drawn when
+    there is no basemap (~0.3 s) and the default places scheme (the landing page's, and any
+    ICB's until another is chosen), then the modules a first map imports (folium and the flag
+    rules: ~1 s on a quiet machine), then the other generations' workspaces."""
     shared_store()
-    for generation in (LATEST, *(g for g in GENERATIONS if g != LATEST)):
-        shared_workspace(generation)
     from services.backdrop import backdrop  # folium: loaded here, never by ui.shared's importers
     from services.places import DEFAULT_SCHEME
 
@@ -62,3 +64,14 @@ def warm_up() -> None:
     shared_workspace(LATEST).places(DEFAULT_SCHEME)
     for module in FIRST_MAP_MODULES:
         importlib.import_module(module)
+    _index_module_files()
+    for generation in GENERATIONS:
+        shared_workspace(generation)
+
+
+def _index_module_files() -> None:
+    """Have :func:`inspect.getmodule` index the loaded modules' files now. The first time it is
+    asked about a file it has not seen, it resolves every loaded module's path (~2,000, ~0.3 s);
+    Streamlit asks it for each custom component declared (the map, the search box) in the first
+    visitor's run, which then only looks at the modules loaded since."""
+    inspect.getmodule(None, _filename="<placemap: index the loaded modules>")

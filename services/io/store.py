@@ -30,6 +30,7 @@ import pandas as pd
 
 from layers import get_generation, store_spine_column
 from services.io import store_swap
+from services.io.geoparquet import read_geoparquet
 from services.io.store_check import (
     ADJACENCY_FILE,
     MAP_SUFFIX,
@@ -117,7 +118,8 @@ class Store:
 def load_store(path: Path | None = None) -> Store:
     """Load and check the store; any fault raises :class:`StoreMissingError` saying to rebuild.
     Files are read by a few threads (Parquet decoding and WKB parsing release the GIL), so a
-    cold server start waits for the slowest files, not their sum."""
+    cold server start waits for the slowest files, not their sum; each CRS is built once
+    (:mod:`services.io.geoparquet`)."""
     path = Path(path) if path else store_path()
     folder = _folder(path)
     meta = read_meta(folder, path)
@@ -127,8 +129,8 @@ def load_store(path: Path | None = None) -> Store:
         store.adjacency = pd.read_parquet(folder / ADJACENCY_FILE)
         check_adjacency(path, store.adjacency, meta, len(store.spine))
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-            read = {layer_id: (pool.submit(gpd.read_parquet, folder / f"{layer_id}.parquet"),
-                               pool.submit(gpd.read_parquet, folder / f"{layer_id}{MAP_SUFFIX}"))
+            read = {layer_id: (pool.submit(read_geoparquet, folder / f"{layer_id}.parquet"),
+                               pool.submit(read_geoparquet, folder / f"{layer_id}{MAP_SUFFIX}"))
                     for layer_id in meta["layers"]}
             for layer_id, (layer, map_layer) in read.items():
                 layer, map_layer = layer.result(), map_layer.result()
