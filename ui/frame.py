@@ -106,8 +106,6 @@ def sidebar() -> None:
             context.update(**changes)
             st.rerun()
         st.session_state[Key.SHARE_SLOT] = st.empty()
-        show_share_link()  # now too: the browser loads the code box (1.5 MB of script) while
-        # the page runs, not while the map draws; filled again once the page has run
         rooms.sidebar_controls()
         st.caption(_vintages(ws))
 
