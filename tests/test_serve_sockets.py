@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from streamlit.web.server.starlette import starlette_server
@@ -37,5 +38,6 @@ def test_connections_accepted_by_the_server_send_without_delay(
         server.close()
         await server.wait_closed()
 
-    asyncio.run(talk())
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: a browser test's may be running here
+        thread.submit(asyncio.run, talk()).result(timeout=30)
     assert accepted == [1]
