@@ -51,7 +51,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import streamlit as st
-from common import print_table, store_or_build, timed
+from common import print_table, stop_server, store_or_build, timed
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from streamlit.testing.v1 import AppTest
 
@@ -221,14 +221,6 @@ def _server(command: list[str], port: int, log: Path, env: dict | None = None
                                 stdout=output, stderr=subprocess.STDOUT)
 
 
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
 
 def _floor_cold(browser: Browser, scratch: Path, features: dict[str, gpd.GeoDataFrame]) -> float:
     """Cold start of benchmarks/floor_app.py (one st_folium map of the same features, nothing
@@ -254,7 +246,7 @@ def _floor_cold(browser: Browser, scratch: Path, features: dict[str, gpd.GeoData
         _open_map(browser, url, "").close()
         return time.perf_counter() - started
     finally:
-        _stop(server)
+        stop_server(server, timeout_s=10)
 
 
 def _browser_runs(features: dict[str, gpd.GeoDataFrame]) -> dict[str, float]:
@@ -282,7 +274,7 @@ def _browser_runs(features: dict[str, gpd.GeoDataFrame]) -> dict[str, float]:
             for context in sessions:
                 context.close()
         finally:
-            _stop(server)
+            stop_server(server, timeout_s=10)
             browser.close()
     return results
 

@@ -59,7 +59,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import websockets
-from common import print_table, store_or_build
+from common import print_table, stop_server, store_or_build
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -270,8 +270,7 @@ def run_server(links: list[list[tuple[str, str]]], first_icb: str, runs_at_once:
                                         timeout=5) as answer:
                 healthy = answer.status == 200
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server(server)
     print(f"  load average {os.getloadavg()[0]:.1f} at the end", flush=True)
     return Run(concurrent, concurrent_s, memory.peak_mb, warm_mb, in_turn, sequential_s,
                healthy, warm, warm_s, concurrent_cpu_s, warm_cpu_s)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-from common import print_table, store_or_build
+from common import print_table, stop_server, store_or_build
 from playwright.sync_api import Page, sync_playwright
 
 from services.io.store import Store
@@ -196,11 +196,7 @@ def _measure(store: Store) -> tuple[list[Timing], list[Timing]]:
             page.wait_for_timeout(1000)
             moves = [_move(page, lat, lon, server.pid) for lat, lon in points]
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server, timeout_s=10)
             browser.close()
     return moves, reloads
 

@@ -32,7 +32,6 @@ import asyncio
 import contextlib
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench_load import MemoryPeak, start_server, tree_rss_mb
-from common import store_or_build
+from common import stop_server, store_or_build
 from rooms_clients import Follower, follow, get_json, refresh
 
 from services.io.drafts_db import DraftsDB, DraftsUnavailable, sqlite_url
@@ -202,14 +201,6 @@ def _line(name: str, followers: int, r: Result) -> str:
     return "; ".join(parts)
 
 
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
 
 def main(followers: int = FOLLOWERS) -> None:
     store_or_build()
@@ -231,7 +222,7 @@ def main(followers: int = FOLLOWERS) -> None:
             naive = asyncio.run(asyncio.wait_for(
                 run(port, server.pid, rooms, baseline, naive=True), RUN_DEADLINE_S))
         finally:
-            _stop(server)
+            stop_server(server)
             db.dispose()
     print(f"server memory before the followers joined: {idle_mb:.0f} MB (log: {log.name}); "
           f"load average at the end: {os.getloadavg()[0]:.1f}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -31,3 +32,13 @@ def print_table(rows: list[list[str]]) -> None:
     for line in [HEADER, ["-" * w for w in widths], *rows]:
         print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
                         for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
+
+
+def stop_server(server: subprocess.Popen, timeout_s: float = 30) -> None:
+    """Stop a server a benchmark started: asked first, killed if it has not gone in time."""
+    server.terminate()
+    try:
+        server.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
