@@ -32,3 +32,8 @@ def derived(source: S, make: Callable[[S], T]) -> T:
             _KEPT[key] = value
             weakref.finalize(source, _KEPT.pop, key, None)
         return _KEPT[key]  # type: ignore[return-value]
+
+
+def made(source: object, make: Callable) -> bool:
+    """Whether ``make(source)`` is kept for this live ``source``."""
+    return (id(source), make) in _KEPT

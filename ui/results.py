@@ -74,13 +74,15 @@ def current_map(key: str, labels: bool = False) -> RenderedMap:
 
 def current_features() -> dict[str, gpd.GeoDataFrame]:
     """The areas the current view's map draws (for the table beside it)."""
-    v, geography = context.view(), context.places()
-    return features(geography, geography.key, context.icb_code(), v.layers, v.threshold,
-                    v.sliver)
+    return features(*_view_args())
 
 
 def current_areas_table() -> pd.DataFrame:
     """The current view's map's areas as a table (for the text beside the map)."""
+    return areas_table(*_view_args())
+
+
+def _view_args() -> tuple:
+    """What :func:`features` and :func:`areas_table` are keyed by, for the current view."""
     v, geography = context.view(), context.places()
-    return areas_table(geography, geography.key, context.icb_code(), v.layers, v.threshold,
-                       v.sliver)
+    return geography, geography.key, context.icb_code(), v.layers, v.threshold, v.sliver

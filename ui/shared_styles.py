@@ -22,10 +22,11 @@ from pandas.io.formats.style import Styler
 from streamlit import dataframe_util
 from streamlit.elements import arrow
 
+from ui.derived import derived, made
+
 _marshall_styler = arrow.marshall_styler
 _to_arrow = dataframe_util.convert_pandas_df_to_arrow_bytes
 _SHARED: weakref.WeakKeyDictionary[Styler, dict[str, object]] = weakref.WeakKeyDictionary()
-_FRAMES: dict[int, bytes | None] = {}  # id of a live shared frame: its Arrow bytes, once made
 _LOCK = threading.Lock()  # a shared Styler is run by one session at a time
 
 
@@ -39,24 +40,19 @@ def shared(styler: Styler) -> Styler:
 
 def shared_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Mark a DataFrame as made once and never changed: its Arrow bytes are kept while it
-    lives."""
-    with _LOCK:
-        if id(frame) not in _FRAMES:
-            _FRAMES[id(frame)] = None
-            weakref.finalize(frame, _FRAMES.pop, id(frame), None)
+    lives (ui/derived.py)."""
+    derived(frame, _shared_mark)
     return frame
 
 
+def _shared_mark(_frame: pd.DataFrame) -> bool:
+    return True
+
+
 def _to_arrow_once(df: pd.DataFrame, *, downcast_large_types: bool = False) -> bytes:
-    if downcast_large_types or id(df) not in _FRAMES:
+    if downcast_large_types or not made(df, _shared_mark):
         return _to_arrow(df, downcast_large_types=downcast_large_types)
-    kept = _FRAMES.get(id(df))
-    if kept is None:  # two sessions may both convert it once: the same bytes
-        kept = _to_arrow(df)
-        with _LOCK:
-            if id(df) in _FRAMES:
-                _FRAMES[id(df)] = kept
-    return kept
+    return derived(df, _to_arrow)
 
 
 def _marshall_once(proto, styler: Styler, default_uuid: str) -> None:

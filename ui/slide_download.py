@@ -37,8 +37,7 @@ def offer() -> None:
     from services.slide_map import FORMATS, SIZE_PX, slide_map  # only when asked (see above)
 
     ws, places, icb = context.workspace(), context.places(), context.icb_code()
-    features = results.features(places, places.key, icb, view.layers, view.threshold,
-                                view.sliver)
+    features = results.current_features()
     key = (ws.generation.id, ws.store.meta.get("built_at"), places.key, icb, view.layers,
            view.threshold, view.sliver, view.area)
     draw = partial(slide_map, ws, icb, places, features, view.area)
