@@ -18,8 +18,10 @@ import pandas as pd
 import shapely
 
 from layers import LAYERS, MAP_ORDER
+from services import folium_text
 from services.backdrop import Backdrop, add_backdrop
 from services.geography import Geography
+from services.geojson_text import LayerGeoJson, feature_properties, geojson_bytes
 from services.map_access import OneKeyboardStop, map_label
 from services.map_labels import Labels, add_labels
 from services.map_panes import SELECTED_PANE, add_layer_panes, layer_pane
@@ -35,6 +37,7 @@ LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
 #: Layers drawn without a class: their features are the same for every place configuration
 #: (bar the flagged outline).
 UNCLASSED_LAYERS = frozenset({"icb", "sub_icb", "ward"})
+folium_text.install()  # the map's layers are written from their kept GeoJSON text
 
 
 def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tuple[str, ...],
@@ -115,7 +118,8 @@ def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: s
 
 
 def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
-    return sum(len(frame.to_json(drop_id=True).encode()) for frame in features.values())
+    """The bytes of every layer's ``to_json``, counted without dumping them again."""
+    return sum(geojson_bytes(frame) for frame in features.values())
 
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
@@ -144,7 +148,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     if highlight is not None and len(highlight):
         chosen = [highlight]
     if chosen:
-        _FramedGeoJson(escaped_geojson(chosen[0]), _latlon_bounds(chosen[0]), name="Selected",
+        _FramedGeoJson(map_geojson(chosen[0]), _latlon_bounds(chosen[0]), name="Selected",
                        style_function=lambda f: {"color": SELECTED_COLOUR, "fill": False,
                                                  "weight": f["properties"].get(
                                                      "weight", SELECTED_WEIGHT),
@@ -165,7 +169,7 @@ def layer_geojson(layer_id: str, frame: gpd.GeoDataFrame, pane: str | None = Non
                   ) -> folium.GeoJson:
     """One layer's features, styled, with their tooltip (in Leaflet's ``pane`` if given)."""
     return _FramedGeoJson(
-        escaped_geojson(frame), _latlon_bounds(frame),
+        map_geojson(frame), _latlon_bounds(frame),
         name=LAYERS[layer_id].title,
         style_function=feature_style(layer_id),
         highlight_function=lambda _: {"weight": 5},
@@ -195,6 +199,14 @@ def _latlon_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
     """[[south, west], [north, east]], as folium gives bounds."""
     minx, miny, maxx, maxy = (float(value) for value in frame.total_bounds)
     return [[miny, minx], [maxy, maxx]]
+
+
+def map_geojson(frame: gpd.GeoDataFrame) -> LayerGeoJson:
+    """:func:`escaped_geojson` as the map's folium layers take it: each geometry's text kept
+    for the process (services/geojson_text.py)."""
+    properties = [{key: html.escape(value) if isinstance(value, str) else value
+                   for key, value in feature.items()} for feature in feature_properties(frame)]
+    return LayerGeoJson(properties, frame.geometry.to_numpy())
 
 
 def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
