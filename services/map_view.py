@@ -57,15 +57,15 @@ def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tup
             geography = ws.geography(layer_id)
             codes = _codes(ws, geography, layer_id, icb_code, sliver)
             shapes = ws.store.map_layers[layer_id].set_index("code").geometry.reindex(codes)
-        frame = gpd.GeoDataFrame({"code": list(codes)}, geometry=shapes.to_numpy(), crs=4326)
-        frame["name"] = geography.names().reindex(codes).astype(str).to_numpy()
-        frame["population"] = ws.totals(geography)["population"].reindex(codes).to_numpy()
-        frame["population_text"] = [f"{p:,}" for p in frame["population"]]
-        frame["class"] = _classes(ws, geography, places, layer_id, codes, threshold, sliver)
-        frame["flagged"] = ["yes" if c in flagged else "" for c in codes]
-        frame["vintage"] = _vintage_label(ws, geography)
-        frame["population_method"] = geography.population_method
-        features[layer_id] = frame
+        population = ws.totals(geography)["population"].reindex(codes).to_numpy()
+        features[layer_id] = gpd.GeoDataFrame({  # built once: inserting columns costs more
+            "code": list(codes), "geometry": gpd.GeoSeries(shapes.to_numpy(), crs=4326).array,
+            "name": geography.names().reindex(codes).astype(str).to_numpy(),
+            "population": population, "population_text": [f"{p:,}" for p in population],
+            "class": _classes(ws, geography, places, layer_id, codes, threshold, sliver),
+            "flagged": ["yes" if c in flagged else "" for c in codes],
+            "vintage": _vintage_label(ws, geography),
+            "population_method": geography.population_method}, geometry="geometry")
     return features
 
 
@@ -113,8 +113,8 @@ def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: s
     other = ws.geography("hwb") if layer_id == "place" else places
     label = "HWB areas" if layer_id == "place" else "places"
     table = ws.coterminosity(geography, other, threshold=threshold, sliver=sliver,
-                             codes=codes, area=False).set_index("a_code")
-    return [f"{row.population_class} vs {label}" for row in table.reindex(codes).itertuples()]
+                             codes=codes, area=False)  # a row per code, in their order
+    return [f"{area_class} vs {label}" for area_class in table["population_class"].tolist()]
 
 
 def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:

@@ -8,6 +8,7 @@ import branca.element
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -21,7 +22,8 @@ def _frame() -> gpd.GeoDataFrame:
     needing escapes (HTML and non-ASCII)."""
     return gpd.GeoDataFrame(
         {"code": ["A", "B", "C", "D"], "name": ["Ashby & <Sons>", "Bro\u0308ck", "C", "D"],
-         "population": [1_200, 30, 0, 5], "share": [0.5, np.nan, 1.0, 0.25]},
+         "population": [1_200, 30, 0, 5], "share": [0.5, np.nan, 1.0, 0.25],
+         "note": pd.array(["x", None, "z", "w"], dtype="string")},
         geometry=[shapely.box(0, 0, 1, 1),
                   shapely.MultiPolygon([shapely.box(2, 0, 3, 1), shapely.box(4, 0, 5.5, 1)]),
                   shapely.Polygon(), None], crs=4326)
