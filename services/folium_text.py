@@ -39,6 +39,9 @@ class PlainText:
     module = types.SimpleNamespace()
 
     def __init__(self, source: str) -> None:
+        if "\r" not in source:  # the usual text (a layer's whole GeoJSON): no split and join
+            self._text = source[:-1] if source.endswith("\n") else source
+            return
         lines = _LINE_BREAK.split(source)
         if lines[-1] == "":  # jinja drops one trailing line break (keep_trailing_newline off)
             lines.pop()

@@ -52,10 +52,13 @@ def _geometry_text(geometry: object) -> str:
 def feature_properties(frame: gpd.GeoDataFrame) -> list[dict]:
     """Each feature's properties as ``to_geo_dict`` gives them (Python scalars, missing values
     None), without mapping the geometries."""
-    columns = [name for name in frame.columns if name != frame.geometry.name]
+    geometry = frame.geometry.name
+    columns = [name for name in frame.columns if name != geometry]
     values = []
-    for name in columns:  # column by column: a frame's conversions cost more than its rows
-        column = frame[name].to_numpy(dtype=object)
+    for name, series in frame.items():  # column by column: a frame's conversions cost more
+        if name == geometry:  # than its rows
+            continue
+        column = series.to_numpy(dtype=object)
         missing = pd.isna(column)
         if missing.any():
             column = column.copy()
