@@ -81,7 +81,14 @@ _SHOWN = tuple(dict.fromkeys(COTERMINOSITY_FIRST + COTERMINOSITY_MORE))
 
 
 def _ordered(table: pd.DataFrame) -> pd.DataFrame:
-    return table[list(_SHOWN)].sort_values(["a_name", "a_code"], ignore_index=True)
+    """By name, then code: a plain sort of the few rows (pandas factorises each text column
+    first) when every name and code is text, else pandas' (missing names last)."""
+    shown = table[list(_SHOWN)]
+    names, codes = shown["a_name"].tolist(), shown["a_code"].tolist()
+    if not all(isinstance(value, str) for value in names + codes):
+        return shown.sort_values(["a_name", "a_code"], ignore_index=True)
+    order = sorted(range(len(names)), key=lambda i: (names[i], codes[i]))  # stable, as pandas
+    return shown.take(order).reset_index(drop=True)
 
 
 _FORMATS = {"share": "percent", "people": "localized", "count": "plain"}
