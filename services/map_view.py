@@ -15,7 +15,9 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+from geopandas.array import from_shapely
 
 from layers import LAYERS, MAP_ORDER
 from services import folium_text
@@ -37,6 +39,9 @@ LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
 #: Layers drawn without a class: their features are the same for every place configuration
 #: (bar the flagged outline).
 UNCLASSED_LAYERS = frozenset({"icb", "sub_icb", "ward"})
+#: The map's coordinates, one CRS object for every frame (making one per frame costs more
+#: than the frame's rows).
+WGS84 = pyproj.CRS.from_epsg(4326)
 folium_text.install()  # the map's layers are written from their kept GeoJSON text
 
 
@@ -52,14 +57,14 @@ def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tup
         if layer_id == "place":
             geography = places
             codes = places.areas.index[places.areas["icb_code"] == icb_code]
-            shapes = _place_shapes(ws, places, codes)
+            shapes = _place_shape_array(ws, places, codes)
         else:
             geography = ws.geography(layer_id)
             codes = _codes(ws, geography, layer_id, icb_code, sliver)
-            shapes = ws.store.map_layers[layer_id].set_index("code").geometry.reindex(codes)
+            shapes = _map_shapes(ws, layer_id, codes)
         population = ws.totals(geography)["population"].reindex(codes).to_numpy()
         features[layer_id] = gpd.GeoDataFrame({  # built once: inserting columns costs more
-            "code": list(codes), "geometry": gpd.GeoSeries(shapes.to_numpy(), crs=4326).array,
+            "code": list(codes), "geometry": from_shapely(shapes, crs=WGS84),
             "name": geography.names().reindex(codes).astype(str).to_numpy(),
             "population": population, "population_text": [f"{p:,}" for p in population],
             "class": _classes(ws, geography, places, layer_id, codes, threshold, sliver),
@@ -92,10 +97,27 @@ def _codes(ws: Workspace, geography: Geography, layer_id: str, icb_code: str,
     return codes
 
 
+def _map_shapes(ws: Workspace, layer_id: str, codes: pd.Index) -> np.ndarray:
+    """The store's map copies of ``codes`` (None where it has none), found by position in the
+    layer's codes (indexing the whole layer by code for each view copied it: ~10 ms a layer)."""
+    layer_codes, shapes = ws.memo(("map shapes", layer_id), lambda: (
+        pd.Index(ws.store.map_layers[layer_id]["code"]),
+        ws.store.map_layers[layer_id].geometry.to_numpy()))
+    at = layer_codes.get_indexer(codes)
+    found = shapes[np.maximum(at, 0)] if len(shapes) else np.full(len(at), None, dtype=object)
+    found[at < 0] = None
+    return found
+
+
 def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoSeries:
     """Places drawn as unions of the store's simplified LSOA copies, so they share borders with
     every other layer on the map. Each union is kept per set of LSOAs (``ws.memo``): an edit
     unites again only the places it changed."""
+    return gpd.GeoSeries(_place_shape_array(ws, places, codes), index=codes, crs=WGS84)
+
+
+def _place_shape_array(ws: Workspace, places: Geography, codes: pd.Index) -> np.ndarray:
+    """:func:`_place_shapes` as an array, in the order of ``codes``."""
     lsoa = ws.store.map_layers["lsoa"].geometry.to_numpy()
     members = places.membership[places.membership["code"].isin(codes)]
     shapes = {}
@@ -103,7 +125,9 @@ def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoS
         rows = np.unique(group["lsoa"].to_numpy())
         shapes[code] = ws.memo(("place shape", rows.dtype.str, rows.tobytes()),
                                lambda rows=rows: shapely.union_all(lsoa[rows]))
-    return gpd.GeoSeries([shapes[c] for c in codes], index=codes, crs=4326)
+    found = np.empty(len(codes), dtype=object)
+    found[:] = [shapes[c] for c in codes]
+    return found
 
 
 def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: str,
