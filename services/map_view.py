@@ -136,9 +136,8 @@ def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: s
         return [""] * len(codes)
     other = ws.geography("hwb") if layer_id == "place" else places
     label = "HWB areas" if layer_id == "place" else "places"
-    table = ws.coterminosity(geography, other, threshold=threshold, sliver=sliver,
-                             codes=codes, area=False)  # a row per code, in their order
-    return [f"{area_class} vs {label}" for area_class in table["population_class"].tolist()]
+    classes = ws.area_classes(geography, other, threshold=threshold, sliver=sliver, codes=codes)
+    return [f"{area_class} vs {label}" for area_class in classes.tolist()]
 
 
 def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:

@@ -40,3 +40,16 @@ def test_each_layer_as_drawn() -> None:
     assert place.crs.to_epsg() == 4326 and not place.geometry.is_empty.any()
     assert geojson_size_bytes(features) == sum(len(frame.to_json(drop_id=True))
                                                for frame in features.values())
+
+
+def test_area_classes_are_those_of_coterminosity() -> None:
+    ws = _workspace()
+    places = ws.places(PlaceConfig("test", "hand-made", pd.DataFrame(
+        [("West", "lad", "L"), ("West", "lsoa", "X2")], columns=["place", "block_type", "code"])),
+        "I")
+    lad = ws.geography("lad")
+    for codes in (pd.Index(["R", "L"]), pd.Index(["L"])):
+        classes = ws.area_classes(lad, places, codes=codes).tolist()
+        assert classes == ws.coterminosity(lad, places, codes=codes)["population_class"].tolist()
+    assert ws.area_classes(lad, places, codes=pd.Index(["L", "R"])).tolist() == [
+        "within", "straddles"]  # L inside West; R: X2 in West, X4 in no place
