@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+import xyzservices
 from geopandas.array import from_shapely
 
 from layers import LAYERS, MAP_ORDER
@@ -39,6 +40,9 @@ LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
 #: Layers drawn without a class: their features are the same for every place configuration
 #: (bar the flagged outline).
 UNCLASSED_LAYERS = frozenset({"icb", "sub_icb", "ward"})
+#: The basemap's tiles: folium looks a provider's name up through all of xyzservices' (~10 ms
+#: a map), so the one folium's "OpenStreetMap" names is looked up once.
+OSM_TILES = xyzservices.providers.query_name("OpenStreetMap Mapnik")
 #: The map's coordinates, one CRS object for every frame (making one per frame costs more
 #: than the frame's rows).
 WGS84 = pyproj.CRS.from_epsg(4326)
@@ -153,8 +157,10 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     ``highlight`` (services/highlight.py), when given, outlined instead and fitted; without a
     basemap, the backdrop (if given) underneath; labels (if given) on top; ``panes``: each
     layer in its own pane (services/map_panes.py), so layers added later stack in order."""
-    fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
-                      zoom_control=True)
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_control=True)
+    if basemap:  # the layer folium.Map(tiles="OpenStreetMap") adds, the provider found once
+        tiles = folium.TileLayer(tiles=OSM_TILES, name="openstreetmap")
+        fmap.add_child(tiles, name=tiles.tile_name)
     OneKeyboardStop(map_label(features)).add_to(fmap)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
