@@ -45,7 +45,7 @@ def _geometry_text(geometry: object) -> str:
     with _LOCK:
         if id(geometry) not in _TEXTS:  # two sessions may both make it: equal texts, one kept
             _TEXTS[id(geometry)] = text
-            weakref.finalize(geometry, _TEXTS.pop, id(geometry), None)
+            weakref.finalize(geometry, _TEXTS.pop, id(geometry), None).atexit = False
     return text
 
 
