@@ -88,3 +88,14 @@ def test_a_map_renders_the_same_html(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_other_values_are_dumped_as_before() -> None:
     assert folium_text.tojson_dumps({"b": 1, "a": [1.5]}, sort_keys=True) == '{"a": [1.5], "b": 1}'
+
+
+def test_a_text_goes_with_its_geometry() -> None:
+    from services import geojson_text
+
+    square = shapely.box(0, 0, 3, 3)
+    geometry_texts(np.array([square]))
+    key = id(square)
+    assert key in geojson_text._TEXTS
+    del square
+    assert key not in geojson_text._TEXTS
