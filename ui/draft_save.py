@@ -86,4 +86,4 @@ def _say_saved() -> None:
             "waiting": f"Draft {draft_id} is kept in this session until the database is back; "
                        "its link opens it once it is saved."}[status]
     (st.warning if status == "waiting" else st.success)(said)
-    text.link_box("Link to it", ui.share_link())
+    text.link_box(ui.share_link(), "Link to it")

@@ -140,7 +140,7 @@ def show_share_link() -> None:
     if slot is None:
         return
     with slot.container():
-        text.link_box("Share this view", context.share_link())
+        text.link_box(context.share_link(), "Share this view")
 
 
 def _vintages(ws: Workspace) -> str:

@@ -35,7 +35,7 @@ from services.rooms import (
     view_payload,
 )
 from services.view_state import ViewState
-from ui import context, follow
+from ui import context, follow, text
 from ui.configs import config_names
 from ui.keys import Key
 
@@ -131,7 +131,7 @@ def _presenter_bar() -> None:
     with status:
         _presenter_status()
     with link:
-        st.code(viewer_link(code), language=None)
+        text.link_box(viewer_link(code))
     if end.button("End room", icon=":material/stop_circle:"):
         # over either way: unreachable now, it ends a minute after the last heartbeat
         with contextlib.suppress(RoomError, DraftsUnavailable):

@@ -35,8 +35,8 @@ def spinner(template: str, *values: object) -> AbstractContextManager:
     return st.spinner(_markdown(template, values))
 
 
-def link_box(title: str, link: str) -> None:
+def link_box(link: str, title: str = "") -> None:
     """A link to copy (the share box, a saved draft's link), whole and inert: a code span in
     Markdown, which the browser draws with the page's own code, where ``st.code`` would first
     fetch and parse Streamlit's 1.5 MB syntax highlighter (~0.5 s before a first map)."""
-    st.markdown(f"**{title}**\n\n{inert(link, max_chars=len(link))}")
+    st.markdown((f"**{title}**\n\n" if title else "") + inert(link, max_chars=len(link)))
