@@ -17,12 +17,12 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from services.io.drafts_db import DraftsUnavailable
-from services.io.rooms_db import shared_rooms as rooms_db
+from services.io.drafts_faults import DraftsUnavailable
 from services.rooms import (
     PRESENTER_HEARTBEAT_S,
     VIEWER_HEARTBEAT_S,
@@ -35,13 +35,24 @@ from services.rooms import (
     view_payload,
 )
 from services.view_state import ViewState
-from ui import context, follow
+from ui import context, follow, text
 from ui.configs import config_names
 from ui.keys import Key
+
+if TYPE_CHECKING:
+    from services.io.rooms_db import RoomsDB
 
 PAGE_FILES = "pages/{}.py"
 _PRESENTER_KEYS = (Key.ROOM_CODE, Key.ROOM_TOKEN, Key.ROOM_PUBLISHED, Key.ROOM_FOLLOWERS)
 _VIEWER_KEYS = (Key.ROOM_FOLLOWING, Key.ROOM_VERSION, Key.ROOM_WHERE, Key.ROOM_SEEN)
+
+
+def rooms_db() -> RoomsDB:
+    """The rooms' database, imported when a room is used: a page outside a room never needs
+    SQLAlchemy (~0.2 s of a cold start's first map)."""
+    from services.io.rooms_db import shared_rooms
+
+    return shared_rooms()
 
 
 def presenting() -> str:
@@ -120,7 +131,7 @@ def _presenter_bar() -> None:
     with status:
         _presenter_status()
     with link:
-        st.code(viewer_link(code), language=None)
+        text.link_box(viewer_link(code))
     if end.button("End room", icon=":material/stop_circle:"):
         # over either way: unreachable now, it ends a minute after the last heartbeat
         with contextlib.suppress(RoomError, DraftsUnavailable):
