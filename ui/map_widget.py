@@ -164,7 +164,7 @@ def legend(layer_ids: tuple[str, ...]) -> None:
     items = " &nbsp; ".join(
         f"<span style='border-bottom:{max(weight, 1.5):.0f}px solid {colour};padding:0 4px'>"
         f"{title}</span>" for title, colour, weight in rows)
-    st.html(f"<div style='font-size:0.9rem'>{items}</div>")  # ours: titles and colours
+    st.markdown(f"<div style='font-size:0.9rem'>{items}</div>", unsafe_allow_html=True)
     if "place" in layer_ids:
         st.caption("Place fill (colour-blind safe): " + ", ".join(
             f"{c.colour_name} {c.meaning}" for c in CLASS_PALETTE) + ". Dashed outline: flagged.")

@@ -68,7 +68,7 @@ def legend() -> None:
     swatches = " &nbsp; ".join(
         f"<span style='background:{colour};border:1px solid #1d3557;padding:0 9px'></span> "
         f"{label}" for label, colour in legend_rows())
-    st.html(f"<div style='font-size:0.9rem'>{swatches}</div>")  # ours: labels and colours
+    st.markdown(f"<div style='font-size:0.9rem'>{swatches}</div>", unsafe_allow_html=True)
     st.caption(f"{MEASURE}. Click an ICB on the map or a row of the table to open its map.")
 
 
