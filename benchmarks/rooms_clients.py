@@ -156,7 +156,7 @@ async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Even
             await asyncio.sleep(BROWSER_POLL_S)
             try:
                 status, answer = await get_json(reader, writer, f"{ROUTE_PREFIX}/{code}?since="
-                                            f"{follower.since}", port)
+                                                f"{follower.since}&wait=1", port)
             except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
                 follower.errors.append(f"poll failed: {type(exc).__name__}: {exc}")
                 writer.close()

@@ -49,6 +49,12 @@ def presenting() -> str:
     return st.session_state.get(Key.ROOM_CODE, "")
 
 
+def following() -> bool:
+    """This session follows a live room: a viewer, not presenting, with its follow switch on."""
+    return bool(context.view().room) and not presenting() \
+        and st.session_state.get(Key.ROOM_FOLLOWING, True)
+
+
 def viewer_link(code: str) -> str:
     """The app's root with the room: the viewer's session opens the room's page itself."""
     parts = urlsplit(st.context.url or "")
@@ -216,9 +222,9 @@ def follow_room(page: str) -> None:
     a move (or the end), so this run draws it (no second run; its page opened if another).
     Any other run takes the room's centre and zoom: the poller moved the map there without
     reporting it (ui/follow.py), and this run's link and map must hold it."""
-    code = context.view().room
-    if not code or presenting() or not st.session_state.get(Key.ROOM_FOLLOWING, True):
+    if not following():
         return
+    code = context.view().room
     asked = follow.asked(code)
     if Key.ROOM_VERSION not in st.session_state or asked == follow.ENDED or (
             isinstance(asked, int) and asked > st.session_state[Key.ROOM_VERSION]):
