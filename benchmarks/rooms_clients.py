@@ -88,6 +88,8 @@ def _component(follower: Follower, component, fragment: str) -> None:
         where = json.loads(component.json_args)["where"]
         if where != follower.where:
             follower.since = ""  # as the poller does when its arguments change
+        follower.asked = follower.asked_where = None  # as it does on every render: the session
+        # has run, so a view it did not take is asked for again
         follower.follow_id, follower.where = component.id, where
     elif component.component_name == MAP_COMPONENT and component.id != follower.map_id:
         follower.widgets.pop(follower.map_id, None)  # the old map is gone from the page

@@ -41,7 +41,8 @@ from ui.keys import Key
 
 PAGE_FILES = "pages/{}.py"
 _PRESENTER_KEYS = (Key.ROOM_CODE, Key.ROOM_TOKEN, Key.ROOM_PUBLISHED, Key.ROOM_FOLLOWERS)
-_VIEWER_KEYS = (Key.ROOM_FOLLOWING, Key.ROOM_VERSION, Key.ROOM_WHERE, Key.ROOM_SEEN)
+_VIEWER_KEYS = (Key.ROOM_FOLLOWING, Key.ROOM_VERSION, Key.ROOM_WHERE, Key.ROOM_SEEN,
+                Key.ROOM_READ)
 
 
 def presenting() -> str:
@@ -203,16 +204,18 @@ def _keep_in_touch(code: str) -> None:
     running: one status read every few seconds (the poller, ui/follow.py, does the following)."""
     if context.view().room != code:
         return
-    try:
-        status = rooms_db().status(code)
-    except RoomError as exc:
-        _stop_viewing(f"{exc}.")
-    except DraftsUnavailable as exc:
-        st.warning(f"Live room: {exc} (retrying).")
-        return
-    if status.ended:
-        _stop_viewing(f"Room {display_code(code)} has ended: {status.ended}. You keep the last "
-                      "view.", code)
+    if time.monotonic() - st.session_state.get(Key.ROOM_READ, 0.0) >= VIEWER_HEARTBEAT_S:
+        # not when this run (a follower's) has just read the room: it would be told the same
+        try:
+            status = rooms_db().status(code)
+        except RoomError as exc:
+            _stop_viewing(f"{exc}.")
+        except DraftsUnavailable as exc:
+            st.warning(f"Live room: {exc} (retrying).")
+            return
+        if status.ended:
+            _stop_viewing(f"Room {display_code(code)} has ended: {status.ended}. You keep the "
+                          "last view.", code)
     _heartbeat(code)
 
 
@@ -243,6 +246,7 @@ def _catch_up(code: str, page: str) -> None:
         _stop_viewing(f"{exc}.")
     except DraftsUnavailable:
         return  # the next poll tries again
+    st.session_state[Key.ROOM_READ] = time.monotonic()
     room_view, _problems = read_payload(payload)  # written by services.rooms: nothing to report
     shown = room_view.view.with_(room=code, present=context.view().present)
     if shown.places not in config_names():
@@ -278,9 +282,12 @@ def _take_position(code: str) -> None:
     if not st.session_state.get(Key.ROOM_FOLLOWING, True):
         return  # exploring: the map shows the viewer's own position, reported as they pan
     try:
-        room = follow_view(rooms_db().poll(code).payload)
+        poll = rooms_db().poll(code)
     except (RoomError, DraftsUnavailable):
         return  # nothing to take: the view stays as it is
+    if not poll.ended:  # live: the heartbeat need not ask again (:func:`_keep_in_touch`)
+        st.session_state[Key.ROOM_READ] = time.monotonic()
+    room = follow_view(poll.payload)
     v = context.view()
     if room.where == st.session_state.get(Key.ROOM_WHERE) and room.zoom is not None and (
             room.lat, room.lon, room.zoom) != (v.lat, v.lon, v.zoom):
