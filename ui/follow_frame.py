@@ -23,5 +23,5 @@ def sidebar() -> None:
     with st.sidebar:
         st.markdown(f"**Following room {display_code(context.view().room)}**")
         st.caption("You see the presenter's view: its page, ICB, places, layers and settings. "
-                   "Switch off **Follow the presenter** above the page to choose your own.")
+                   "Switch following off above the page to choose your own.")
         st.session_state[Key.SHARE_SLOT] = st.empty()  # filled by frame.show_share_link
