@@ -150,7 +150,8 @@ async def get_json(reader, writer, path: str, port: int) -> tuple[int, dict]:
 
 async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Event) -> None:
     """The poller's loop (ui/follow_frontend/index.html), on one keep-alive connection (a new
-    one if the server dropped it: a failed poll is an error, as the browser would retry)."""
+    one if the server dropped it: a failed poll is an error, as the browser would retry); a
+    poll naming the room's version is held by the server until the room moves."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     reports: set[asyncio.Task] = set()
     try:
