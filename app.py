@@ -5,7 +5,7 @@ import streamlit as st
 from services.io.store import StoreMissingError
 from services.text import inert
 from ui import context as ui
-from ui import frame, rooms
+from ui import follow_frame, frame, rooms
 from ui.admission import admitted
 
 st.set_page_config(page_title="Placemap", page_icon=":material/map:", layout="wide")
@@ -41,10 +41,12 @@ if page is LANDING:
     st.switch_page(PAGES["map" if view.icb else "overview"])
 if view.present:
     frame.presentation_frame()
+elif rooms.following():  # the presenter's view: no controls to draw (ui/follow_frame.py)
+    follow_frame.sidebar()
 else:
     frame.sidebar()
 frame.link_problems()
 rooms.banner(page.url_path)
 with admitted():  # a few page runs at a time per server, the rest queued (ui/admission.py)
     page.run()  # pages never call st.stop(): the frame must always finish
-frame.finish_run(page.url_path)
+    frame.finish_run(page.url_path)  # in the slot: not queued again behind the others' runs

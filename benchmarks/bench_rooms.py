@@ -3,8 +3,10 @@
 Each follower is a lightweight client doing what a follower's browser does: it opens the viewer
 link (``/?room=CODE``) on its own session over Streamlit's websocket protocol (as in
 ``bench_load.py``), answers the heartbeat fragment's ``auto_rerun`` as the browser does, and
-polls the room's route (``GET /_placemap/room/CODE?since=V``, ui/room_route.py) every
-``BROWSER_POLL_S`` on a keep-alive connection, as ui/follow_frontend/index.html does. A new
+polls the room's route (``GET /_placemap/room/CODE?since=V&wait=1``, ui/room_route.py, which
+holds a poll naming the room's version until the room moves) every ``BROWSER_POLL_S`` on a
+keep-alive connection, as ui/follow_frontend/index.html does (and as it does, forgets what it
+asked for each time the session draws the poller). A new
 centre or zoom is shown when its answer arrives (the browser's setView), and is not reported
 back (the poller marks it reported). A new page or ICB makes the client set the poller
 component's value, i.e. one rerun of its session; it is shown when the session's address bar
@@ -17,7 +19,9 @@ its own latitude so its arrival can be told apart. Latency = presenter's write â
 showing that move or a later one (caught up past it), reported apart for centre/zoom moves and
 for structural moves (ICB, page). Server CPU = user+system time of the server process over the
 moves; memory = peak resident memory of its process tree. Errors = exceptions shown, dropped
-connections, failed polls, and moves a follower never showed within ``MOVE_TIMEOUT_S``.
+connections, failed polls, and moves a follower never showed within ``MOVE_TIMEOUT_S`` (the
+clients run on after the last move until each showed it, or that long: before, they stopped
+2 s after it, so a follower still catching up then counted as missing it).
 
 Naive baseline, same run, same server: ``BASELINE_FOLLOWERS`` clients re-opening the viewer link
 every ``NAIVE_POLL_S`` (a new session and a whole page run per poll, as a viewer refreshing the
@@ -142,6 +146,7 @@ async def run(port: int, pid: int, rooms: RoomsDB, followers: int, naive: bool) 
             await asyncio.sleep(STEP_S)
         await asyncio.sleep(2)
     used_cpu, wall = cpu_s(pid) - started_cpu, time.perf_counter() - started
+    await _last_shown(clients, published[-1])
     stop.set()
     await asyncio.gather(*tasks)
     rooms.end(code, token)
@@ -160,6 +165,15 @@ async def run(port: int, pid: int, rooms: RoomsDB, followers: int, naive: bool) 
                   sum(c.polls for c in clients), used_cpu, wall, memory.peak_mb)
 
 
+async def _last_shown(clients: list[Follower], last: tuple[Step, float]) -> None:
+    """Until every client showed the last move, at most ``MOVE_TIMEOUT_S`` after it was
+    written (a follower still catching up is given the time any other move has)."""
+    step, at = last
+    while any(step.view.lat not in c.shown_at for c in clients) \
+            and time.perf_counter() - at < MOVE_TIMEOUT_S:
+        await asyncio.sleep(0.1)
+
+
 async def poll_cost(port: int, pid: int, rooms: RoomsDB, polls: int = POLL_COST_POLLS
                     ) -> tuple[float, float]:
     """(server CPU ms, wall ms) per route poll, polled one after another on one connection
@@ -173,6 +187,17 @@ async def poll_cost(port: int, pid: int, rooms: RoomsDB, polls: int = POLL_COST_
     writer.close()
     rooms.end(code, token)
     return 1000 * used_cpu / polls, 1000 * wall / polls
+
+
+def _warmed_up(pid: int, idle_cpu_s: float = 0.05, at_most_s: float = 120) -> None:
+    """Until the server has loaded the store (ui/serve.py warms up once it answers): its CPU
+    idle for a second. Else the idle memory and the poll's CPU were the warm-up's."""
+    deadline = time.monotonic() + at_most_s
+    while time.monotonic() < deadline:
+        before = cpu_s(pid)
+        time.sleep(1)
+        if cpu_s(pid) - before < idle_cpu_s:
+            return
 
 
 def _shown(client: Follower, steps: list[tuple[Step, float]]) -> float | None:
@@ -215,6 +240,7 @@ def main(followers: int = FOLLOWERS) -> None:
         rooms = RoomsDB(db)
         server, port = start_server(log, {"PLACEMAP_DATABASE_URL": url})
         try:
+            _warmed_up(server.pid)
             idle_mb = tree_rss_mb(server.pid)
             poll_cpu_ms, poll_ms = asyncio.run(poll_cost(port, server.pid, rooms))
             shipped = asyncio.run(asyncio.wait_for(

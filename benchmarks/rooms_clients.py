@@ -88,6 +88,8 @@ def _component(follower: Follower, component, fragment: str) -> None:
         where = json.loads(component.json_args)["where"]
         if where != follower.where:
             follower.since = ""  # as the poller does when its arguments change
+        follower.asked = follower.asked_where = None  # as it does on every render: the session
+        # has run, so a view it did not take is asked for again
         follower.follow_id, follower.where = component.id, where
     elif component.component_name == MAP_COMPONENT and component.id != follower.map_id:
         follower.widgets.pop(follower.map_id, None)  # the old map is gone from the page
@@ -148,7 +150,8 @@ async def get_json(reader, writer, path: str, port: int) -> tuple[int, dict]:
 
 async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Event) -> None:
     """The poller's loop (ui/follow_frontend/index.html), on one keep-alive connection (a new
-    one if the server dropped it: a failed poll is an error, as the browser would retry)."""
+    one if the server dropped it: a failed poll is an error, as the browser would retry); a
+    poll naming the room's version is held by the server until the room moves."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     reports: set[asyncio.Task] = set()
     try:
@@ -156,7 +159,7 @@ async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Even
             await asyncio.sleep(BROWSER_POLL_S)
             try:
                 status, answer = await get_json(reader, writer, f"{ROUTE_PREFIX}/{code}?since="
-                                            f"{follower.since}", port)
+                                                f"{follower.since}&wait=1", port)
             except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
                 follower.errors.append(f"poll failed: {type(exc).__name__}: {exc}")
                 writer.close()

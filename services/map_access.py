@@ -9,6 +9,7 @@ the map to what follows it. Arrow keys still pan the focused map.
 
 from __future__ import annotations
 
+import html
 import json
 
 import folium
@@ -83,3 +84,22 @@ def area_table(features: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
               for i in MAP_ORDER[::-1] if i in features]
     columns = ["name", "code", "layer", "class", "population"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+#: The areas table's columns: (area_table column, heading); population is right-aligned.
+AREA_COLUMNS = (("name", "Name"), ("code", "Code"), ("layer", "Layer"), ("class", "Class"),
+                ("population", "People"))
+
+
+def area_table_html(table: pd.DataFrame, caption: str) -> str:
+    """``table`` (:func:`area_table`) as a plain HTML table, every value escaped: a real table a
+    screen reader walks by row and column, drawn by the browser itself (a data grid would first
+    load ~1.2 MB of script, ~0.4 s before a first map)."""
+    head = "".join(f"<th scope='col'>{html.escape(title)}</th>" for _, title in AREA_COLUMNS)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(row[column]))}</td>" for column, _ in
+                         AREA_COLUMNS[:-1])
+        + f"<td style='text-align:right'>{int(row['population']):,}</td></tr>"
+        for row in table.to_dict("records"))
+    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>")

@@ -2,8 +2,10 @@
 
 An area's pieces are the connected components of its LSOAs over the pairs that share a boundary
 (:mod:`services.build.adjacency`), so an island (the Isle of Wight, the Isles of Scilly) or an
-enclave left by a moved block is a piece. One sparse connected-components pass over the chosen
-areas' LSOAs: a few milliseconds for an ICB's places, ~20 ms for every area of England.
+enclave left by a moved block is a piece. One connected-components pass over the chosen areas'
+LSOAs (:func:`components`, numpy): a few milliseconds for an ICB's places, ~15 ms for every
+district of England, as fast as SciPy's sparse graph code, without SciPy's ~0.25 s import on a
+cold server's first map.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from services.geography import Geography
 
@@ -69,9 +69,7 @@ def area_pieces(geography: Geography, adjacency: Adjacency, population: np.ndarr
     lsoa = geography.membership["lsoa"].to_numpy()[rows]
     code = geography.code_positions[rows]
     start, end = _edges(lsoa, code, adjacency, len(population), geography.one_code_per_lsoa)
-    graph = coo_matrix((np.ones(len(start), dtype=np.int8), (start, end)),
-                       shape=(len(rows), len(rows)))
-    _, label = connected_components(graph, directed=False)
+    label = components(len(rows), start, end)
     labels = np.unique(code.astype(np.int64) * max(len(rows), 1) + label) // max(len(rows), 1)
     split = np.flatnonzero(np.bincount(labels, minlength=len(geography.codes)) > 1)
     if not len(split):
@@ -81,6 +79,25 @@ def area_pieces(geography: Geography, adjacency: Adjacency, population: np.ndarr
     people, around = population[lsoa], label_at[lsoa]
     return {str(geography.codes[position]): _pieces(label[mine], people[mine], around[mine])
             for position in split for mine in [code == position]}
+
+
+def components(nodes: int, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Each node's component, named by its lowest node (so components come in the order of their
+    first node) over the undirected edges ``start[i]``–``end[i]``. Each round hooks every
+    component's root to the lowest root an edge reaches, then jumps each node to its root; the
+    roots only ever fall, so the rounds end, each one a few array passes."""
+    root = np.arange(nodes)
+    while True:
+        a, b = root[start], root[end]
+        apart = a != b
+        if not apart.any():
+            return root
+        np.minimum.at(root, np.maximum(a, b)[apart], np.minimum(a, b)[apart])
+        while True:
+            jumped = root[root]
+            if (jumped == root).all():
+                break
+            root = jumped
 
 
 def _edges(lsoa: np.ndarray, code: np.ndarray, adjacency: Adjacency, lsoas: int,

@@ -24,7 +24,6 @@ from layers import BLOCK_SPECIFICITY, get_generation
 from services.block_index import BlockIndex
 from services.drafts import is_draft_ref
 from services.geography import Geography, lsoa_geometry_union
-from services.io.drafts_db import load_draft_config
 from services.io.place_files import (
     HEADER,
     PlaceFileError,
@@ -166,6 +165,8 @@ def load_config(store: Store, name: str, *, files: bool = False,
 
 def _draft(store: Store, ref: str, tier: str) -> PlaceConfig:
     """A saved draft as a configuration; a draft of another tier or generation is refused."""
+    from services.io.drafts_db import load_draft_config  # SQLAlchemy: only for a draft
+
     draft = load_draft_config(ref, vintage=store.generation_id, tier=tier)
     return PlaceConfig(draft.name, draft.source, draft.blocks, draft.vintage, tier)
 

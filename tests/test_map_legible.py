@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import box
 
 from services.backdrop import SEA_FILL, add_backdrop, backdrop
-from services.map_access import OneKeyboardStop, area_table, map_label
+from services.map_access import OneKeyboardStop, area_table, area_table_html, map_label
 from services.map_labels import add_labels, choose_labels, skipped_text
 
 
@@ -60,6 +60,17 @@ def test_area_table_top_layer_first() -> None:
         ["Bury", "C1", "Lower-tier council (LAD)", "coterminous vs HWB areas", 10],
         ["Bolton", "C0", "Place", "coterminous vs HWB areas", 10]]
     assert area_table({}).empty
+
+
+def test_area_table_html_is_a_captioned_table_of_escaped_text() -> None:
+    table = area_table({"place": _layer(["<img src=x onerror=alert(1)>"]).assign(population=1234)})
+    assert area_table_html(table, "1 area <b>") == (
+        "<table><caption>1 area &lt;b&gt;</caption><thead><tr><th scope='col'>Name</th>"
+        "<th scope='col'>Code</th><th scope='col'>Layer</th><th scope='col'>Class</th>"
+        "<th scope='col'>People</th></tr></thead><tbody><tr>"
+        "<td>&lt;img src=x onerror=alert(1)&gt;</td><td>C0</td><td>Place</td>"
+        "<td>coterminous vs HWB areas</td><td style='text-align:right'>1,234</td></tr>"
+        "</tbody></table>")
 
 
 def test_map_label_counts_each_layer() -> None:

@@ -15,7 +15,7 @@ from services.drafts import DRAFT_ID_HEX, DRAFT_REF_PREFIX, make_draft
 from services.io.drafts_db import SaveResult
 from services.places import PlaceConfig
 from ui import context as ui
-from ui import draft_session, editing
+from ui import draft_session, editing, text
 from ui.keys import Key
 
 _DRAFT_IN_SOURCE = re.compile(rf"{DRAFT_REF_PREFIX}([0-9a-f]{{{DRAFT_ID_HEX}}})")
@@ -85,5 +85,5 @@ def _say_saved() -> None:
             "existed": f"This draft was saved before, as {draft_id} (same blocks, same id).",
             "waiting": f"Draft {draft_id} is kept in this session until the database is back; "
                        "its link opens it once it is saved."}[status]
-    (st.warning if status == "waiting" else st.success)(said + " Link to it:")
-    st.code(ui.share_link(), language=None, wrap_lines=True)
+    (st.warning if status == "waiting" else st.success)(said)
+    text.link_box(ui.share_link(), "Link to it")

@@ -23,7 +23,7 @@ from services.drafts import (
     check_tier,
     is_draft_ref,
 )
-from services.io.drafts_db import DraftNotFound, DraftsUnavailable, SaveResult, shared_db
+from services.io.drafts_faults import DraftNotFound, DraftsUnavailable, SaveResult
 from services.io.pending_saves import PendingSaves
 from services.places import PlaceConfig, keep_session_config
 from services.text import fill, inert
@@ -57,6 +57,8 @@ def pending() -> PendingSaves:
     """This session's queue of drafts waiting for the database (one per session)."""
     queue = st.session_state.get(Key.PENDING_DRAFTS)
     if queue is None:
+        from services.io.drafts_db import shared_db  # SQLAlchemy: once a draft is saved
+
         queue = st.session_state[Key.PENDING_DRAFTS] = PendingSaves(shared_db())
     return queue
 
@@ -98,7 +100,7 @@ def open_draft(ref: str) -> Opened:
     known = custom_configs().get(ref)
     if known is not None:
         return Opened(ref, known, known.vintage or "", known_icb(ref))
-    saved: SavedDraft | Draft = waiting or shared_db().load(ref.removeprefix(DRAFT_REF_PREFIX))
+    saved: SavedDraft | Draft = waiting or pending().db.load(ref.removeprefix(DRAFT_REF_PREFIX))
     draft = saved if isinstance(saved, Draft) else saved.draft
     check_tier(draft.tier, "place", f"draft {ref.removeprefix(DRAFT_REF_PREFIX)}")
     return _keep(draft, ref.removeprefix(DRAFT_REF_PREFIX))

@@ -15,7 +15,7 @@ from ui import basemap as ui_basemap
 from ui import context, find, icb_draft, rooms, text
 from ui.configs import config_label, config_names, custom_configs
 from ui.keys import Key
-from ui.shared import shared_attribution
+from ui.shared import FIRST_PAGE_SHOWN, shared_attribution
 
 
 def link_problems() -> None:
@@ -33,6 +33,7 @@ def finish_run(page_id: str) -> None:
     show_share_link()
     rooms.publish(page_id)
     st.session_state[Key.LAST_PAGE] = page_id
+    FIRST_PAGE_SHOWN.set()
 
 
 #: Presentation mode: no sidebar, little padding, and the map as tall as the screen leaves room
@@ -139,8 +140,7 @@ def show_share_link() -> None:
     if slot is None:
         return
     with slot.container():
-        st.markdown("**Share this view**")
-        st.code(context.share_link(), language=None, wrap_lines=True)
+        text.link_box(context.share_link(), "Share this view")
 
 
 def _vintages(ws: Workspace) -> str:

@@ -26,7 +26,6 @@ from services.drafts import (
     draft_config,
 )
 from services.icb_drafts import DraftedIcbs, apply_icb_draft
-from services.io.drafts_db import shared_db
 from services.io.place_files import PlaceFileError
 from services.text import fill
 from services.view_state import ViewState
@@ -57,7 +56,7 @@ def config_of(ref: str) -> DraftConfig:
     draft_id = check_draft_id(ref)
     waiting = next((d for d in draft_session.pending().pending if d.id == draft_id), None)
     saved = (SavedDraft(draft_id, waiting, datetime.now(UTC)) if waiting is not None
-             else shared_db().load(draft_id))
+             else draft_session.pending().db.load(draft_id))
     check_tier(saved.draft.tier, "icb", f"draft {draft_id}")
     kept[ref] = config = draft_config(saved)
     return config

@@ -52,4 +52,5 @@ class Key(StrEnum):
     ROOM_WHERE = "room_where"  # that version's view but its position (ui/follow.py compares it)
     ROOM_VIEWER = "room_viewer"  # this viewer's random id (counted as a follower by it)
     ROOM_SEEN = "room_seen"  # monotonic time of this session's last heartbeat
+    ROOM_READ = "room_read"  # monotonic time a run of this session last read its room
     ROOM_NOTICE = "room_notice"  # what to say once (the room ended, a join failed)

@@ -7,6 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from services.map_access import area_table_html
 from services.map_labels import choose_labels, skipped_text
 from ui.keys import Key
 
@@ -31,7 +32,6 @@ def areas(features: dict[str, gpd.GeoDataFrame], table: pd.DataFrame, labels: bo
         if left_out:
             st.caption(left_out)
     st.subheader("Areas on the map", anchor=ANCHOR)
-    with st.expander(f"{len(table):,} areas: name, code, layer and class"):
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            "name": "Name", "code": "Code", "layer": "Layer", "class": "Class",
-            "population": st.column_config.NumberColumn("People", format="localized")})
+    summary = f"{len(table):,} areas: name, code, layer and class"
+    with st.expander(summary):
+        st.html(area_table_html(table, summary))

@@ -17,12 +17,12 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from services.io.drafts_db import DraftsUnavailable
-from services.io.rooms_db import shared_rooms as rooms_db
+from services.io.drafts_faults import DraftsUnavailable
 from services.rooms import (
     PRESENTER_HEARTBEAT_S,
     VIEWER_HEARTBEAT_S,
@@ -35,18 +35,36 @@ from services.rooms import (
     view_payload,
 )
 from services.view_state import ViewState
-from ui import context, follow
+from ui import context, follow, text
 from ui.configs import config_names
 from ui.keys import Key
 
+if TYPE_CHECKING:
+    from services.io.rooms_db import RoomsDB
+
 PAGE_FILES = "pages/{}.py"
 _PRESENTER_KEYS = (Key.ROOM_CODE, Key.ROOM_TOKEN, Key.ROOM_PUBLISHED, Key.ROOM_FOLLOWERS)
-_VIEWER_KEYS = (Key.ROOM_FOLLOWING, Key.ROOM_VERSION, Key.ROOM_WHERE, Key.ROOM_SEEN)
+_VIEWER_KEYS = (Key.ROOM_FOLLOWING, Key.ROOM_VERSION, Key.ROOM_WHERE, Key.ROOM_SEEN,
+                Key.ROOM_READ)
+
+
+def rooms_db() -> RoomsDB:
+    """The rooms' database, imported when a room is used: a page outside a room never needs
+    SQLAlchemy (~0.2 s of a cold start's first map)."""
+    from services.io.rooms_db import shared_rooms
+
+    return shared_rooms()
 
 
 def presenting() -> str:
     """The code of the room this session presents, or ""."""
     return st.session_state.get(Key.ROOM_CODE, "")
+
+
+def following() -> bool:
+    """This session follows a live room: a viewer, not presenting, with its follow switch on."""
+    return bool(context.view().room) and not presenting() \
+        and st.session_state.get(Key.ROOM_FOLLOWING, True)
 
 
 def viewer_link(code: str) -> str:
@@ -120,7 +138,7 @@ def _presenter_bar() -> None:
     with status:
         _presenter_status()
     with link:
-        st.code(viewer_link(code), language=None)
+        text.link_box(viewer_link(code))
     if end.button("End room", icon=":material/stop_circle:"):
         # over either way: unreachable now, it ends a minute after the last heartbeat
         with contextlib.suppress(RoomError, DraftsUnavailable):
@@ -197,16 +215,18 @@ def _keep_in_touch(code: str) -> None:
     running: one status read every few seconds (the poller, ui/follow.py, does the following)."""
     if context.view().room != code:
         return
-    try:
-        status = rooms_db().status(code)
-    except RoomError as exc:
-        _stop_viewing(f"{exc}.")
-    except DraftsUnavailable as exc:
-        st.warning(f"Live room: {exc} (retrying).")
-        return
-    if status.ended:
-        _stop_viewing(f"Room {display_code(code)} has ended: {status.ended}. You keep the last "
-                      "view.", code)
+    if time.monotonic() - st.session_state.get(Key.ROOM_READ, 0.0) >= VIEWER_HEARTBEAT_S:
+        # not when this run (a follower's) has just read the room: it would be told the same
+        try:
+            status = rooms_db().status(code)
+        except RoomError as exc:
+            _stop_viewing(f"{exc}.")
+        except DraftsUnavailable as exc:
+            st.warning(f"Live room: {exc} (retrying).")
+            return
+        if status.ended:
+            _stop_viewing(f"Room {display_code(code)} has ended: {status.ended}. You keep the "
+                          "last view.", code)
     _heartbeat(code)
 
 
@@ -216,9 +236,9 @@ def follow_room(page: str) -> None:
     a move (or the end), so this run draws it (no second run; its page opened if another).
     Any other run takes the room's centre and zoom: the poller moved the map there without
     reporting it (ui/follow.py), and this run's link and map must hold it."""
-    code = context.view().room
-    if not code or presenting() or not st.session_state.get(Key.ROOM_FOLLOWING, True):
+    if not following():
         return
+    code = context.view().room
     asked = follow.asked(code)
     if Key.ROOM_VERSION not in st.session_state or asked == follow.ENDED or (
             isinstance(asked, int) and asked > st.session_state[Key.ROOM_VERSION]):
@@ -237,6 +257,7 @@ def _catch_up(code: str, page: str) -> None:
         _stop_viewing(f"{exc}.")
     except DraftsUnavailable:
         return  # the next poll tries again
+    st.session_state[Key.ROOM_READ] = time.monotonic()
     room_view, _problems = read_payload(payload)  # written by services.rooms: nothing to report
     shown = room_view.view.with_(room=code, present=context.view().present)
     if shown.places not in config_names():
@@ -272,9 +293,12 @@ def _take_position(code: str) -> None:
     if not st.session_state.get(Key.ROOM_FOLLOWING, True):
         return  # exploring: the map shows the viewer's own position, reported as they pan
     try:
-        room = follow_view(rooms_db().poll(code).payload)
+        poll = rooms_db().poll(code)
     except (RoomError, DraftsUnavailable):
         return  # nothing to take: the view stays as it is
+    if not poll.ended:  # live: the heartbeat need not ask again (:func:`_keep_in_touch`)
+        st.session_state[Key.ROOM_READ] = time.monotonic()
+    room = follow_view(poll.payload)
     v = context.view()
     if room.where == st.session_state.get(Key.ROOM_WHERE) and room.zoom is not None and (
             room.lat, room.lon, room.zoom) != (v.lat, v.lon, v.zoom):

@@ -37,14 +37,20 @@ import streamlit as st
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
+def _ask_for_tiles() -> None:
+    """Whether tiles can be reached, asked once as the server starts, beside the loading: a
+    network wait (up to its timeout offline) that no session's map should wait for."""
+    from services.io.tiles import tiles_reachable
+
+    tiles_reachable()
+
+
 def _load_workspace() -> None:
     from services.io.store import StoreMissingError
-    from services.io.tiles import tiles_reachable
     from ui.shared import warm_up
 
     with suppress(StoreMissingError):  # the first session shows it and says what to do
         warm_up()
-    tiles_reachable()  # asked once, now, not by the first session's map
     gc.collect()
     gc.freeze()  # kept for the process's life: never walked by a collection again
 
@@ -89,6 +95,7 @@ def _no_delay_on_connections() -> None:
 @asynccontextmanager
 async def _load_once_serving(_app: st.App) -> AsyncIterator[None]:
     """The server's start-up hook (its runtime is up, its socket about to listen)."""
+    threading.Thread(target=_ask_for_tiles, daemon=True).start()
     threading.Thread(target=_load_workspace, daemon=True).start()
     yield
 
@@ -96,8 +103,10 @@ async def _load_once_serving(_app: st.App) -> AsyncIterator[None]:
 def main(port: str = "8501") -> None:
     _keep_queries_of_many_parameters()
     _no_delay_on_connections()
+    from ui import run_overheads
     from ui.room_route import MIDDLEWARE
 
+    run_overheads.install()
     sys.argv = [str(APP)]  # the launcher's folder holds .streamlit/ and static/: app.py's
     st.App(APP, middleware=MIDDLEWARE, lifespan=_load_once_serving).run(config={
         "server.address": "127.0.0.1", "server.port": int(port), "server.headless": True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import threading
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -25,6 +26,12 @@ FIRST_MAP_MODULES = ("services.flags", "services.here", "services.highlight",
                      "services.map_labels", "services.map_view", "folium.plugins",
                      "services.search", "services.icb_drafts", "services.changes_areas",
                      "services.measures", "services.io.pending_saves")
+
+
+#: Set when a page has finished its first run in this process (ui/frame.py, ``finish_run``).
+FIRST_PAGE_SHOWN = threading.Event()
+#: How long :func:`warm_up` keeps what only some first pages need for after the first page.
+FIRST_PAGE_WAIT_S = 20.0
 
 
 @st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
@@ -50,21 +57,24 @@ def shared_attribution() -> str:
 
 
 def warm_up() -> None:
-    """What a first visitor's map waits for, in the order it needs it, before that visitor
+    """What every first map waits for, in the order it needs it, before the first visitor
     comes (the browser takes seconds to load Streamlit's own page first): the store, then for
     the latest generation (where most first visits are) its workspace, the backdrop drawn when
-    there is no basemap (~0.3 s) and the default places scheme (the landing page's, and any
-    ICB's until another is chosen), then the modules a first map imports (folium and the flag
-    rules: ~1 s on a quiet machine), then the other generations' workspaces."""
+    there is no basemap (~0.1 s) and the modules a first map imports (folium and the flag
+    rules: ~1 s on a quiet machine). What only some first pages need (the default places
+    scheme: the landing page's and any ICB's until another is chosen, ~0.2 s; the other
+    generations' workspaces) waits until the first page is shown: the first visitor usually
+    arrives while this still runs, and a page that needs one of them makes it itself."""
     shared_store()
     from services.backdrop import backdrop  # folium: loaded here, never by ui.shared's importers
     from services.places import DEFAULT_SCHEME
 
     backdrop(shared_workspace(LATEST))
-    shared_workspace(LATEST).places(DEFAULT_SCHEME)
     for module in FIRST_MAP_MODULES:
         importlib.import_module(module)
     _index_module_files()
+    FIRST_PAGE_SHOWN.wait(FIRST_PAGE_WAIT_S)
+    shared_workspace(LATEST).places(DEFAULT_SCHEME)
     for generation in GENERATIONS:
         shared_workspace(generation)
 

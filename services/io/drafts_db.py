@@ -36,6 +36,9 @@ from services.drafts import (
     check_tier,
     draft_config,
 )
+from services.io.drafts_faults import DraftNotFound as DraftNotFound
+from services.io.drafts_faults import DraftsUnavailable as DraftsUnavailable
+from services.io.drafts_faults import SaveResult as SaveResult
 from services.io.rooms_schema import create_rooms
 from services.io.store import store_path
 
@@ -64,14 +67,6 @@ drafts = sa.Table(
 )
 
 
-class DraftsUnavailable(ConnectionError):
-    """The drafts database cannot be reached; keep the draft and save it again later."""
-
-
-class DraftNotFound(KeyError):
-    """No draft with this id in this database."""
-
-
 @dataclass(frozen=True)
 class Migration:
     """One step of the schema: from ``version - 1`` to ``version``."""
@@ -90,12 +85,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "drafts table", _create_drafts),
     Migration(2, "live rooms and their viewers", create_rooms),
 )
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    saved: SavedDraft
-    created: bool  # False: this database already had the draft (same id), as first saved
 
 
 def database_url() -> str:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from services.drafts import Draft
-from services.io.drafts_db import DraftsDB, DraftsUnavailable, SaveResult
+from services.io.drafts_faults import DraftsUnavailable, SaveResult
+
+if TYPE_CHECKING:
+    from services.io.drafts_db import DraftsDB
 
 
 @dataclass

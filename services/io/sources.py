@@ -20,7 +20,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
 
 from services.io.store import PROJECT_ROOT
@@ -189,6 +188,8 @@ def read_table(dataset: Dataset, path: Path) -> pd.DataFrame:
 def read_geo(dataset: Dataset, path: Path) -> tuple[gpd.GeoDataFrame, int]:
     """Read a GeoJSON source, validate it, repair invalid geometry; return it in EPSG:27700
     with the number of geometries repaired."""
+    import pyogrio  # GDAL: for the build's sources, never loaded by a serving dashboard
+
     try:
         frame = gpd.read_file(path, engine="pyogrio", use_arrow=True)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:

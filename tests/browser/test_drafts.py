@@ -55,7 +55,7 @@ def test_save_copy_link_open_in_a_fresh_context_and_on_another_server(
     saved = page.get_by_text(re.compile(r"Saved draft [0-9a-f]{16}\."))
     expect(saved).to_be_visible(timeout=TIMEOUT_MS)
     draft_id = re.search(r"[0-9a-f]{16}", saved.inner_text()).group(0)
-    link = page.get_by_test_id("stCode").filter(has_text=f"draft={draft_id}").first.inner_text()
+    link = page.locator("code").filter(has_text=f"draft={draft_id}").first.inner_text()
     assert link.startswith(first) and f"draft={draft_id}" in link
     save_screenshot(page, "draft_saved")
     saver.close()

@@ -57,9 +57,9 @@ def _settle(page: Page, path: str) -> tuple | None:
 def _share_link(page: Page, present: bool) -> str:
     if present:
         page.get_by_role("button", name="Copy link").click()
-        code = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode")
+        code = page.get_by_test_id("stPopoverBody").locator("code", has_text="http")
     else:
-        code = page.get_by_test_id("stSidebar").get_by_test_id("stCode").first
+        code = page.get_by_test_id("stSidebar").locator("code", has_text="http").first
     expect(code).to_contain_text("http", timeout=TIMEOUT_MS)
     return code.inner_text().strip()
 

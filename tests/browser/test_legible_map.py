@@ -57,9 +57,12 @@ def test_map_is_one_keyboard_stop_with_a_skip_link_and_a_table(page: Page, app_u
     link = page.get_by_role("link", name="Skip the map")
     expect(link).to_have_attribute("href", "#areas-on-the-map")
     expect(page.locator("#areas-on-the-map")).to_have_count(1)
-    page.get_by_text(re.compile(r"areas: name, code, layer and class")).click()
-    grid = page.get_by_test_id("stDataFrame").last
-    expect(grid.locator("td", has_text="Wigan").first).to_be_attached(timeout=TIMEOUT_MS)
+    summary = re.compile(r"areas: name, code, layer")
+    page.get_by_test_id("stExpander").get_by_text(summary).first.click()
+    table = page.get_by_test_id("stHtml").get_by_role("table")
+    expect(table.get_by_role("cell", name="Wigan").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(table.get_by_role("columnheader")).to_have_text(["Name", "Code", "Layer", "Class",
+                                                           "People"])
 
 
 def test_labels_name_the_areas_when_asked(page: Page, app_url: str) -> None:

@@ -60,7 +60,7 @@ def _present(browser: Browser, url: str) -> tuple[Page, str]:
     presenter.goto(f"{url}/{GM_LINK}")
     expect(_paths(presenter, "place")).to_have_count(10, timeout=TIMEOUT_MS)
     presenter.get_by_role("button", name="Present live").click()
-    link = presenter.get_by_test_id("stCode").filter(has_text="room=").first
+    link = presenter.locator("code").filter(has_text="room=").first
     expect(link).to_be_visible(timeout=TIMEOUT_MS)
     return presenter, link.inner_text().strip()
 

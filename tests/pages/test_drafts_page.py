@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from services.drafts import make_draft
 from services.io.drafts_db import DraftsDB, sqlite_url
+from tests.pages.links import shown_link
 from tests.postgres_server import start_cluster
 from ui import context, map_widget
 from ui.keys import Key
@@ -84,7 +85,7 @@ def test_save_shows_the_id_and_a_link_that_holds_it(clicks: Path) -> None:
     assert (draft.tier, draft.vintage, draft.icb, draft.name, draft.author) == (
         "place", "2026", GM, "GM option B", "JS")
     assert f"Saved draft {draft.id}" in app.success[0].value
-    assert f"draft={draft.id}" in app.code[0].value
+    assert f"draft={draft.id}" in shown_link(app, "Link to it")
     assert app.session_state[Key.VIEW].places == f"draft:{draft.id}"
     assert "Saved draft: GM option B" in app.caption[0].value
     # Saved again unchanged: the same id, one row; edited from it, the parent is the draft.

@@ -90,3 +90,21 @@ def test_a_followers_runs_take_the_position_its_browser_moved_to_without_reporti
     _run(app)
     view = app.session_state["view"]
     assert view.room == "" and (view.lat, view.lon, view.zoom) == (53.4, -2.2, 13)
+
+
+def test_a_following_session_draws_no_sidebar_controls_until_it_stops_following(
+        poller: dict) -> None:
+    """While following, the view is the presenter's: the sidebar says so and keeps the share
+    box; switching off "Follow the presenter" brings the controls back at once."""
+    code, _token = RoomsDB().open(view_payload("map", VIEW))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.query_params["room"] = code
+    _run(app)
+    assert not app.sidebar.selectbox and not app.sidebar.slider
+    assert any(f"Following room {display_code(code)}" in m.value for m in app.sidebar.markdown)
+    assert any("Share this view" in m.value for m in app.sidebar.markdown)
+    next(t for t in app.toggle if t.label == "Follow the presenter").set_value(False)
+    _run(app)
+    assert any("exploring on your own" in m.value for m in app.markdown)
+    assert {"Boundaries as at", "ICB", "Places"} <= {s.label for s in app.sidebar.selectbox}
+    assert app.session_state["view"].icb == VIEW.icb  # the view it followed, kept
