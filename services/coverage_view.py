@@ -27,11 +27,13 @@ def bar_rows(cover: Coverage) -> pd.DataFrame:
     ``population``, ``share`` (of the covered area's people) and ``text``, e.g.
     "12,345 (4.5%)"."""
     rows = cover.rows
+    codes, population = rows["b_code"], rows["population"].to_numpy()
+    share = rows["population_share"].to_numpy()
     return pd.DataFrame({
-        "label": distinct_labels(rows["b_name"], rows["b_code"]).to_numpy(),
-        "code": rows["b_code"].astype(str).to_numpy(),
-        "population": rows["population"].to_numpy(),
-        "share": rows["population_share"].to_numpy(),
-        "text": [f"{p:,} ({s:.1%})" for p, s in zip(rows["population"],
-                                                     rows["population_share"], strict=True)],
+        "label": distinct_labels(rows["b_name"], codes).to_numpy(),
+        "code": codes.astype(str).to_numpy(),
+        "population": population,
+        "share": share,
+        "text": [f"{p:,} ({s:.1%})" for p, s in zip(population.tolist(), share.tolist(),
+                                                     strict=True)],
     })

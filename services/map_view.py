@@ -15,11 +15,16 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+import xyzservices
+from geopandas.array import from_shapely
 
 from layers import LAYERS, MAP_ORDER
+from services import folium_text
 from services.backdrop import Backdrop, add_backdrop
 from services.geography import Geography
+from services.geojson_text import LayerGeoJson, feature_properties, geojson_bytes
 from services.map_access import OneKeyboardStop, map_label
 from services.map_labels import Labels, add_labels
 from services.map_panes import SELECTED_PANE, add_layer_panes, layer_pane
@@ -35,6 +40,13 @@ LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
 #: Layers drawn without a class: their features are the same for every place configuration
 #: (bar the flagged outline).
 UNCLASSED_LAYERS = frozenset({"icb", "sub_icb", "ward"})
+#: The basemap's tiles: folium looks a provider's name up through all of xyzservices' (~10 ms
+#: a map), so the one folium's "OpenStreetMap" names is looked up once.
+OSM_TILES = xyzservices.providers.query_name("OpenStreetMap Mapnik")
+#: The map's coordinates, one CRS object for every frame (making one per frame costs more
+#: than the frame's rows).
+WGS84 = pyproj.CRS.from_epsg(4326)
+folium_text.install()  # the map's layers are written from their kept GeoJSON text
 
 
 def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tuple[str, ...],
@@ -49,20 +61,20 @@ def map_features(ws: Workspace, icb_code: str, places: Geography, layer_ids: tup
         if layer_id == "place":
             geography = places
             codes = places.areas.index[places.areas["icb_code"] == icb_code]
-            shapes = _place_shapes(ws, places, codes)
+            shapes = _place_shape_array(ws, places, codes)
         else:
             geography = ws.geography(layer_id)
             codes = _codes(ws, geography, layer_id, icb_code, sliver)
-            shapes = ws.store.map_layers[layer_id].set_index("code").geometry.reindex(codes)
-        frame = gpd.GeoDataFrame({"code": list(codes)}, geometry=shapes.to_numpy(), crs=4326)
-        frame["name"] = geography.names().reindex(codes).astype(str).to_numpy()
-        frame["population"] = ws.totals(geography)["population"].reindex(codes).to_numpy()
-        frame["population_text"] = [f"{p:,}" for p in frame["population"]]
-        frame["class"] = _classes(ws, geography, places, layer_id, codes, threshold, sliver)
-        frame["flagged"] = ["yes" if c in flagged else "" for c in codes]
-        frame["vintage"] = _vintage_label(ws, geography)
-        frame["population_method"] = geography.population_method
-        features[layer_id] = frame
+            shapes = _map_shapes(ws, layer_id, codes)
+        population = ws.totals(geography)["population"].reindex(codes).to_numpy()
+        features[layer_id] = gpd.GeoDataFrame({  # built once: inserting columns costs more
+            "code": list(codes), "geometry": from_shapely(shapes, crs=WGS84),
+            "name": geography.names().reindex(codes).astype(str).to_numpy(),
+            "population": population, "population_text": [f"{p:,}" for p in population],
+            "class": _classes(ws, geography, places, layer_id, codes, threshold, sliver),
+            "flagged": ["yes" if c in flagged else "" for c in codes],
+            "vintage": _vintage_label(ws, geography),
+            "population_method": geography.population_method}, geometry="geometry")
     return features
 
 
@@ -89,10 +101,27 @@ def _codes(ws: Workspace, geography: Geography, layer_id: str, icb_code: str,
     return codes
 
 
+def _map_shapes(ws: Workspace, layer_id: str, codes: pd.Index) -> np.ndarray:
+    """The store's map copies of ``codes`` (None where it has none), found by position in the
+    layer's codes (indexing the whole layer by code for each view copied it: ~10 ms a layer)."""
+    layer_codes, shapes = ws.memo(("map shapes", layer_id), lambda: (
+        pd.Index(ws.store.map_layers[layer_id]["code"]),
+        ws.store.map_layers[layer_id].geometry.to_numpy()))
+    at = layer_codes.get_indexer(codes)
+    found = shapes[np.maximum(at, 0)] if len(shapes) else np.full(len(at), None, dtype=object)
+    found[at < 0] = None
+    return found
+
+
 def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoSeries:
     """Places drawn as unions of the store's simplified LSOA copies, so they share borders with
     every other layer on the map. Each union is kept per set of LSOAs (``ws.memo``): an edit
     unites again only the places it changed."""
+    return gpd.GeoSeries(_place_shape_array(ws, places, codes), index=codes, crs=WGS84)
+
+
+def _place_shape_array(ws: Workspace, places: Geography, codes: pd.Index) -> np.ndarray:
+    """:func:`_place_shapes` as an array, in the order of ``codes``."""
     lsoa = ws.store.map_layers["lsoa"].geometry.to_numpy()
     members = places.membership[places.membership["code"].isin(codes)]
     shapes = {}
@@ -100,7 +129,9 @@ def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoS
         rows = np.unique(group["lsoa"].to_numpy())
         shapes[code] = ws.memo(("place shape", rows.dtype.str, rows.tobytes()),
                                lambda rows=rows: shapely.union_all(lsoa[rows]))
-    return gpd.GeoSeries([shapes[c] for c in codes], index=codes, crs=4326)
+    found = np.empty(len(codes), dtype=object)
+    found[:] = [shapes[c] for c in codes]
+    return found
 
 
 def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: str,
@@ -109,13 +140,13 @@ def _classes(ws: Workspace, geography: Geography, places: Geography, layer_id: s
         return [""] * len(codes)
     other = ws.geography("hwb") if layer_id == "place" else places
     label = "HWB areas" if layer_id == "place" else "places"
-    table = ws.coterminosity(geography, other, threshold=threshold, sliver=sliver,
-                             codes=codes, area=False).set_index("a_code")
-    return [f"{row.population_class} vs {label}" for row in table.reindex(codes).itertuples()]
+    classes = ws.area_classes(geography, other, threshold=threshold, sliver=sliver, codes=codes)
+    return [f"{area_class} vs {label}" for area_class in classes.tolist()]
 
 
 def geojson_size_bytes(features: dict[str, gpd.GeoDataFrame]) -> int:
-    return sum(len(frame.to_json(drop_id=True).encode()) for frame in features.values())
+    """The bytes of every layer's ``to_json``, counted without dumping them again."""
+    return sum(geojson_bytes(frame) for frame in features.values())
 
 
 def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
@@ -126,8 +157,10 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     ``highlight`` (services/highlight.py), when given, outlined instead and fitted; without a
     basemap, the backdrop (if given) underneath; labels (if given) on top; ``panes``: each
     layer in its own pane (services/map_panes.py), so layers added later stack in order."""
-    fmap = folium.Map(tiles="OpenStreetMap" if basemap else None, control_scale=True,
-                      zoom_control=True)
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_control=True)
+    if basemap:  # the layer folium.Map(tiles="OpenStreetMap") adds, the provider found once
+        tiles = folium.TileLayer(tiles=OSM_TILES, name="openstreetmap")
+        fmap.add_child(tiles, name=tiles.tile_name)
     OneKeyboardStop(map_label(features)).add_to(fmap)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
@@ -144,7 +177,7 @@ def build_map(features: dict[str, gpd.GeoDataFrame], *, selected: str = "",
     if highlight is not None and len(highlight):
         chosen = [highlight]
     if chosen:
-        _FramedGeoJson(escaped_geojson(chosen[0]), _latlon_bounds(chosen[0]), name="Selected",
+        _FramedGeoJson(map_geojson(chosen[0]), _latlon_bounds(chosen[0]), name="Selected",
                        style_function=lambda f: {"color": SELECTED_COLOUR, "fill": False,
                                                  "weight": f["properties"].get(
                                                      "weight", SELECTED_WEIGHT),
@@ -165,7 +198,7 @@ def layer_geojson(layer_id: str, frame: gpd.GeoDataFrame, pane: str | None = Non
                   ) -> folium.GeoJson:
     """One layer's features, styled, with their tooltip (in Leaflet's ``pane`` if given)."""
     return _FramedGeoJson(
-        escaped_geojson(frame), _latlon_bounds(frame),
+        map_geojson(frame), _latlon_bounds(frame),
         name=LAYERS[layer_id].title,
         style_function=feature_style(layer_id),
         highlight_function=lambda _: {"weight": 5},
@@ -195,6 +228,14 @@ def _latlon_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
     """[[south, west], [north, east]], as folium gives bounds."""
     minx, miny, maxx, maxy = (float(value) for value in frame.total_bounds)
     return [[miny, minx], [maxy, maxx]]
+
+
+def map_geojson(frame: gpd.GeoDataFrame) -> LayerGeoJson:
+    """:func:`escaped_geojson` as the map's folium layers take it: each geometry's text kept
+    for the process (services/geojson_text.py)."""
+    properties = [{key: html.escape(value) if isinstance(value, str) else value
+                   for key, value in feature.items()} for feature in feature_properties(frame)]
+    return LayerGeoJson(properties, frame.geometry.to_numpy())
 
 
 def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:

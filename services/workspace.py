@@ -209,11 +209,7 @@ class Workspace:
         Jaccard, the population and area measures of that same pair, and A's class on each
         basis (``area_class`` classifies A by area, so its best partner may differ)."""
         pairs = self.pair_table(a, b, threshold=threshold, sliver=sliver, area=area)
-        codes = a.areas.index if codes is None else pd.Index(codes)
-        at = a.areas.index.get_indexer(codes)
-        rows = pairs["a_pos"]  # each pair's position in codes (-1: not asked)
-        if not np.array_equal(at, np.arange(len(a.areas))):
-            rows = codes.get_indexer(a.codes)[rows]
+        codes, at, rows = _asked_rows(a, pairs, codes)
         same_pair = ("area_share_of_a", "area_share_of_b", "area_jaccard") if area else ()
         measures, best_at = best_partners(pairs, codes, threshold=threshold, carry=same_pair,
                                           rows=rows)
@@ -233,6 +229,15 @@ class Workspace:
             columns["area_class"] = by_area[0]["area_area_class"].astype(object)  # empty: object
         columns["population_method"] = pair_method(a, b)
         return pd.DataFrame(columns)
+
+    def area_classes(self, a: Geography, b: Geography, *, threshold: float = DEFAULT_THRESHOLD,
+                     sliver: float = DEFAULT_SLIVER, codes: pd.Index) -> np.ndarray:
+        """:meth:`coterminosity`'s ``population_class`` alone, per code (the map's classes: no
+        names, measures or frame)."""
+        pairs = self.pair_table(a, b, threshold=threshold, sliver=sliver, area=False)
+        codes, _, rows = _asked_rows(a, pairs, codes)
+        return best_partners(pairs, codes, threshold=threshold, rows=rows)[0][
+            "population_area_class"]
 
     def coverage(self, a_code: str, a: Geography, b: Geography) -> Coverage:
         """Cached: the page and the gap and overlap rules ask for the same one."""
@@ -326,6 +331,18 @@ class Workspace:
             raise KeyError(f"{len(found)} ICBs match {query!r} ({hint}). Give an ICB code "
                            "(E54...), ODS code or a unique part of its name.")
         return str(found["code"].iloc[0])
+
+
+def _asked_rows(a: Geography, pairs: PairTable, codes: pd.Index | None
+                ) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The codes asked (default all of A's), their positions in A and each pair's position
+    in them (-1: not asked)."""
+    codes = a.areas.index if codes is None else pd.Index(codes)
+    at = a.areas.index.get_indexer(codes)
+    rows = pairs["a_pos"]
+    if not np.array_equal(at, np.arange(len(a.areas))):
+        rows = codes.get_indexer(a.codes)[rows]
+    return codes, at, rows
 
 
 def _hash(blocks: pd.DataFrame) -> int:

@@ -22,6 +22,7 @@ from pandas.io.formats.style import Styler
 from streamlit import dataframe_util
 from streamlit.elements import arrow
 
+from ui import styler_values
 from ui.derived import derived, made
 
 _marshall_styler = arrow.marshall_styler
@@ -70,4 +71,5 @@ def _marshall_once(proto, styler: Styler, default_uuid: str) -> None:
 
 
 arrow.marshall_styler = _marshall_once
+styler_values.install()  # a Styler's display values made column by column
 dataframe_util.convert_pandas_df_to_arrow_bytes = _to_arrow_once

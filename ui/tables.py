@@ -12,7 +12,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from layers import layers_with
-from services.coterminosity import layer_summary
+from services.coterminosity import layer_summary, share_matrix
 from services.coverage import Coverage
 from services.coverage_view import distinct_labels
 from services.export import RESOLUTIONS, ExportContext
@@ -62,8 +62,8 @@ def _comparison(_a: Geography, a_key: str, _b: Geography, b_key: str, icb: str,
     pairs = ws.pairs(_a, _b, threshold=threshold, sliver=sliver, area=False)
     pairs = pairs[pairs["a_code"].isin(codes)]
     pairs = pairs.assign(a_label=_labels(pairs, "a"), b_label=_labels(pairs, "b"))
-    matrix = pairs.pivot_table(index="a_label", columns="b_label",
-                               values="population_share_of_a", aggfunc="sum", fill_value=0.0)
+    matrix = share_matrix(pairs["a_label"], pairs["b_label"],
+                          pairs["population_share_of_a"].to_numpy())
     table = _ordered(rows)
     return Comparison(table, layer_summary(rows), matrix,
                       shared_frame(table[list(COTERMINOSITY_MORE)]),
@@ -81,7 +81,14 @@ _SHOWN = tuple(dict.fromkeys(COTERMINOSITY_FIRST + COTERMINOSITY_MORE))
 
 
 def _ordered(table: pd.DataFrame) -> pd.DataFrame:
-    return table[list(_SHOWN)].sort_values(["a_name", "a_code"], ignore_index=True)
+    """By name, then code: a plain sort of the few rows (pandas factorises each text column
+    first) when every name and code is text, else pandas' (missing names last)."""
+    shown = table[list(_SHOWN)]
+    names, codes = shown["a_name"].tolist(), shown["a_code"].tolist()
+    if not all(isinstance(value, str) for value in names + codes):
+        return shown.sort_values(["a_name", "a_code"], ignore_index=True)
+    order = sorted(range(len(names)), key=lambda i: (names[i], codes[i]))  # stable, as pandas
+    return shown.take(order).reset_index(drop=True)
 
 
 _FORMATS = {"share": "percent", "people": "localized", "count": "plain"}
