@@ -3,12 +3,11 @@
 Each follower is a lightweight client doing what a follower's browser does: it opens the viewer
 link (``/?room=CODE``) on its own session over Streamlit's websocket protocol (as in
 ``bench_load.py``), answers the heartbeat fragment's ``auto_rerun`` as the browser does, and
-polls the room's route (``GET /_placemap/room/CODE?since=V&wait=1``, ui/room_route.py, which
-holds a poll naming the room's version until the room moves) every ``BROWSER_POLL_S`` on a
-keep-alive connection, as ui/follow_frontend/index.html does (and as it does, forgets what it
-asked for each time the session draws the poller). A new
-centre or zoom is shown when its answer arrives (the browser's setView), and is not reported
-back (the poller marks it reported). A new page or ICB makes the client set the poller
+polls the room's route (``GET /_placemap/room/CODE?since=V``, ui/room_route.py) every
+``BROWSER_POLL_S`` on a keep-alive connection, as ui/follow_frontend/index.html does (and as it
+does, forgets what it asked for each time the session draws the poller). A new centre or zoom
+is shown when its answer arrives (the browser's setView), and is not reported back (the poller
+marks it reported). A new page or ICB makes the client set the poller
 component's value, i.e. one rerun of its session; it is shown when the session's address bar
 (``page_info_changed``) holds the new view. Each new map the session sends is reported back once
 (a map fragment rerun), as streamlit-folium does for every new map.

@@ -150,8 +150,7 @@ async def get_json(reader, writer, path: str, port: int) -> tuple[int, dict]:
 
 async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Event) -> None:
     """The poller's loop (ui/follow_frontend/index.html), on one keep-alive connection (a new
-    one if the server dropped it: a failed poll is an error, as the browser would retry); a
-    poll naming the room's version is held by the server until the room moves."""
+    one if the server dropped it: a failed poll is an error, as the browser would retry)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     reports: set[asyncio.Task] = set()
     try:
@@ -159,7 +158,7 @@ async def _poll(ws, port: int, code: str, follower: Follower, stop: asyncio.Even
             await asyncio.sleep(BROWSER_POLL_S)
             try:
                 status, answer = await get_json(reader, writer, f"{ROUTE_PREFIX}/{code}?since="
-                                                f"{follower.since}&wait=1", port)
+                                                f"{follower.since}", port)
             except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
                 follower.errors.append(f"poll failed: {type(exc).__name__}: {exc}")
                 writer.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -220,33 +219,3 @@ def test_the_route_shares_a_recent_read_between_polls() -> None:
     for k in range(room_route.ROOMS_KEPT):
         recent.put(f"K{k}", poll)
     assert recent.get("ABCDEF23") is None and recent.get("K1") is poll  # bounded, oldest out
-
-
-def test_the_route_holds_a_poll_naming_the_rooms_version_until_it_moves_or_time_is_up(
-        rooms: RoomsDB, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(room_route, "shared_rooms", lambda: rooms)
-    monkeypatch.setattr(room_route, "_RECENT", room_route._Recent())
-    code, token = rooms.open(view_payload("map", VIEW))
-
-    async def polls() -> None:
-        monkeypatch.setattr(room_route, "WAIT_S", 0.3)
-        started = time.monotonic()
-        assert await room_route.answer(code, "1", wait=True) == (200, {"version": 1,
-                                                                       "ended": ""})
-        assert time.monotonic() - started >= 0.3  # held, then answered: nothing moved
-        monkeypatch.setattr(room_route, "WAIT_S", 60.0)
-        held = asyncio.create_task(room_route.answer(code, "1", wait=True))
-        await asyncio.sleep(0.3)
-        assert not held.done()
-        await asyncio.to_thread(rooms.publish, code, token, view_payload("coverage", VIEW))
-        status, moved = await asyncio.wait_for(held, 10)  # well before WAIT_S
-        assert status == 200 and moved["version"] == 2 and moved["page"] == "coverage"
-        for since, wait in (("1", True), ("2", False), ("", True)):  # not its version, or no
-            # wait: answered at once
-            assert (await asyncio.wait_for(room_route.answer(code, since, wait), 10))[0] == 200
-        held = asyncio.create_task(room_route.answer(code, "2", wait=True))
-        await asyncio.sleep(0.3)
-        await asyncio.to_thread(rooms.end, code, token)
-        assert (await asyncio.wait_for(held, 10))[1]["ended"] == "the presenter ended it"
-
-    asyncio.run(polls())

@@ -4,13 +4,13 @@ polls the room's route (ui/room_route.py) from the follower's browser.
 Why not an ``st.fragment(run_every=…)``: each poll would be a script run on the server (~5–10 ms
 of CPU each, more under load), so 50 followers at two polls a second held a core and left no
 time for the runs that show a move (benchmarks/bench_rooms.py). Here a poll costs the server one
-primary-key read and no script run, and is held until the room moves (ui/room_route.py); a new
-centre or zoom moves the follower's map in the browser (Leaflet's setView in the map's frame,
-same origin), and only a new page, ICB, layers, area or configuration (or the room's end) reruns
-the follower's session, once, through this component's value. A move made here is not reported
-back by the map (it would be one map rerun per follower per move): the session takes the room's
-centre and zoom itself on its next run and when it stops following (ui/rooms.py), and sends them
-to the map, so its link holds what the map shows.
+primary-key read and no script run; a new centre or zoom moves the follower's map in the
+browser (Leaflet's setView in the map's frame, same origin), and only a new page, ICB, layers,
+area or configuration (or the room's end) reruns the follower's session, once, through this
+component's value. A move made here is not reported back by the map (it would be one map rerun
+per follower per move): the session takes the room's centre and zoom itself on its next run and
+when it stops following (ui/rooms.py), and sends them to the map, so its link holds what the map
+shows.
 """
 
 from __future__ import annotations

@@ -8,20 +8,12 @@ session only when more than the position changed. Read-only: it never writes, an
 the presenter's token (:func:`services.rooms.poll_answer`).
 
 Answered by an ASGI middleware (:class:`RoomPolls`) that ui/serve.py puts ahead of Streamlit's
-own (path security, sessions, gzip, routing): through them a poll cost ~2.5 ms of server CPU.
-Same server, same 127.0.0.1 address.
-
-A poll with ``wait=1`` that names the room's current version is held until the room changes or
-ends (read every :data:`FRESH_S`, one read shared by the room's followers), at most
-:data:`WAIT_S`: 50 followers polling 4 times a second were 200 requests a second, ~a quarter of
-the server's time while a structural move reran their sessions (py-spy,
-benchmarks/bench_rooms.py); held, a follower costs a request per move (or per :data:`WAIT_S`),
-and a move reaches it as soon as it is read.
+own (path security, sessions, gzip, routing): through them a poll cost ~2.5 ms of server CPU,
+and 50 followers poll 200 times a second. Same server, same 127.0.0.1 address.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import TYPE_CHECKING
@@ -42,8 +34,6 @@ _HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-stor
 #: A room read is reused for this long (a move reaches followers ≤ this later; polls are 0.25 s).
 FRESH_S = 0.1
 ROOMS_KEPT = 1000
-#: The longest a poll is held (a server stopping waits for its held polls).
-WAIT_S = 5.0
 
 
 def _since(raw: str | None) -> int | None:
@@ -74,33 +64,21 @@ class _Recent:
 _RECENT = _Recent()
 
 
-async def _read(code: str) -> RoomPoll:
-    """The room as read less than :data:`FRESH_S` ago (on the event loop), or read now on
-    Starlette's thread pool, off the loop."""
-    poll = _RECENT.get(code)
-    if poll is None:
-        poll = await run_in_threadpool(shared_rooms().poll, code)
-        _RECENT.put(code, poll)
-    return poll
-
-
-async def answer(raw_code: str, raw_since: str | None, wait: bool = False) -> tuple[int, dict]:
+async def answer(raw_code: str, raw_since: str | None) -> tuple[int, dict]:
     """(HTTP status, JSON) for a poll: the room's version and (when not ``since``) its view;
     400 for a malformed code, 404 for no such room, 503 while the database cannot be reached
-    (the browser asks again). ``wait``: while the room is at version ``since``, answered when it
-    changes or ends, or after :data:`WAIT_S` with the same version."""
+    (the browser asks again). A read less than :data:`FRESH_S` old is answered on the event
+    loop; a new one runs on Starlette's thread pool, off the loop."""
     from services.io.drafts_db import DraftsUnavailable
     from services.rooms import RoomError, RoomNotFound, check_code, poll_answer
 
     try:
-        code, since = check_code(raw_code), _since(raw_since)
-        poll = await _read(code)
-        held_until = time.monotonic() + WAIT_S
-        while wait and poll.version == since and not poll.ended \
-                and time.monotonic() < held_until:
-            await asyncio.sleep(FRESH_S)
-            poll = await _read(code)
-        return 200, poll_answer(poll, since)
+        code = check_code(raw_code)
+        poll = _RECENT.get(code)
+        if poll is None:
+            poll = await run_in_threadpool(shared_rooms().poll, code)
+            _RECENT.put(code, poll)
+        return 200, poll_answer(poll, _since(raw_since))
     except RoomNotFound as exc:
         return 404, {"error": str(exc)}
     except RoomError as exc:
@@ -131,8 +109,7 @@ class RoomPolls:
         else:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             status, body = await answer(path[len(ROUTE_PREFIX) + 1:],
-                                        query.get("since", [None])[0],
-                                        query.get("wait", [""])[0] == "1")
+                                        query.get("since", [None])[0])
         data = json.dumps(body, separators=(",", ":")).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [*_HEADERS, (b"content-length", str(len(data)).encode())]})
