@@ -221,7 +221,6 @@ def _server(command: list[str], port: int, log: Path, env: dict | None = None
                                 stdout=output, stderr=subprocess.STDOUT)
 
 
-
 def _floor_cold(browser: Browser, scratch: Path, features: dict[str, gpd.GeoDataFrame]) -> float:
     """Cold start of benchmarks/floor_app.py (one st_folium map of the same features, nothing
     else) to its first path: the least any Streamlit app showing this map can take here."""

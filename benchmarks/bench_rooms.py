@@ -225,7 +225,6 @@ def _line(name: str, followers: int, r: Result) -> str:
     return "; ".join(parts)
 
 
-
 def main(followers: int = FOLLOWERS) -> None:
     store_or_build()
     followers = min(followers, FOLLOWERS)

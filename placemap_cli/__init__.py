@@ -7,7 +7,7 @@ import sys
 
 from placemap_cli import changes, data, drafts, maps, report
 from services.io.download import DownloadError
-from services.io.drafts_db import DraftsUnavailable
+from services.io.drafts_faults import DraftsUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,6 @@ class Flag:
     sentence: str
 
 
-
 class FlagContext:
     """What the rules of one flags run share: the workspace, the places (and neighbourhoods),
     the scope (an ICB, or England), the thresholds, the slivers listed so far and each rule's

@@ -91,7 +91,11 @@ AREA_COLUMNS = (("name", "Name"), ("code", "Code"), ("layer", "Layer"), ("class"
                 ("population", "People"))
 
 
-def area_table_html(table: pd.DataFrame, caption: str) -> str:
+def area_summary(table: pd.DataFrame) -> str:
+    return f"{len(table):,} areas: name, code, layer and class"
+
+
+def area_table_html(table: pd.DataFrame) -> str:
     """``table`` (:func:`area_table`) as a plain HTML table, every value escaped: a real table a
     screen reader walks by row and column, drawn by the browser itself (a data grid would first
     load ~1.2 MB of script, ~0.4 s before a first map)."""
@@ -101,5 +105,6 @@ def area_table_html(table: pd.DataFrame, caption: str) -> str:
                          AREA_COLUMNS[:-1])
         + f"<td style='text-align:right'>{int(row['population']):,}</td></tr>"
         for row in table.to_dict("records"))
-    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+    caption = html.escape(area_summary(table))
+    return (f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table>")

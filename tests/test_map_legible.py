@@ -64,8 +64,9 @@ def test_area_table_top_layer_first() -> None:
 
 def test_area_table_html_is_a_captioned_table_of_escaped_text() -> None:
     table = area_table({"place": _layer(["<img src=x onerror=alert(1)>"]).assign(population=1234)})
-    assert area_table_html(table, "1 area <b>") == (
-        "<table><caption>1 area &lt;b&gt;</caption><thead><tr><th scope='col'>Name</th>"
+    assert area_table_html(table) == (
+        "<table><caption>1 areas: name, code, layer and class</caption><thead><tr>"
+        "<th scope='col'>Name</th>"
         "<th scope='col'>Code</th><th scope='col'>Layer</th><th scope='col'>Class</th>"
         "<th scope='col'>People</th></tr></thead><tbody><tr>"
         "<td>&lt;img src=x onerror=alert(1)&gt;</td><td>C0</td><td>Place</td>"

@@ -12,7 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from services.drafts import DRAFT_ID_HEX, DRAFT_REF_PREFIX, make_draft
-from services.io.drafts_db import SaveResult
+from services.io.drafts_faults import SaveResult
 from services.places import PlaceConfig
 from ui import context as ui
 from ui import draft_session, editing, text

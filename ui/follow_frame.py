@@ -14,8 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services.rooms import display_code
-from ui import context
-from ui.keys import Key
+from ui import context, frame
 
 
 def sidebar() -> None:
@@ -24,4 +23,4 @@ def sidebar() -> None:
         st.markdown(f"**Following room {display_code(context.view().room)}**")
         st.caption("You see the presenter's view: its page, ICB, places, layers and settings. "
                    "Switch following off above the page to choose your own.")
-        st.session_state[Key.SHARE_SLOT] = st.empty()  # filled by frame.show_share_link
+        frame.share_slot()

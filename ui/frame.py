@@ -60,7 +60,7 @@ def presentation_frame() -> None:
         context.update(present=False)
         st.rerun()
     with link.popover("Copy link", icon=":material/link:"):
-        st.session_state[Key.SHARE_SLOT] = st.empty()  # filled by show_share_link
+        share_slot()
 
 
 def attribution() -> None:
@@ -106,7 +106,7 @@ def sidebar() -> None:
         if changes:  # rerun at once, so the page and the frame never show the old view
             context.update(**changes)
             st.rerun()
-        st.session_state[Key.SHARE_SLOT] = st.empty()
+        share_slot()
         rooms.sidebar_controls()
         st.caption(_vintages(ws))
 
@@ -131,6 +131,11 @@ def _boundaries_as_at(v: ViewState) -> None:
         icb = successors(context.workspace().store, "icb", v.vintage, chosen).get(v.icb, "")
         context.update(vintage=chosen, icb=icb, area="", icbs="")  # a draft is of one generation
         st.rerun()
+
+
+def share_slot() -> None:
+    """Where the share box goes on this page (filled by :func:`show_share_link`)."""
+    st.session_state[Key.SHARE_SLOT] = st.empty()
 
 
 def show_share_link() -> None:

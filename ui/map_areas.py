@@ -7,8 +7,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from services.map_access import area_table_html
+from services.map_access import area_summary, area_table_html
 from services.map_labels import choose_labels, skipped_text
+from ui.derived import derived
 from ui.keys import Key
 
 ANCHOR = "areas-on-the-map"
@@ -32,6 +33,5 @@ def areas(features: dict[str, gpd.GeoDataFrame], table: pd.DataFrame, labels: bo
         if left_out:
             st.caption(left_out)
     st.subheader("Areas on the map", anchor=ANCHOR)
-    summary = f"{len(table):,} areas: name, code, layer and class"
-    with st.expander(summary):
-        st.html(area_table_html(table, summary))
+    with st.expander(area_summary(table)):
+        st.html(derived(table, area_table_html))  # the shared table's HTML, made once

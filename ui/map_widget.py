@@ -23,7 +23,6 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium  # noqa: F401  (the one folium widget call: tests replace it)
 
-from services import folium_text
 from services.backdrop import Backdrop
 from services.map_labels import Labels
 from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, legend_rows
@@ -41,7 +40,6 @@ RETURNED_OBJECTS = ["center", "zoom", "last_clicked"]
 #: to the screen with CSS (ui/frame.py); elsewhere the frame is the widget's height, so nothing
 #: changes (while the frame is 0 px high the widget's own height holds, so the map fits right).
 FILL_FRAME_CSS = "<style>@media (min-height: 1px) { #map_div { height: 100vh !important } }</style>"
-folium_text.install()  # every map's rendered text is no longer compiled again as a template
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,13 @@ def _ask_for_tiles() -> None:
 
 def _load_workspace() -> None:
     from services.io.store import StoreMissingError
-    from ui.shared import warm_up
+    from ui.shared import warm_up, warm_up_rest
 
     with suppress(StoreMissingError):  # the first session shows it and says what to do
         warm_up()
-    gc.collect()
-    gc.freeze()  # kept for the process's life: never walked by a collection again
+        gc.collect()
+        gc.freeze()  # the store, kept for the process's life: never walked by a collection again
+        warm_up_rest()
 
 
 def _keep_queries_of_many_parameters() -> None:

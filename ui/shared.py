@@ -63,16 +63,22 @@ def warm_up() -> None:
     there is no basemap (~0.1 s) and the modules a first map imports (folium and the flag
     rules: ~1 s on a quiet machine). What only some first pages need (the default places
     scheme: the landing page's and any ICB's until another is chosen, ~0.2 s; the other
-    generations' workspaces) waits until the first page is shown: the first visitor usually
-    arrives while this still runs, and a page that needs one of them makes it itself."""
+    generations' workspaces) is :func:`warm_up_rest`, for after the first page: the first
+    visitor usually arrives while this still runs, and a page that needs one of them makes it
+    itself."""
     shared_store()
     from services.backdrop import backdrop  # folium: loaded here, never by ui.shared's importers
-    from services.places import DEFAULT_SCHEME
 
     backdrop(shared_workspace(LATEST))
     for module in FIRST_MAP_MODULES:
         importlib.import_module(module)
     _index_module_files()
+
+
+def warm_up_rest() -> None:
+    """What only some first pages need, once the first page is shown (or after a wait)."""
+    from services.places import DEFAULT_SCHEME
+
     FIRST_PAGE_SHOWN.wait(FIRST_PAGE_WAIT_S)
     shared_workspace(LATEST).places(DEFAULT_SCHEME)
     for generation in GENERATIONS:
