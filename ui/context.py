@@ -115,10 +115,18 @@ def update(**changes) -> None:
 
 
 def sync_url() -> None:
-    """Write the view into the address bar, so copying it shares exactly this view."""
+    """Write the view into the address bar, so copying it shares exactly this view.
+
+    ``st.query_params`` holds the address the browser had when it asked for this run, which can
+    be older than what an earlier run wrote (a map reports its fitted view, then its linked
+    position 250 ms later, before the first run's address has reached the browser). So the
+    address is written when it differs from either; comparing with the request's alone would
+    leave the earlier run's address in the bar."""
     query = view().to_query()
-    if st.query_params.to_dict() != query:
+    asked = st.query_params.to_dict()
+    if query != asked or query != st.session_state.get(Key.URL_WRITTEN, asked):
         st.query_params.from_dict(query)
+        st.session_state[Key.URL_WRITTEN] = query
 
 
 def share_link() -> str:

@@ -22,6 +22,7 @@ class Key(StrEnum):
     DRAFT_UPLOAD = "draft_upload"  # the Drafts page's draft file uploader
     DRAFT_FORM = "draft_form"  # the Save draft form on the Places page
     CUSTOM_PLACES = "custom_places"  # this session's uploads and edits, by session key
+    URL_WRITTEN = "url_written"  # the query this session last wrote into the address bar
     MAP_START = "map_start"  # (map content, start position) of the map on screen
     SHARE_SLOT = "share_slot"  # the sidebar's placeholder for the share box
     LAST_UPLOAD = "last_upload"  # the file id of the upload already read
