@@ -117,9 +117,9 @@ class Store:
 
 def load_store(path: Path | None = None) -> Store:
     """Load and check the store; any fault raises :class:`StoreMissingError` saying to rebuild.
-    Files are read by a few threads (Parquet decoding and WKB parsing release the GIL), so a
-    cold server start waits for the slowest files, not their sum; each CRS is built once
-    (:mod:`services.io.geoparquet`)."""
+    Files are read by a few threads (Parquet decoding releases the GIL; WKB is parsed a slice at
+    a time), so a cold server start waits for the slowest files, not their sum, and the server
+    goes on answering meanwhile; each CRS is built once (:mod:`services.io.geoparquet`)."""
     path = Path(path) if path else store_path()
     folder = _folder(path)
     meta = read_meta(folder, path)
