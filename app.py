@@ -39,17 +39,14 @@ page = st.navigation([LANDING, *PAGES.values()],
 rooms.follow_room(page.url_path)  # a follower takes the room's view before anything is drawn
 if page is LANDING:
     st.switch_page(PAGES["map" if view.icb else "overview"])
-sidebar_after_page = frame.first_run()  # the map first (see frame.first_run)
 if view.present:
     frame.presentation_frame()
 elif rooms.following():  # the presenter's view: no controls to draw (ui/follow_frame.py)
     follow_frame.sidebar()
-elif not sidebar_after_page:
+else:
     frame.sidebar()
 frame.link_problems()
 rooms.banner(page.url_path)
 with admitted():  # a few page runs at a time per server, the rest queued (ui/admission.py)
     page.run()  # pages never call st.stop(): the frame must always finish
-    if sidebar_after_page and not (view.present or rooms.following()):
-        frame.sidebar()
     frame.finish_run(page.url_path)  # in the slot: not queued again behind the others' runs

@@ -26,16 +26,6 @@ def link_problems() -> None:
                                                                 for problem in problems))
 
 
-def first_run() -> bool:
-    """Whether this is the session's first run (no page finished yet), whose sidebar is drawn
-    after the page. Its controls can hold nothing but the link's view then, so the page cannot
-    be drawn for a view they would change; drawn first, they made the browser fetch, compile and
-    mount a dozen widget types (~60 script chunks) while the map waited behind them (a cold
-    start's map then came ~2 s after the floor app's; benchmarks/bench_dashboard.py). Later
-    runs draw the sidebar first, so a change made there reruns at once, before the page."""
-    return Key.LAST_PAGE not in st.session_state
-
-
 def finish_run(page_id: str) -> None:
     """After every page: the link holds the view, the share box shows it, and the map knows
     whether its next run is a return to it (see :func:`_start_position`)."""
