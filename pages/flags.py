@@ -20,7 +20,7 @@ rows = [row for row in (event.selection.rows if event else []) if row < len(flag
 if rows:
     flag_view.show_flag(flags.iloc[rows[0]])
 st.subheader(f"Slivers ({len(slivers)}): digitising noise, not misalignments")
-st.dataframe(slivers[list(flag_view.SLIVER_COLUMNS)], hide_index=True, width="stretch",
+st.dataframe(slivers[list(flag_view.SLIVER_TABLE_COLUMNS)], hide_index=True, width="stretch",
              column_config=flag_view.sliver_column_config())
 with st.expander("Rules"):
     st.table({rule.title: {"severity": rule.severity, "meaning": rule.meaning, "id": rule.id}

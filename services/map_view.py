@@ -233,8 +233,7 @@ def _latlon_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
 def map_geojson(frame: gpd.GeoDataFrame) -> LayerGeoJson:
     """:func:`escaped_geojson` as the map's folium layers take it: each geometry's text kept
     for the process (services/geojson_text.py)."""
-    properties = [{key: html.escape(value) if isinstance(value, str) else value
-                   for key, value in feature.items()} for feature in feature_properties(frame)]
+    properties = [_escaped(feature) for feature in feature_properties(frame)]
     return LayerGeoJson(properties, frame.geometry.to_numpy())
 
 
@@ -243,9 +242,14 @@ def escaped_geojson(frame: gpd.GeoDataFrame) -> dict:
     mapping ``to_json`` would dump, taken as it is (not dumped and parsed back)."""
     collection = frame.to_geo_dict(drop_id=True)
     for feature in collection["features"]:
-        feature["properties"] = {key: html.escape(value) if isinstance(value, str) else value
-                                 for key, value in feature["properties"].items()}
+        feature["properties"] = _escaped(feature["properties"])
     return collection
+
+
+def _escaped(properties: dict) -> dict:
+    """A feature's properties with every text HTML-escaped (tooltips insert them as HTML)."""
+    return {key: html.escape(value) if isinstance(value, str) else value
+            for key, value in properties.items()}
 
 
 def feature_style(layer_id: str):

@@ -20,8 +20,9 @@ FLAG_COLUMNS = {
     "name": ("Area", "The area the flag is about."),
     "sentence": ("What it means", "The flag's figures in one sentence."),
 }
-SLIVER_COLUMNS = ("comparison", "a_name", "b_name", "population", "population_share_of_a",
-                  "population_share_of_b", "a_code", "b_code")
+#: The Flags page's table of slivers (services.flag_context.SLIVER_COLUMNS, names first).
+SLIVER_TABLE_COLUMNS = ("comparison", "a_name", "b_name", "population", "population_share_of_a",
+                        "population_share_of_b", "a_code", "b_code")
 
 
 def flags_table(flags: pd.DataFrame) -> pd.DataFrame:
@@ -40,9 +41,9 @@ def sliver_column_config() -> dict:
     people = {c: st.column_config.NumberColumn(MEASURES[c].label, help=MEASURES[c].formula,
                                                format="%d" if MEASURES[c].kind == "people"
                                                else "percent")
-              for c in SLIVER_COLUMNS if MEASURES[c].kind in ("people", "share")}
+              for c in SLIVER_TABLE_COLUMNS if MEASURES[c].kind in ("people", "share")}
     return {c: st.column_config.Column(MEASURES[c].label, help=MEASURES[c].formula)
-            for c in SLIVER_COLUMNS} | people
+            for c in SLIVER_TABLE_COLUMNS} | people
 
 
 def _name_of(ref: AreaRef) -> str:
