@@ -93,10 +93,7 @@ def sidebar() -> None:
         layers = st.multiselect("Layers", available, default=[i for i in v.layers
                                                               if i in available],
                                 format_func=lambda i: LAYERS[i].title)
-        threshold = st.slider("Coterminous when both population shares ≥", *THRESHOLD_RANGE,
-                              v.threshold, 0.005, format="%.3f")
-        sliver = st.slider("Sliver below (share of the smaller area)", *SLIVER_RANGE, v.sliver,
-                           0.001, format="%.3f", help=f"Default {DEFAULT_SLIVER}")
+        threshold, sliver = _thresholds(v)
         basemap = ui_basemap.toggle(v.basemap)
         present = st.toggle("Presentation mode", v.present)
         settings = {"layers": tuple(layers), "threshold": threshold, "sliver": sliver,
@@ -109,6 +106,19 @@ def sidebar() -> None:
         share_slot()
         rooms.sidebar_controls()
         st.caption(_vintages(ws))
+
+
+def _thresholds(v: ViewState) -> tuple[float, float]:
+    """The coterminosity and sliver thresholds, in a popover labelled with their values. A
+    popover's content is drawn when it is opened, so a first page does not wait for the browser
+    to fetch and mount two sliders and their number-formatting scripts."""
+    label = f"Thresholds: coterminous ≥ {v.threshold:.3f}, sliver < {v.sliver:.3f}"
+    with st.popover(label, icon=":material/tune:", width="stretch"):
+        threshold = st.slider("Coterminous when both population shares ≥", *THRESHOLD_RANGE,
+                              v.threshold, 0.005, format="%.3f")
+        sliver = st.slider("Sliver below (share of the smaller area)", *SLIVER_RANGE, v.sliver,
+                           0.001, format="%.3f", help=f"Default {DEFAULT_SLIVER}")
+    return threshold, sliver
 
 
 def _area_kept(ws: Workspace, places_name: str) -> str:
