@@ -29,6 +29,7 @@ from services.map_view import SELECTED_COLOUR, build_map, geojson_size_bytes, le
 from services.palette import CLASS_PALETTE
 from ui import context, frame, rooms
 from ui.keys import Key
+from ui.shared import FIRST_MAP_DRAWN
 
 #: Per session and per call: everything else st_folium sends (its on_change callback included,
 #: which reads the calling session's state) is the same for every session.
@@ -117,6 +118,7 @@ def remember_map_position(state: dict | None) -> None:
     every run, full or partial, because a fragment may only refill the sidebar's share box on
     its own reruns if it also writes it during full runs."""
     if state and state.get("center") and state.get("zoom") is not None:
+        FIRST_MAP_DRAWN.set()
         _remember(state)
     frame.show_share_link()
 

@@ -30,8 +30,13 @@ FIRST_MAP_MODULES = ("services.flags", "services.here", "services.highlight",
 
 #: Set when a page has finished its first run in this process (ui/frame.py, ``finish_run``).
 FIRST_PAGE_SHOWN = threading.Event()
-#: How long :func:`warm_up` keeps what only some first pages need for after the first page.
+#: Set when a browser first reports a map's position (ui/map_widget.py): it has drawn the map.
+FIRST_MAP_DRAWN = threading.Event()
+#: How long :func:`warm_up` keeps what only some first pages need for after the first page, and
+#: then for after the browser has drawn its map (its frame's scripts come from this server, so
+#: the rest competed with sending them: ~0.3 s of CPU just after the server's first run).
 FIRST_PAGE_WAIT_S = 20.0
+FIRST_MAP_WAIT_S = 3.0
 
 
 @st.cache_resource(show_spinner="Loading the geography store (first visit only)…")
@@ -76,10 +81,12 @@ def warm_up() -> None:
 
 
 def warm_up_rest() -> None:
-    """What only some first pages need, once the first page is shown (or after a wait)."""
+    """What only some first pages need, once the first page is shown and its map drawn (or
+    after a wait: a first page may have no map)."""
     from services.places import DEFAULT_SCHEME
 
     FIRST_PAGE_SHOWN.wait(FIRST_PAGE_WAIT_S)
+    FIRST_MAP_DRAWN.wait(FIRST_MAP_WAIT_S)
     shared_workspace(LATEST).places(DEFAULT_SCHEME)
     for generation in GENERATIONS:
         shared_workspace(generation)
