@@ -12,7 +12,7 @@ and the sentence says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import partial
 
 import pandas as pd
@@ -39,6 +39,8 @@ from services.neighbourhoods import NEIGHBOURHOOD_BAND, PopulationBand
 from services.workspace import Workspace
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+#: The flags frame's columns: a flag's fields, in order.
+FLAG_COLUMNS = tuple(field.name for field in fields(Flag))
 
 
 def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = None, *,
@@ -58,9 +60,8 @@ def misalignment_flags(ws: Workspace, places: Geography, icb_code: str | None = 
                                         else drafted or not rule.drafted_icbs_only)]
     flags = sorted((flag for rule in asked for flag in rule.check(context)),
                    key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.code))  # stable
-    frame = pd.DataFrame([asdict(flag) for flag in flags],
-                         columns=["rule", "severity", "layer", "code", "name", "numbers",
-                                  "sentence"])
+    frame = pd.DataFrame([[getattr(flag, c) for c in FLAG_COLUMNS] for flag in flags],
+                         columns=list(FLAG_COLUMNS))  # not asdict: it deep-copies the numbers
     if not context.slivers:  # most edits: none, and an empty frame needs no sort
         return frame, pd.DataFrame(columns=list(SLIVER_COLUMNS))
     slivers = pd.concat(context.slivers, ignore_index=True)

@@ -20,6 +20,7 @@ import weakref
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import mapping
 
 _TEXTS: dict[int, str] = {}
@@ -41,12 +42,30 @@ def geometry_texts(geometries: np.ndarray) -> list[str]:
 def _geometry_text(geometry: object) -> str:
     if not geometry:  # None, or an empty geometry (shapely's bool): what geopandas writes
         return "null"
-    text = json.dumps(mapping(geometry), sort_keys=True)
+    text = _polygonal_text(geometry) or json.dumps(mapping(geometry), sort_keys=True)
     with _LOCK:
         if id(geometry) not in _TEXTS:  # two sessions may both make it: equal texts, one kept
             _TEXTS[id(geometry)] = text
             weakref.finalize(geometry, _TEXTS.pop, id(geometry), None).atexit = False
     return text
+
+
+def _polygonal_text(geometry: object) -> str | None:
+    """``json.dumps(mapping(geometry), sort_keys=True)`` of a 2-D polygon or multipolygon (what
+    every map copy is), each ring's coordinates read by GEOS at once instead of point by point
+    through ``mapping`` (~2x faster; the same floats, so the same text); None for anything else."""
+    if shapely.get_coordinate_dimension(geometry) != 2:
+        return None
+    if isinstance(geometry, shapely.Polygon):
+        polygons, kind = [geometry], "Polygon"
+    elif isinstance(geometry, shapely.MultiPolygon):
+        polygons, kind = list(geometry.geoms), "MultiPolygon"
+    else:
+        return None
+    rings = [[shapely.get_coordinates(ring).tolist() for ring in (p.exterior, *p.interiors)]
+             for p in polygons]
+    return f'{{"coordinates": {json.dumps(rings[0] if kind == "Polygon" else rings)}, ' \
+           f'"type": "{kind}"}}'
 
 
 def feature_properties(frame: gpd.GeoDataFrame) -> list[dict]:

@@ -98,7 +98,8 @@ def apply_icb_draft(store: Store, config: DraftConfig) -> DraftedIcbs:
     view = Store(path=store.path, meta=store.meta, spine=spine,
                  layers={**store.layers, "icb": icb, "sub_icb": _sub_icbs(store, spine)},
                  map_layers={**store.map_layers, "icb": icb_map}, generation_id=store.generation_id,
-                 adjacency=store.adjacency, base=store.base, draft_id=config.draft_id)
+                 adjacency=store.adjacency, base=store.base, draft_id=config.draft_id,
+                 place_shapes=store.place_shapes)  # keyed by LSOAs: the same shapes
     moves = transitions(old[changed], new[changed], people[changed])
     return DraftedIcbs(view, config.draft_id, config.name, config.source,
                        _summary(store.layer("icb"), icb, moves, touched))

@@ -16,7 +16,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
-import shapely
 import xyzservices
 from geopandas.array import from_shapely
 
@@ -29,6 +28,7 @@ from services.map_access import OneKeyboardStop, map_label
 from services.map_labels import Labels, add_labels
 from services.map_panes import SELECTED_PANE, add_layer_panes, layer_pane
 from services.palette import CLASS_COLOURS
+from services.place_shapes import place_rows, shape_key, union_shape
 from services.workspace import Workspace
 
 SELECTED_COLOUR = "#ffd60a"
@@ -121,14 +121,15 @@ def _place_shapes(ws: Workspace, places: Geography, codes: pd.Index) -> gpd.GeoS
 
 
 def _place_shape_array(ws: Workspace, places: Geography, codes: pd.Index) -> np.ndarray:
-    """:func:`_place_shapes` as an array, in the order of ``codes``."""
+    """:func:`_place_shapes` as an array, in the order of ``codes``: the store's shape of the
+    same LSOAs when the build made one (services/place_shapes.py), else united here."""
     lsoa = ws.store.map_layers["lsoa"].geometry.to_numpy()
     members = places.membership[places.membership["code"].isin(codes)]
     shapes = {}
-    for code, group in members.groupby("code"):
-        rows = np.unique(group["lsoa"].to_numpy())
-        shapes[code] = ws.memo(("place shape", rows.dtype.str, rows.tobytes()),
-                               lambda rows=rows: shapely.union_all(lsoa[rows]))
+    for code, rows in place_rows(members).items():
+        key = shape_key(rows)
+        shapes[code] = ws.store.place_shapes.get(key) or ws.memo(
+            ("place shape", key), lambda rows=rows: union_shape(lsoa, rows))
     found = np.empty(len(codes), dtype=object)
     found[:] = [shapes[c] for c in codes]
     return found

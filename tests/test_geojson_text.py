@@ -99,3 +99,14 @@ def test_a_text_goes_with_its_geometry() -> None:
     assert key in geojson_text._TEXTS
     del square
     assert key not in geojson_text._TEXTS
+
+
+def test_polygon_texts_are_mappings_dumped() -> None:
+    """Polygons with holes, multipolygons and other shapes: each text is
+    ``json.dumps(mapping(g), sort_keys=True)``, float for float."""
+    holed = shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 3, 3.3333333333333335))
+    shapes = [holed, shapely.MultiPolygon([holed, shapely.box(20, 0, 21.1, 1e-7)]),
+              shapely.Point(1, 2), shapely.LineString([(0, 0, 1), (1, 1, 2)]),
+              shapely.Polygon([(0, 0, 1), (1, 0, 1), (1, 1, 1)])]
+    assert geometry_texts(np.array(shapes, dtype=object)) == [
+        json.dumps(shapely.geometry.mapping(s), sort_keys=True) for s in shapes]

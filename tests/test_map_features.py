@@ -1,6 +1,7 @@
 """services/map_view.py map_features on the four squares (tests/squares.py): each layer's frame
 built at once, with the columns, order and classes worked out by hand."""
 
+import numpy as np
 import pandas as pd
 
 from services.map_view import geojson_size_bytes, map_features
@@ -53,3 +54,23 @@ def test_area_classes_are_those_of_coterminosity() -> None:
         assert classes == ws.coterminosity(lad, places, codes=codes)["population_class"].tolist()
     assert ws.area_classes(lad, places, codes=pd.Index(["L", "R"])).tolist() == [
         "within", "straddles"]  # L inside West; R: X2 in West, X4 in no place
+
+
+def test_a_stored_place_shape_is_drawn_for_exactly_its_lsoas() -> None:
+    """The store's shape of a set of LSOAs (services/place_shapes.py) is drawn for a place of
+    exactly those LSOAs; a place of other LSOAs is united from the LSOA copies."""
+    from shapely.geometry import box
+
+    from services.place_shapes import shape_key
+
+    ws = _workspace()
+    stored = box(-1.0, 53.0, -0.9, 53.1)
+    ws.store.place_shapes = {shape_key(np.array([0, 2])): stored}  # X1 + X3 = LAD L
+    places = ws.places(PlaceConfig("test", "hand-made", pd.DataFrame(
+        [("West", "lad", "L"), ("East", "lad", "R")], columns=["place", "block_type", "code"])),
+        "I")
+    place = map_features(ws, "I", places, ("place",), threshold=0.99, sliver=0.005)["place"]
+    shapes = dict(zip(place["code"], place.geometry, strict=True))
+    assert shapes["West"] is stored
+    lsoa = ws.store.map_layers["lsoa"].geometry
+    assert shapes["East"].equals(lsoa.iloc[1].union(lsoa.iloc[3]))  # X2 + X4, united

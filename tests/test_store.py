@@ -61,3 +61,14 @@ def test_missing_store_says_how_to_build(tmp_path: Path) -> None:
     with pytest.raises(StoreMissingError, match="placemap data build"):
         load_store(tmp_path / "nowhere")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_place_shapes_round_trip(tmp_path: Path) -> None:
+    """The stored place shapes load keyed by the LSOAs each unites, in every generation's view."""
+    written = tiny_store("7")["place_shapes"]
+    write_tiny(tmp_path / "store", "7")
+    store = load_store(tmp_path / "store")
+    assert store.meta["place_shapes"] == 1
+    [(key, shape)] = store.place_shapes.items()
+    assert key == written["shape_key"].iloc[0] and shape.equals_exact(written.geometry.iloc[0], 0)
+    assert store.generation("2024").place_shapes is store.place_shapes

@@ -105,6 +105,19 @@ DAMAGES: dict[str, tuple[Callable[[Path], object], str]] = {
                           "FileNotFoundError"),
     "no adjacency count": (lambda f: _meta(f, _drop("adjacency_pairs")),
                            "meta.json has no 'adjacency_pairs'"),
+    "no place shapes file": (lambda f: (f / "default_places.map.parquet").unlink(),
+                             "FileNotFoundError"),
+    "no place shapes count": (lambda f: _meta(f, _drop("place_shapes")),
+                              "meta.json has no 'place_shapes'"),
+    "place shapes differ from meta": (lambda f: _meta(f, _edit("place_shapes", 3)),
+                                      "default_places.map.parquet has 1 rows, meta.json says 3"),
+    "place shapes without keys": (
+        lambda f: _layer(f, "default_places.map.parquet", lambda g: g.drop(columns="shape_key")),
+        "default_places.map.parquet has no column shape_key"),
+    "place shape without geometry": (
+        lambda f: _layer(f, "default_places.map.parquet",
+                         lambda g: g.set_geometry([None], crs=4326)),
+        "default_places.map.parquet has rows without geometry or repeated keys"),
     "adjacency beyond the spine": (
         lambda f: pd.DataFrame({"a": [0], "b": [5]}).to_parquet(f / "lsoa_adjacency.parquet"),
         "lsoa_adjacency.parquet holds pairs that are not spine positions a < b below 2"),

@@ -121,3 +121,19 @@ def test_map_copies_are_valid_wgs84(store: Store) -> None:
 def _mirror_table(dataset_id: str):
     dataset = load_manifest()[dataset_id]
     return read_table(dataset, locate(dataset))
+
+
+def test_stored_place_shapes_are_the_maps_unions(store: Store) -> None:
+    """Every default-scheme place of both generations finds its stored shape, byte for byte the
+    union the map would make of the loaded LSOA copies (so a fresh server draws the same map)."""
+    from layers import GENERATIONS
+    from services.place_shapes import place_rows, shape_key, union_shape
+    from services.workspace import Workspace
+
+    loaded = store.base or store
+    lsoa = loaded.generation(None).map_layers["lsoa"].geometry.to_numpy()
+    for generation in GENERATIONS:
+        places = Workspace(loaded, generation).places("hwb_within_icb")
+        for rows in place_rows(places.membership).values():
+            stored = loaded.place_shapes[shape_key(rows)]
+            assert shapely.to_wkb(stored) == shapely.to_wkb(union_shape(lsoa, rows))

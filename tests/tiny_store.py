@@ -3,6 +3,8 @@ Manchester, both in one area ``I`` of one more layer (``icb_2024`` unless named 
 store checks whatever layers its ``meta.json`` lists)::
 
     E01000001 | E01000002     one area I, population 2 × ``population``
+
+and one stored place shape, the two squares' map copies united (``place_shapes``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import box
@@ -17,6 +20,7 @@ from shapely.geometry import box
 from services.build.adjacency import lsoa_adjacency
 from services.build.store import map_copy
 from services.io.store import write_store
+from services.place_shapes import shape_key
 
 ORIGIN_X, ORIGIN_Y = 380_000, 398_000
 CODES = ["E01000001", "E01000002"]
@@ -48,9 +52,12 @@ def tiny_store(built_at: str, population: int = 7, area: str = "icb_2024") -> di
     meta = {"built_at": built_at, "build_seconds": 0.1, "sources": {},
             "layer_info": {key: {"vintage": "2024", "repaired_geometries": 0} for key in layers},
             "generations": {"2024": {"label": "2024", "layers": {"icb": area, "lsoa": "lsoa"}}}}
-    return {"meta": meta, "spine": spine, "layers": layers,
-            "map_layers": {key: map_copy(frame, 50) for key, frame in layers.items()},
-            "adjacency": lsoa_adjacency(lsoa)}
+    map_layers = {key: map_copy(frame, 50) for key, frame in layers.items()}
+    return {"meta": meta, "spine": spine, "layers": layers, "map_layers": map_layers,
+            "adjacency": lsoa_adjacency(lsoa), "place_shapes": gpd.GeoDataFrame(
+                {"generation": ["2024"], "code": ["Square ICB"],
+                 "shape_key": [shape_key(np.array([0, 1]))]},
+                geometry=[shapely.union_all(map_layers["lsoa"].geometry.values)], crs=4326)}
 
 
 def write_tiny(path: Path, built_at: str, population: int = 7) -> None:

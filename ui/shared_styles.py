@@ -25,7 +25,7 @@ from streamlit.elements import arrow
 from ui import styler_values
 from ui.derived import derived, made
 
-_marshall_styler = arrow.marshall_styler
+_marshall_styler = styler_values.marshall_styler
 _to_arrow = dataframe_util.convert_pandas_df_to_arrow_bytes
 _SHARED: weakref.WeakKeyDictionary[Styler, dict[str, object]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()  # a shared Styler is run by one session at a time

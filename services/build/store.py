@@ -26,7 +26,8 @@ from services.build.sources import BuildSources
 from services.build.spine import build_spine, require_same_lsoas
 from services.build.wards import build_wards_2022
 from services.io.sources import load_manifest
-from services.io.store import store_path, write_store
+from services.io.store import Store, store_path, write_store
+from services.place_shapes import default_place_shapes
 
 
 def build_store(path: Path | None = None, log: Callable[[str], None] = print) -> dict:
@@ -57,6 +58,11 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
 
     map_layers = {key: map_copy(gdf, MAP_TOLERANCE_M[layer_vintage(key).id])
                   for key, gdf in layers.items()}
+    shaped = time.perf_counter()
+    place_shapes = default_place_shapes(Store(path or store_path(), {}, spine, layers,
+                                              map_layers))
+    log(f"default places' map shapes: {len(place_shapes)} in "
+        f"{time.perf_counter() - shaped:.1f} s")
     meta = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 1),
@@ -70,7 +76,8 @@ def build_store(path: Path | None = None, log: Callable[[str], None] = print) ->
         "pcn": pcn_meta,
         "quality": quality_checks(sources, spine, layers),
     }
-    write_store(path or store_path(), meta, spine, layers, map_layers, lsoa_adjacency(lsoa))
+    write_store(path or store_path(), meta, spine, layers, map_layers, lsoa_adjacency(lsoa),
+                place_shapes)
     log(f"store written to {path or store_path()} in {time.perf_counter() - started:.1f} s")
     return meta
 

@@ -9,6 +9,8 @@ Layout of a store folder (``geodata/store/`` unless ``PLACEMAP_STORE`` names ano
   ``population``, ``area_m2``, geometry in EPSG:27700 (for measurement).
 - ``<layer>.map.parquet``: ``code`` and a coverage-simplified geometry in EPSG:4326 (for maps).
 - ``lsoa_adjacency.parquet``: pairs ``a`` < ``b`` of spine positions of LSOAs sharing a boundary.
+- ``default_places.map.parquet``: the default place scheme's places of every generation as map
+  shapes (EPSG:4326), each keyed by the LSOAs it unites (:mod:`services.place_shapes`).
 - ``meta.json``: build facts (sources, row counts, repairs, vintages).
 
 Loading checks every file it reads (:mod:`services.io.store_check`), and a build swaps a complete
@@ -34,11 +36,14 @@ from services.io.geoparquet import read_geoparquet
 from services.io.store_check import (
     ADJACENCY_FILE,
     MAP_SUFFIX,
+    PLACE_SHAPE_COLUMNS,
+    PLACE_SHAPES_FILE,
     READ_ERRORS,
     STORE_FORMAT,
     StoreMissingError,
     check_adjacency,
     check_layer,
+    check_place_shapes,
     check_spine,
     read_meta,
     unreadable,
@@ -76,6 +81,9 @@ class Store:
     _views: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
     #: For a view with drafted ICBs (:mod:`services.icb_drafts`): the draft's content id.
     draft_id: str | None = None
+    #: Map shapes of places made at build time, by the LSOAs each unites
+    #: (:func:`services.place_shapes.shape_key`); the same in every generation's view.
+    place_shapes: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def view_id(self) -> str | None:
@@ -105,7 +113,8 @@ class Store:
                 layers={layer_id: self.layers[key] for layer_id, key in keys.items()},
                 map_layers={layer_id: self.map_layers[key] for layer_id, key in keys.items()
                             if key in self.map_layers},
-                generation_id=generation.id, adjacency=self.adjacency, base=self)
+                generation_id=generation.id, adjacency=self.adjacency, base=self,
+                place_shapes=self.place_shapes)
         return self._views[generation.id]
 
     def layer(self, layer_id: str) -> gpd.GeoDataFrame:
@@ -129,6 +138,7 @@ def load_store(path: Path | None = None) -> Store:
         store.adjacency = pd.read_parquet(folder / ADJACENCY_FILE)
         check_adjacency(path, store.adjacency, meta, len(store.spine))
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            shapes = pool.submit(read_geoparquet, folder / PLACE_SHAPES_FILE)
             read = {layer_id: (pool.submit(read_geoparquet, folder / f"{layer_id}.parquet"),
                                pool.submit(read_geoparquet, folder / f"{layer_id}{MAP_SUFFIX}"))
                     for layer_id in meta["layers"]}
@@ -136,6 +146,10 @@ def load_store(path: Path | None = None) -> Store:
                 layer, map_layer = layer.result(), map_layer.result()
                 check_layer(path, layer_id, layer, map_layer, meta, store.spine)
                 store.layers[layer_id], store.map_layers[layer_id] = layer, map_layer
+            shapes = shapes.result()
+            check_place_shapes(path, shapes, meta)
+            store.place_shapes = dict(zip(shapes["shape_key"], shapes.geometry.to_numpy(),
+                                          strict=True))
     except READ_ERRORS as exc:
         if isinstance(exc, StoreMissingError):
             raise
@@ -175,14 +189,20 @@ def write_store(
     layers: dict[str, gpd.GeoDataFrame],
     map_layers: dict[str, gpd.GeoDataFrame],
     adjacency: pd.DataFrame,
+    place_shapes: gpd.GeoDataFrame | None = None,
 ) -> None:
     """Write a complete new version beside the store, then swap it in atomically. ``meta``
     gains what loading checks: the format, the layer ids, the spine's and each layer's rows,
-    the adjacency pairs."""
+    the adjacency pairs, the stored place shapes (``place_shapes``, from
+    :func:`services.place_shapes.default_place_shapes`; none given: none stored, and maps unite
+    places as they are drawn)."""
     path = Path(path)
     info = meta.get("layer_info", {})
+    if place_shapes is None:
+        place_shapes = gpd.GeoDataFrame({column: pd.Series(dtype=str) for column in
+                                         PLACE_SHAPE_COLUMNS}, geometry=[], crs=4326)
     meta = {**meta, "format": STORE_FORMAT, "layers": list(layers), "spine_rows": len(spine),
-            "adjacency_pairs": len(adjacency),
+            "adjacency_pairs": len(adjacency), "place_shapes": len(place_shapes),
             "layer_info": {layer_id: {**info.get(layer_id, {}), "rows": len(gdf),
                                       "population": int(gdf["population"].sum())}
                            for layer_id, gdf in layers.items()}}
@@ -192,6 +212,7 @@ def write_store(
         try:
             spine.to_parquet(partial / "spine.parquet", index=False)
             adjacency.to_parquet(partial / ADJACENCY_FILE, index=False)
+            place_shapes.to_parquet(partial / PLACE_SHAPES_FILE, index=False)
             for layer_id, gdf in layers.items():
                 gdf.to_parquet(partial / f"{layer_id}.parquet", index=False)
                 map_layers[layer_id].to_parquet(partial / f"{layer_id}{MAP_SUFFIX}", index=False)

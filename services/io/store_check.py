@@ -22,11 +22,15 @@ from layers import store_spine_column
 
 MAP_SUFFIX = ".map.parquet"
 #: Raised whenever a build writes something that means something else (2: wards fitted within
-#: their council; 3: one file per layer vintage, generations 2024 and 2026; 4: LSOA adjacency);
-#: a store of another format is rebuilt, never read.
-STORE_FORMAT = 4
+#: their council; 3: one file per layer vintage, generations 2024 and 2026; 4: LSOA adjacency;
+#: 5: the default scheme's place shapes); a store of another format is rebuilt, never read.
+STORE_FORMAT = 5
 #: LSOA pairs sharing a boundary (:mod:`services.build.adjacency`): spine positions a < b.
 ADJACENCY_FILE = "lsoa_adjacency.parquet"
+#: The default place scheme's map shapes (:mod:`services.place_shapes`), with their columns
+#: (text) besides the geometry (EPSG:4326): one row per distinct set of LSOAs.
+PLACE_SHAPES_FILE = "default_places.map.parquet"
+PLACE_SHAPE_COLUMNS = ("generation", "code", "shape_key")
 REBUILD = "Rebuild it with `placemap data build` (set PLACEMAP_MIRROR to build offline)."
 #: What reading a damaged file raises (pyarrow's errors are ValueErrors, OSErrors or its own).
 READ_ERRORS = (OSError, ValueError, TypeError, KeyError, NotImplementedError, pa.ArrowException)
@@ -63,6 +67,7 @@ META_REQUIRED: dict[str, tuple[str, Callable[[object], bool]]] = {
     "generations": ("an object keyed by generation id", _is_object),
     "sources": ("an object keyed by dataset id", _is_object),
     "adjacency_pairs": ("an integer", _is_int),
+    "place_shapes": ("an integer", _is_int),
 }
 META_OPTIONAL: dict[str, tuple[str, Callable[[object], bool]]] = {
     "spine_rows": ("an integer", _is_int),
@@ -217,3 +222,18 @@ def check_adjacency(path: Path, adjacency: pd.DataFrame, meta: dict, spine_rows:
     keys = a.astype("int64") * spine_rows + b
     if (keys[1:] <= keys[:-1]).any():
         raise unreadable(path, f"{ADJACENCY_FILE} pairs are not sorted and unique")
+
+
+def check_place_shapes(path: Path, shapes: gpd.GeoDataFrame, meta: dict) -> None:
+    """Text columns, WGS84, a geometry and a unique LSOA-set key per row, as many rows as
+    ``meta.json`` recorded."""
+    _check_columns(path, PLACE_SHAPES_FILE, shapes,
+                   dict.fromkeys(PLACE_SHAPE_COLUMNS, "text"))
+    if len(shapes) != meta["place_shapes"]:
+        raise unreadable(path, f"{PLACE_SHAPES_FILE} has {len(shapes):,} rows, meta.json says "
+                               f"{meta['place_shapes']:,}")
+    if len(shapes) and _declared_epsg(shapes) != MAP_EPSG:
+        raise unreadable(path, f"{PLACE_SHAPES_FILE} is not in EPSG:{MAP_EPSG}")
+    if shapes.geometry.isna().any() or not shapes["shape_key"].is_unique:
+        raise unreadable(path, f"{PLACE_SHAPES_FILE} has rows without geometry or repeated "
+                               "keys")
