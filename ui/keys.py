@@ -29,6 +29,7 @@ class Key(StrEnum):
     UPLOAD_CUT_LSOAS = "upload_cut_lsoas"  # LSOAs an uploaded polygon's edge cuts
     PLACES_NOTICE = "places_notice"  # what the Places page says once after an upload or edit
     MAP_LABELS = "map_labels"  # the Map page's labels switch (ui/map_areas.py)
+    MAP_AREAS_OPEN = "map_areas_open"  # widget: the Map page's "Areas on the map" expander
     HANDLED_CLICK = "handled_click"  # (map key, (lat, lon)) of the last map click handled
     HERE_POINT = "here_point"  # (lat, lon) of the last map click the "What is here?" panel shows
     HERE_SELECT = "here_select"  # prefix of the panel's Select buttons (+ layer, vintage, code)

@@ -1,5 +1,8 @@
 """Beside the Map page's map: the labels switch, the "skip the map" link and the areas drawn as
-a text table (name, code, layer, class), so the map is never the only way to read them."""
+a text table (name, code, layer, class), so the map is never the only way to read them.
+
+The table is drawn when its expander is opened (a rerun): drawn hidden in every first page, its
+hundreds of rows were sanitised and laid out by the browser while the map waited."""
 
 from __future__ import annotations
 
@@ -33,5 +36,7 @@ def areas(features: dict[str, gpd.GeoDataFrame], table: pd.DataFrame, labels: bo
         if left_out:
             st.caption(left_out)
     st.subheader("Areas on the map", anchor=ANCHOR)
-    with st.expander(area_summary(table)):
-        st.html(derived(table, area_table_html))  # the shared table's HTML, made once
+    listed = st.expander(area_summary(table), key=Key.MAP_AREAS_OPEN, on_change="rerun")
+    if listed.open:  # drawn once opened: the browser builds no hidden table before the map
+        with listed:
+            st.html(derived(table, area_table_html))  # the shared table's HTML, made once

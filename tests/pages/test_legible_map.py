@@ -55,6 +55,9 @@ def test_map_page_lists_its_areas_and_labels_on_demand(maps) -> None:
     app = _app(**GM_PLACES)
     assert "[Skip the map](#areas-on-the-map)" in [m.value for m in app.main.markdown]
     assert "Areas on the map" in [s.value for s in app.subheader]
+    assert not [e for e in app.get("html") if "<table>" in e.proto.body]  # drawn once opened
+    app.session_state[Key.MAP_AREAS_OPEN] = True
+    app.run()
     table = next(e.proto.body for e in app.get("html") if "<table>" in e.proto.body)
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", table)
     assert len(rows) == 21  # 1 ICB, 10 councils, 10 places
