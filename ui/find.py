@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import streamlit as st
-import streamlit.components.v1 as components
 from streamlit_searchbox import st_searchbox
 
 from layers import LAYERS
@@ -28,21 +27,24 @@ LABEL = "Find an ICB, council, ward, place or PCN"
 #: streamlit-searchbox (0.1.24) gives its text input no accessible name (axe: "label",
 #: critical) and takes no aria-label, so this script names it from the app's page: the
 #: component's frame is served by this app (same origin), and re-rendering keeps the attribute
-#: (it is checked again twice a second, for a frame drawn later).
+#: (it is checked again twice a second, for a frame drawn later). It runs in the page itself
+#: (``st.html``), not in a frame of its own: one timer per page, however often it is drawn.
 _NAME_THE_INPUT = """<script>
-const accessibleName = %s;
-function nameInputs() {
-  for (const frame of window.parent.document.querySelectorAll(
-      'iframe[title^="streamlit_searchbox"]')) {
-    const doc = frame.contentDocument;
-    if (!doc) continue;
-    for (const input of doc.querySelectorAll("input:not([aria-label])")) {
-      input.setAttribute("aria-label", accessibleName);
+(() => {
+  if (window.placemapNamesInputs) return;
+  const accessibleName = %s;
+  const nameInputs = () => {
+    for (const frame of document.querySelectorAll('iframe[title^="streamlit_searchbox"]')) {
+      const doc = frame.contentDocument;
+      if (!doc) continue;
+      for (const input of doc.querySelectorAll("input:not([aria-label])")) {
+        input.setAttribute("aria-label", accessibleName);
+      }
     }
-  }
-}
-nameInputs();
-setInterval(nameInputs, 500);
+  };
+  nameInputs();
+  window.placemapNamesInputs = setInterval(nameInputs, 500);
+})();
 </script>"""
 
 
@@ -72,7 +74,7 @@ def find() -> None:
               rerun_scope="fragment", submit_function=open_hit,
               help="Type part of a name or code; spelling slips are forgiven "
                    "(\"bolten\" finds Bolton). Pick a result to show it on the map.")
-    components.html(_NAME_THE_INPUT % json.dumps(LABEL), height=0)
+    st.html(_NAME_THE_INPUT % json.dumps(LABEL), unsafe_allow_javascript=True)
 
 
 def open_hit(hit: Hit) -> None:
