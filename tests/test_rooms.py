@@ -219,3 +219,23 @@ def test_the_route_shares_a_recent_read_between_polls() -> None:
     for k in range(room_route.ROOMS_KEPT):
         recent.put(f"K{k}", poll)
     assert recent.get("ABCDEF23") is None and recent.get("K1") is poll  # bounded, oldest out
+
+
+def test_the_route_keeps_each_answer_of_a_read_and_lends_the_read_to_catch_ups() -> None:
+    recent, poll = room_route._Recent(), RoomPoll(4, view_payload("map", VIEW))
+    recent.put("ABCDEF23", poll)
+    body = recent.body("ABCDEF23", poll, None)
+    assert json.loads(body)["version"] == 4 and json.loads(body)["zoom"] == 11
+    assert recent.body("ABCDEF23", poll, None) is body  # made once per read
+    assert json.loads(recent.body("ABCDEF23", poll, 4)) == {"version": 4, "ended": ""}
+    newer = RoomPoll(5, poll.payload)
+    recent.put("ABCDEF23", newer)
+    assert json.loads(recent.body("ABCDEF23", newer, 4))["version"] == 5  # not the old read's
+    saved = room_route._RECENT
+    try:
+        room_route._RECENT = recent
+        assert room_route.recent_view("ABCDEF23", 5) == (5, poll.payload)
+        assert room_route.recent_view("ABCDEF23", 6) is None  # asked for a later version
+        assert room_route.recent_view("ABCDEF24", 1) is None
+    finally:
+        room_route._RECENT = saved

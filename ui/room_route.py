@@ -34,6 +34,7 @@ _HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"no-stor
 #: A room read is reused for this long (a move reaches followers ≤ this later; polls are 0.25 s).
 FRESH_S = 0.1
 ROOMS_KEPT = 1000
+BODIES_KEPT = 8  # answers kept per read: the followers send the room's version or none
 
 
 def _since(raw: str | None) -> int | None:
@@ -45,10 +46,11 @@ def _since(raw: str | None) -> int | None:
 class _Recent:
     """The last read of each room for :data:`FRESH_S`: the followers of a room polling this
     server share one database read per interval instead of one each (bounded: at most
-    :data:`ROOMS_KEPT` rooms, the oldest read dropped first)."""
+    :data:`ROOMS_KEPT` rooms, the oldest read dropped first), and the JSON of each answer made
+    from it (:meth:`body`: one per ``since`` the followers send, ~a third of a poll's CPU)."""
 
     def __init__(self) -> None:
-        self._reads: dict[str, tuple[float, RoomPoll]] = {}
+        self._reads: dict[str, tuple[float, RoomPoll, dict[int | None, bytes]]] = {}
 
     def get(self, code: str) -> RoomPoll | None:
         read = self._reads.get(code)
@@ -56,21 +58,44 @@ class _Recent:
 
     def put(self, code: str, poll: RoomPoll) -> None:
         self._reads.pop(code, None)
-        self._reads[code] = (time.monotonic(), poll)
+        self._reads[code] = (time.monotonic(), poll, {})
         while len(self._reads) > ROOMS_KEPT:
             self._reads.pop(next(iter(self._reads)))
+
+    def body(self, code: str, poll: RoomPoll, since: int | None) -> bytes:
+        """The JSON answer to ``since`` from ``poll``, kept while it is the room's read."""
+        from services.rooms import poll_answer
+
+        read = self._reads.get(code)
+        bodies = read[2] if read and read[1] is poll else {}
+        if since not in bodies:
+            if len(bodies) >= BODIES_KEPT:  # versions nobody has: not kept for ever
+                bodies.clear()
+            bodies[since] = _json(poll_answer(poll, since))
+        return bodies[since]
 
 
 _RECENT = _Recent()
 
 
-async def answer(raw_code: str, raw_since: str | None) -> tuple[int, dict]:
+def recent_view(code: str, version: int) -> tuple[int, str] | None:
+    """(version, view) of live room ``code`` from the polls' last read when it holds
+    ``version`` or a later one, else None (read the database). A structural move reruns every
+    follower's session at once (ui/rooms.py): each takes the read its own browser's poll was
+    answered from instead of a database read of its own."""
+    poll = _RECENT.get(code)
+    if poll is None or poll.ended or poll.version < version:
+        return None
+    return poll.version, poll.payload
+
+
+async def answer(raw_code: str, raw_since: str | None) -> tuple[int, bytes]:
     """(HTTP status, JSON) for a poll: the room's version and (when not ``since``) its view;
     400 for a malformed code, 404 for no such room, 503 while the database cannot be reached
     (the browser asks again). A read less than :data:`FRESH_S` old is answered on the event
     loop; a new one runs on Starlette's thread pool, off the loop."""
     from services.io.drafts_db import DraftsUnavailable
-    from services.rooms import RoomError, RoomNotFound, check_code, poll_answer
+    from services.rooms import RoomError, RoomNotFound, check_code
 
     try:
         code = check_code(raw_code)
@@ -78,13 +103,17 @@ async def answer(raw_code: str, raw_since: str | None) -> tuple[int, dict]:
         if poll is None:
             poll = await run_in_threadpool(shared_rooms().poll, code)
             _RECENT.put(code, poll)
-        return 200, poll_answer(poll, _since(raw_since))
+        return 200, _RECENT.body(code, poll, _since(raw_since))
     except RoomNotFound as exc:
-        return 404, {"error": str(exc)}
+        return 404, _json({"error": str(exc)})
     except RoomError as exc:
-        return 400, {"error": str(exc)}
+        return 400, _json({"error": str(exc)})
     except DraftsUnavailable as exc:
-        return 503, {"error": str(exc)}
+        return 503, _json({"error": str(exc)})
+
+
+def _json(body: dict) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 def shared_rooms() -> RoomsDB:
@@ -105,12 +134,11 @@ class RoomPolls:
             await self.app(scope, receive, send)
             return
         if scope["method"] not in ("GET", "HEAD"):
-            status, body = 405, {"error": "the room route is read-only: GET it"}
+            status, data = 405, _json({"error": "the room route is read-only: GET it"})
         else:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            status, body = await answer(path[len(ROUTE_PREFIX) + 1:],
+            status, data = await answer(path[len(ROUTE_PREFIX) + 1:],
                                         query.get("since", [None])[0])
-        data = json.dumps(body, separators=(",", ":")).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [*_HEADERS, (b"content-length", str(len(data)).encode())]})
         await send({"type": "http.response.body", "body": data})

@@ -35,7 +35,7 @@ from services.rooms import (
     view_payload,
 )
 from services.view_state import ViewState
-from ui import context, follow, text
+from ui import context, follow, room_route, text
 from ui.configs import config_names
 from ui.keys import Key
 
@@ -242,15 +242,17 @@ def follow_room(page: str) -> None:
     asked = follow.asked(code)
     if Key.ROOM_VERSION not in st.session_state or asked == follow.ENDED or (
             isinstance(asked, int) and asked > st.session_state[Key.ROOM_VERSION]):
-        _catch_up(code, page)
+        _catch_up(code, page, asked if isinstance(asked, int) else None)
     else:
         _take_position(code)
 
 
-def _catch_up(code: str, page: str) -> None:
-    """Take the room's view now (this run draws it), or open its page."""
+def _catch_up(code: str, page: str, asked: int | None) -> None:
+    """Take the room's view now (this run draws it), or open its page: the route's recent read
+    when it holds the version this browser's poller ``asked`` for, else the database's."""
+    shared = room_route.recent_view(code, asked) if asked is not None else None
     try:
-        version, payload = rooms_db().view(code)
+        version, payload = shared or rooms_db().view(code)
     except RoomEnded as exc:
         _stop_viewing(f"{exc}. You keep the last view.", code)
     except RoomError as exc:
