@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -239,3 +240,24 @@ def test_the_route_keeps_each_answer_of_a_read_and_lends_the_read_to_catch_ups()
         assert room_route.recent_view("ABCDEF24", 1) is None
     finally:
         room_route._RECENT = saved
+
+
+def test_polls_arriving_while_the_room_is_read_share_that_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = []
+
+    class Rooms:
+        def poll(self, code: str) -> RoomPoll:
+            reads.append(code)
+            time.sleep(0.05)  # the database's answer takes a while: the other polls arrive
+            return RoomPoll(7, view_payload("map", VIEW))
+
+    monkeypatch.setattr(room_route, "shared_rooms", Rooms)
+    monkeypatch.setattr(room_route, "_RECENT", room_route._Recent())
+
+    async def polls() -> list[tuple[int, bytes]]:
+        return await asyncio.gather(*(room_route.answer("ABCDEF23", "7") for _ in range(10)))
+
+    answers = asyncio.run(polls())
+    assert reads == ["ABCDEF23"] and {json.loads(a[1])["version"] for a in answers} == {7}
+    assert not room_route._READING  # nothing left in flight

@@ -17,6 +17,7 @@ server, same 127.0.0.1 address.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import TYPE_CHECKING
@@ -96,16 +97,14 @@ async def answer(raw_code: str, raw_since: str | None) -> tuple[int, bytes]:
     """(HTTP status, JSON) for a poll: the room's version and (when not ``since``) its view;
     400 for a malformed code, 404 for no such room, 503 while the database cannot be reached
     (the browser asks again). A read less than :data:`FRESH_S` old is answered on the event
-    loop; a new one runs on Starlette's thread pool, off the loop."""
+    loop; a new one runs on Starlette's thread pool, off the loop, once for all the polls that
+    come while it runs (:func:`_fresh_read`)."""
     from services.io.drafts_db import DraftsUnavailable
     from services.rooms import RoomError, RoomNotFound, check_code
 
     try:
         code = check_code(raw_code)
-        poll = _RECENT.get(code)
-        if poll is None:
-            poll = await run_in_threadpool(shared_rooms().poll, code)
-            _RECENT.put(code, poll)
+        poll = _RECENT.get(code) or await _fresh_read(code)
         return 200, _RECENT.body(code, poll, _since(raw_since))
     except RoomNotFound as exc:
         return 404, _json({"error": str(exc)})
@@ -113,6 +112,27 @@ async def answer(raw_code: str, raw_since: str | None) -> tuple[int, bytes]:
         return 400, _json({"error": str(exc)})
     except DraftsUnavailable as exc:
         return 503, _json({"error": str(exc)})
+
+
+_READING: dict[str, asyncio.Future] = {}
+
+
+async def _fresh_read(code: str) -> RoomPoll:
+    """The room read from the database, one read at a time per room: when the last read grew
+    stale, the next 0.1 s of the followers' polls (a dozen or more) each started a read of
+    their own on the thread pool before the first was back."""
+    reading = _READING.get(code)
+    if reading is None or reading.get_loop() is not asyncio.get_running_loop():
+        reading = _READING[code] = asyncio.ensure_future(_read(code))
+        reading.add_done_callback(lambda done: _READING.pop(code, None)
+                                  if _READING.get(code) is done else None)
+    return await asyncio.shield(reading)  # a poll given up does not cancel the others' read
+
+
+async def _read(code: str) -> RoomPoll:
+    poll = await run_in_threadpool(shared_rooms().poll, code)
+    _RECENT.put(code, poll)
+    return poll
 
 
 def _json(body: dict) -> bytes:
