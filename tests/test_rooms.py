@@ -235,9 +235,11 @@ def test_the_route_keeps_each_answer_of_a_read_and_lends_the_read_to_catch_ups()
     saved = room_route._RECENT
     try:
         room_route._RECENT = recent
-        assert room_route.recent_view("ABCDEF23", 5) == (5, poll.payload)
-        assert room_route.recent_view("ABCDEF23", 6) is None  # asked for a later version
-        assert room_route.recent_view("ABCDEF24", 1) is None
+        assert room_route.recent_poll("ABCDEF23", 5) is newer
+        assert room_route.recent_poll("ABCDEF23", 6) is None  # asked for a later version
+        assert room_route.recent_poll("ABCDEF24", 1) is None
+        recent.put("ABCDEF23", RoomPoll(6, poll.payload, "the presenter ended it"))
+        assert room_route.recent_poll("ABCDEF23", 6) is None  # over: the database says how
     finally:
         room_route._RECENT = saved
 

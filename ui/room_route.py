@@ -60,6 +60,11 @@ class _Recent:
         read = self._reads.get(code)
         return read[1] if read and time.monotonic() - read[0] < FRESH_S else None
 
+    def latest(self, code: str) -> RoomPoll | None:
+        """The last read of ``code``, however old."""
+        read = self._reads.get(code)
+        return read[1] if read else None
+
     def put(self, code: str, poll: RoomPoll) -> None:
         self._reads.pop(code, None)
         self._reads[code] = (time.monotonic(), poll, {})
@@ -82,15 +87,14 @@ class _Recent:
 _RECENT = _Recent()
 
 
-def recent_view(code: str, version: int) -> tuple[int, str] | None:
-    """(version, view) of live room ``code`` from the polls' last read when it holds
-    ``version`` or a later one, else None (read the database). A structural move reruns every
+def recent_poll(code: str, version: int) -> RoomPoll | None:
+    """Room ``code`` as the polls last read it, when that read holds ``version`` or a later one
+    and the room was live, else None (read the database). A structural move reruns every
     follower's session at once (ui/rooms.py): each takes the read its own browser's poll was
-    answered from instead of a database read of its own."""
-    poll = _RECENT.get(code)
-    if poll is None or poll.ended or poll.version < version:
-        return None
-    return poll.version, poll.payload
+    answered from (at least as new as what the browser asked for) instead of a database read
+    of its own."""
+    poll = _RECENT.latest(code)
+    return None if poll is None or poll.ended or poll.version < version else poll
 
 
 async def answer(raw_code: str, raw_since: str | None) -> tuple[int, bytes]:
