@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import ClassVar
 
 from streamlit.runtime.scriptrunner import script_runner
 
@@ -13,11 +14,11 @@ from ui import admission
 
 def test_a_thread_holding_a_slot_passes_the_page_queue_without_a_second() -> None:
     with admission.admitted():
-        held = admission._GATE._value
+        held = admission._GATE.free
         with admission.admitted():  # the page's queue inside the queued run
-            assert admission._GATE._value == held
+            assert admission._GATE.free == held
         assert admission._HELD.slot
-    assert not admission._HELD.slot and admission._GATE._value == max(admission.RUNS_AT_ONCE, 1)
+    assert not admission._HELD.slot and admission._GATE.free == max(admission.RUNS_AT_ONCE, 1)
 
 
 def test_no_more_runs_at_once_than_the_slots() -> None:
@@ -40,12 +41,52 @@ def test_no_more_runs_at_once_than_the_slots() -> None:
     assert most[0] == admission.RUNS_AT_ONCE == 2
 
 
+def test_a_freed_slot_goes_to_the_first_in_line_by_rank() -> None:
+    gate, order = admission._Gate(1), []
+    assert gate.acquire(admission.Rank.NORMAL, 1)  # the one slot, taken
+
+    def wait(name: str, rank: admission.Rank) -> None:
+        assert gate.acquire(rank, 5)
+        order.append(name)
+        gate.release()
+
+    threads = []
+    line = (("follower's heartbeat", admission.Rank.LAST), ("page", admission.Rank.NORMAL),
+            ("presenter", admission.Rank.FIRST), ("page 2", admission.Rank.NORMAL))
+    for name, rank in line:
+        threads.append(threading.Thread(target=wait, args=(name, rank)))
+        threads[-1].start()
+        time.sleep(0.05)  # in line in this order
+    gate.release()
+    for thread in threads:
+        thread.join()
+    assert order == ["presenter", "page", "page 2", "follower's heartbeat"]
+    assert gate.free == 1
+
+
+def test_a_wait_past_its_time_leaves_the_line() -> None:
+    gate = admission._Gate(1)
+    assert gate.acquire(admission.Rank.NORMAL, 1)
+    assert not gate.acquire(admission.Rank.FIRST, 0.01)
+    assert not gate._line
+    gate.release()
+    assert gate.free == 1
+
+
 def test_install_queues_whole_script_runs_once(monkeypatch) -> None:
     seen = []
+
+    class Runner:
+        _session_state: ClassVar[dict] = {}
+
+    class Rerun:
+        fragment_id_queue: ClassVar[list[str]] = ["heartbeat"]
+
     monkeypatch.setattr(script_runner.ScriptRunner, "_run_script",
                         lambda self, data: seen.append(admission._HELD.slot))
-    admission.install()
+    ranks = []
+    admission.install(lambda state, fragment: ranks.append(fragment) or admission.Rank.NORMAL)
     admission.install()  # twice: still one layer
-    script_runner.ScriptRunner._run_script(None, None)
-    assert seen == [True] and not admission._HELD.slot
+    script_runner.ScriptRunner._run_script(Runner(), Rerun())
+    assert seen == [True] and ranks == [True] and not admission._HELD.slot
     assert not getattr(script_runner.ScriptRunner._run_script.__wrapped__, "admitted", False)

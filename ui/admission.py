@@ -14,34 +14,82 @@ whole runs instead, Streamlit's own per-run work and the frame around the page i
 followers' runs in their frames at once, sharing the interpreter's lock, so each page run, once
 admitted, took ~5x its CPU time in wall time (36-76 ms for 14.5 ms; benchmarks/bench_rooms.py)
 and every follower finished late. Queued whole, runs finish one after another in the order
-they asked. :func:`admitted` holds one slot per thread, so the page's queue inside a queued run
-passes straight through.
+they asked, save for a rank (:data:`Rank`, given by ``rank`` to :func:`install`): a live
+room's presenter's runs go first (every follower waits on them) and a following session's
+background runs (its heartbeat, its map's report of the room's position) last. :func:`admitted`
+holds one slot per thread, so the page's queue inside a queued run passes straight through.
 """
 
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import IntEnum
 
 from streamlit.runtime.scriptrunner import script_runner
 
 RUNS_AT_ONCE = int(os.environ.get("PLACEMAP_RUNS_AT_ONCE", "2"))
 WAIT_MAX_S = 60.0
-_GATE = threading.BoundedSemaphore(max(RUNS_AT_ONCE, 1))
+
+
+class Rank(IntEnum):
+    """A queued run's place: lower goes first, the same rank in the order asked."""
+
+    FIRST = 0
+    NORMAL = 1
+    LAST = 2
+
+
+class _Gate:
+    """:data:`RUNS_AT_ONCE` slots; a slot freed goes straight to the waiter first in line."""
+
+    def __init__(self, slots: int) -> None:
+        self.free = slots
+        self._line: list[tuple[int, int, threading.Event]] = []
+        self._order = itertools.count()
+        self._lock = threading.Lock()
+
+    def acquire(self, rank: int, timeout_s: float) -> bool:
+        with self._lock:
+            if self.free > 0 and not self._line:
+                self.free -= 1
+                return True
+            place = (rank, next(self._order), threading.Event())
+            heapq.heappush(self._line, place)
+        if place[2].wait(timeout_s):
+            return True
+        with self._lock:
+            if place[2].is_set():  # handed a slot as the wait timed out
+                return True
+            self._line.remove(place)
+            heapq.heapify(self._line)
+            return False
+
+    def release(self) -> None:
+        with self._lock:
+            if self._line:
+                heapq.heappop(self._line)[2].set()
+            else:
+                self.free += 1
+
+
+_GATE = _Gate(max(RUNS_AT_ONCE, 1))
 _HELD = threading.local()  # whether this thread holds a slot now
 
 
 @contextmanager
-def admitted() -> Iterator[None]:
+def admitted(rank: int = Rank.NORMAL) -> Iterator[None]:
     """Hold one of the server's run slots for the duration (a rerun or stop releases it); a
     thread holding one already keeps it and takes no second."""
     if getattr(_HELD, "slot", False):
         yield
         return
-    acquired = RUNS_AT_ONCE > 0 and _GATE.acquire(timeout=WAIT_MAX_S)
+    acquired = RUNS_AT_ONCE > 0 and _GATE.acquire(rank, WAIT_MAX_S)
     _HELD.slot = acquired
     try:
         yield
@@ -51,16 +99,18 @@ def admitted() -> Iterator[None]:
             _GATE.release()
 
 
-def install() -> None:
-    """Every script run (page or fragment) queued whole; once per process."""
+def install(rank: Callable[[object, bool], int] = lambda _state, _fragment: Rank.NORMAL
+            ) -> None:
+    """Every script run (page or fragment) queued whole, at ``rank(session_state,
+    fragment_run)``; once per process."""
     run = script_runner.ScriptRunner._run_script
     if getattr(run, "admitted", False):
         return
 
     @functools.wraps(run)
-    def queued(self: script_runner.ScriptRunner, *args, **kwargs):
-        with admitted():
-            return run(self, *args, **kwargs)
+    def queued(self: script_runner.ScriptRunner, rerun_data, *args, **kwargs):
+        with admitted(rank(self._session_state, bool(rerun_data.fragment_id_queue))):
+            return run(self, rerun_data, *args, **kwargs)
 
     queued.admitted = True
     script_runner.ScriptRunner._run_script = queued

@@ -36,6 +36,7 @@ from services.rooms import (
 )
 from services.view_state import ViewState
 from ui import context, follow, room_route, text
+from ui.admission import Rank
 from ui.configs import config_names
 from ui.keys import Key
 
@@ -65,6 +66,19 @@ def following() -> bool:
     """This session follows a live room: a viewer, not presenting, with its follow switch on."""
     return bool(context.view().room) and not presenting() \
         and st.session_state.get(Key.ROOM_FOLLOWING, True)
+
+
+def queue_rank(state, fragment: bool) -> Rank:
+    """A script run's place in the server's queue (ui/admission.py) from its session's state:
+    the presenter's runs first (each follower's view waits on them), a following session's
+    fragment runs (its heartbeat, its map's report of the room's position) after page runs, as
+    they show nothing new; read before the run, so without ``st.session_state``."""
+    if Key.ROOM_CODE in state:
+        return Rank.FIRST
+    if not fragment or Key.VIEW not in state or not state[Key.VIEW].room:
+        return Rank.NORMAL
+    return Rank.LAST if Key.ROOM_FOLLOWING not in state or state[Key.ROOM_FOLLOWING] \
+        else Rank.NORMAL
 
 
 def viewer_link(code: str) -> str:
