@@ -51,8 +51,8 @@ def test_a_freed_slot_goes_to_the_first_in_line_by_rank() -> None:
         gate.release()
 
     threads = []
-    line = (("follower's heartbeat", admission.Rank.LAST), ("page", admission.Rank.NORMAL),
-            ("presenter", admission.Rank.FIRST), ("page 2", admission.Rank.NORMAL))
+    line = (("page", admission.Rank.NORMAL), ("presenter", admission.Rank.FIRST),
+            ("page 2", admission.Rank.NORMAL))
     for name, rank in line:
         threads.append(threading.Thread(target=wait, args=(name, rank)))
         threads[-1].start()
@@ -60,7 +60,7 @@ def test_a_freed_slot_goes_to_the_first_in_line_by_rank() -> None:
     gate.release()
     for thread in threads:
         thread.join()
-    assert order == ["presenter", "page", "page 2", "follower's heartbeat"]
+    assert order == ["presenter", "page", "page 2"]
     assert gate.free == 1
 
 
@@ -79,14 +79,11 @@ def test_install_queues_whole_script_runs_once(monkeypatch) -> None:
     class Runner:
         _session_state: ClassVar[dict] = {}
 
-    class Rerun:
-        fragment_id_queue: ClassVar[list[str]] = ["heartbeat"]
-
     monkeypatch.setattr(script_runner.ScriptRunner, "_run_script",
                         lambda self, data: seen.append(admission._HELD.slot))
     ranks = []
-    admission.install(lambda state, fragment: ranks.append(fragment) or admission.Rank.NORMAL)
+    admission.install(lambda state: ranks.append(state) or admission.Rank.NORMAL)
     admission.install()  # twice: still one layer
-    script_runner.ScriptRunner._run_script(Runner(), Rerun())
-    assert seen == [True] and ranks == [True] and not admission._HELD.slot
+    script_runner.ScriptRunner._run_script(Runner(), None)
+    assert seen == [True] and ranks == [{}] and not admission._HELD.slot
     assert not getattr(script_runner.ScriptRunner._run_script.__wrapped__, "admitted", False)

@@ -265,15 +265,11 @@ def test_polls_arriving_while_the_room_is_read_share_that_read(
     assert not room_route._READING  # nothing left in flight
 
 
-def test_the_run_queue_puts_the_presenter_first_and_followers_background_last() -> None:
+def test_the_run_queue_puts_the_presenter_first() -> None:
     from ui.admission import Rank
     from ui.keys import Key
     from ui.rooms import queue_rank
 
     follower = {Key.VIEW: VIEW.with_(room="ABCDEF23")}
-    assert queue_rank({Key.ROOM_CODE: "ABCDEF23", **follower}, fragment=True) == Rank.FIRST
-    assert queue_rank(follower, fragment=True) == Rank.LAST  # heartbeat, map report
-    assert queue_rank(follower, fragment=False) == Rank.NORMAL  # a move shown: a page run
-    assert queue_rank({**follower, Key.ROOM_FOLLOWING: False}, fragment=True) == Rank.NORMAL
-    assert queue_rank({Key.VIEW: VIEW}, fragment=True) == Rank.NORMAL
-    assert queue_rank({}, fragment=False) == Rank.NORMAL
+    assert queue_rank({Key.ROOM_CODE: "ABCDEF23", Key.VIEW: VIEW}) == Rank.FIRST
+    assert queue_rank(follower) == queue_rank({}) == Rank.NORMAL

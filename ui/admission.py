@@ -15,8 +15,7 @@ followers' runs in their frames at once, sharing the interpreter's lock, so each
 admitted, took ~5x its CPU time in wall time (36-76 ms for 14.5 ms; benchmarks/bench_rooms.py)
 and every follower finished late. Queued whole, runs finish one after another in the order
 they asked, save for a rank (:data:`Rank`, given by ``rank`` to :func:`install`): a live
-room's presenter's runs go first (every follower waits on them) and a following session's
-background runs (its heartbeat, its map's report of the room's position) last. :func:`admitted`
+room's presenter's runs go first (every follower waits on them). :func:`admitted`
 holds one slot per thread, so the page's queue inside a queued run passes straight through.
 """
 
@@ -42,7 +41,6 @@ class Rank(IntEnum):
 
     FIRST = 0
     NORMAL = 1
-    LAST = 2
 
 
 class _Gate:
@@ -99,18 +97,17 @@ def admitted(rank: int = Rank.NORMAL) -> Iterator[None]:
             _GATE.release()
 
 
-def install(rank: Callable[[object, bool], int] = lambda _state, _fragment: Rank.NORMAL
-            ) -> None:
-    """Every script run (page or fragment) queued whole, at ``rank(session_state,
-    fragment_run)``; once per process."""
+def install(rank: Callable[[object], int] = lambda _state: Rank.NORMAL) -> None:
+    """Every script run (page or fragment) queued whole, at ``rank(session_state)``; once per
+    process."""
     run = script_runner.ScriptRunner._run_script
     if getattr(run, "admitted", False):
         return
 
     @functools.wraps(run)
-    def queued(self: script_runner.ScriptRunner, rerun_data, *args, **kwargs):
-        with admitted(rank(self._session_state, bool(rerun_data.fragment_id_queue))):
-            return run(self, rerun_data, *args, **kwargs)
+    def queued(self: script_runner.ScriptRunner, *args, **kwargs):
+        with admitted(rank(self._session_state)):
+            return run(self, *args, **kwargs)
 
     queued.admitted = True
     script_runner.ScriptRunner._run_script = queued
