@@ -263,13 +263,3 @@ def test_polls_arriving_while_the_room_is_read_share_that_read(
     answers = asyncio.run(polls())
     assert reads == ["ABCDEF23"] and {json.loads(a[1])["version"] for a in answers} == {7}
     assert not room_route._READING  # nothing left in flight
-
-
-def test_the_run_queue_puts_the_presenter_first() -> None:
-    from ui.admission import Rank
-    from ui.keys import Key
-    from ui.rooms import queue_rank
-
-    follower = {Key.VIEW: VIEW.with_(room="ABCDEF23")}
-    assert queue_rank({Key.ROOM_CODE: "ABCDEF23", Key.VIEW: VIEW}) == Rank.FIRST
-    assert queue_rank(follower) == queue_rank({}) == Rank.NORMAL

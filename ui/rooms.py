@@ -36,7 +36,6 @@ from services.rooms import (
 )
 from services.view_state import ViewState
 from ui import context, follow, room_route, text
-from ui.admission import Rank
 from ui.configs import config_names
 from ui.keys import Key
 
@@ -66,16 +65,6 @@ def following() -> bool:
     """This session follows a live room: a viewer, not presenting, with its follow switch on."""
     return bool(context.view().room) and not presenting() \
         and st.session_state.get(Key.ROOM_FOLLOWING, True)
-
-
-def queue_rank(state) -> Rank:
-    """A script run's place in the server's queue (ui/admission.py) from its session's state:
-    the presenter's runs first (each follower's view waits on them), the rest in the order they
-    asked. Not a following session's heartbeat or map report after page runs: a run waiting
-    in the queue becomes the session's next page run when its browser asks for one meanwhile
-    (a structural move), and waited then behind every page run (bench_rooms: 2 moves missed,
-    structural p95 4.8 s). Read before the run, so without ``st.session_state``."""
-    return Rank.FIRST if Key.ROOM_CODE in state else Rank.NORMAL
 
 
 def viewer_link(code: str) -> str:
