@@ -14,6 +14,7 @@ are Markdown with every value from the link made inert (:mod:`services.text`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields, replace
@@ -39,6 +40,7 @@ _EMPTY_FIELDS = re.compile("&{2,}")
 _ESCAPED, _UNESCAPE = re.compile("%2C|%25"), {"%2C": ",", "%25": "%"}
 #: Ignored keys or values named one by one in a message; the rest are counted.
 NAMED_MAX = 10
+QUERIES_KEPT = 4096  # views whose link query is kept (a few per session at most)
 #: A saved draft as the view's configuration (``places="draft:<id>"``) is written in a link as
 #: ``draft=<id>``; ``places=draft:<id>`` is read the same way.
 DRAFT_KEY = "draft"
@@ -67,28 +69,35 @@ class ViewState:
     room: str = ""  # the live room this screen follows (services/rooms.py), "" for none
 
     def to_query(self) -> dict[str, str]:
-        """Only the values that differ from the defaults, so links stay short."""
-        default = ViewState()
-        query = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if value == getattr(default, field.name) or value is None:
-                continue
-            if isinstance(value, tuple):
-                query[field.name] = ",".join(part.replace("%", "%25").replace(",", "%2C")
-                                             for part in value)
-            elif isinstance(value, bool):
-                query[field.name] = "1" if value else "0"
-            elif isinstance(value, float):
-                query[field.name] = f"{value:.5f}".rstrip("0").rstrip(".")
-            else:
-                query[field.name] = str(value)
-        if is_draft_ref(self.places):
-            query[DRAFT_KEY] = query.pop("places").removeprefix(DRAFT_REF_PREFIX)
-        return query
+        """Only the values that differ from the defaults, so links stay short (made once per
+        view: a run asks for its link several times, and a live room's followers share one)."""
+        return dict(_query(self))
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
+
+
+@functools.lru_cache(maxsize=QUERIES_KEPT)
+def _query(view: ViewState) -> tuple[tuple[str, str], ...]:
+    """:meth:`ViewState.to_query`'s items (a tuple: the kept answer cannot be changed)."""
+    default = ViewState()
+    query = {}
+    for field in fields(view):
+        value = getattr(view, field.name)
+        if value == getattr(default, field.name) or value is None:
+            continue
+        if isinstance(value, tuple):
+            query[field.name] = ",".join(part.replace("%", "%25").replace(",", "%2C")
+                                         for part in value)
+        elif isinstance(value, bool):
+            query[field.name] = "1" if value else "0"
+        elif isinstance(value, float):
+            query[field.name] = f"{value:.5f}".rstrip("0").rstrip(".")
+        else:
+            query[field.name] = str(value)
+    if is_draft_ref(view.places):
+        query[DRAFT_KEY] = query.pop("places").removeprefix(DRAFT_REF_PREFIX)
+    return tuple(query.items())
 
 
 def read_link(query_string: str, page: str = "", pages: Collection[str] = ("",),

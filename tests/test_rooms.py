@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -219,3 +220,46 @@ def test_the_route_shares_a_recent_read_between_polls() -> None:
     for k in range(room_route.ROOMS_KEPT):
         recent.put(f"K{k}", poll)
     assert recent.get("ABCDEF23") is None and recent.get("K1") is poll  # bounded, oldest out
+
+
+def test_the_route_keeps_each_answer_of_a_read_and_lends_the_read_to_catch_ups() -> None:
+    recent, poll = room_route._Recent(), RoomPoll(4, view_payload("map", VIEW))
+    recent.put("ABCDEF23", poll)
+    body = recent.body("ABCDEF23", poll, None)
+    assert json.loads(body)["version"] == 4 and json.loads(body)["zoom"] == 11
+    assert recent.body("ABCDEF23", poll, None) is body  # made once per read
+    assert json.loads(recent.body("ABCDEF23", poll, 4)) == {"version": 4, "ended": ""}
+    newer = RoomPoll(5, poll.payload)
+    recent.put("ABCDEF23", newer)
+    assert json.loads(recent.body("ABCDEF23", newer, 4))["version"] == 5  # not the old read's
+    saved = room_route._RECENT
+    try:
+        room_route._RECENT = recent
+        assert room_route.recent_poll("ABCDEF23", 5) is newer
+        assert room_route.recent_poll("ABCDEF23", 6) is None  # asked for a later version
+        assert room_route.recent_poll("ABCDEF24", 1) is None
+        recent.put("ABCDEF23", RoomPoll(6, poll.payload, "the presenter ended it"))
+        assert room_route.recent_poll("ABCDEF23", 6) is None  # over: the database says how
+    finally:
+        room_route._RECENT = saved
+
+
+def test_polls_arriving_while_the_room_is_read_share_that_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = []
+
+    class Rooms:
+        def poll(self, code: str) -> RoomPoll:
+            reads.append(code)
+            time.sleep(0.05)  # the database's answer takes a while: the other polls arrive
+            return RoomPoll(7, view_payload("map", VIEW))
+
+    monkeypatch.setattr(room_route, "shared_rooms", Rooms)
+    monkeypatch.setattr(room_route, "_RECENT", room_route._Recent())
+
+    async def polls() -> list[tuple[int, bytes]]:
+        return await asyncio.gather(*(room_route.answer("ABCDEF23", "7") for _ in range(10)))
+
+    answers = asyncio.run(polls())
+    assert reads == ["ABCDEF23"] and {json.loads(a[1])["version"] for a in answers} == {7}
+    assert not room_route._READING  # nothing left in flight

@@ -35,7 +35,7 @@ from services.rooms import (
     view_payload,
 )
 from services.view_state import ViewState
-from ui import context, follow, text
+from ui import context, follow, room_route, text
 from ui.configs import config_names
 from ui.keys import Key
 
@@ -242,15 +242,17 @@ def follow_room(page: str) -> None:
     asked = follow.asked(code)
     if Key.ROOM_VERSION not in st.session_state or asked == follow.ENDED or (
             isinstance(asked, int) and asked > st.session_state[Key.ROOM_VERSION]):
-        _catch_up(code, page)
+        _catch_up(code, page, asked if isinstance(asked, int) else None)
     else:
-        _take_position(code)
+        _take_position(code, recent=True)
 
 
-def _catch_up(code: str, page: str) -> None:
-    """Take the room's view now (this run draws it), or open its page."""
+def _catch_up(code: str, page: str, asked: int | None) -> None:
+    """Take the room's view now (this run draws it), or open its page: the route's recent read
+    when it holds the version this browser's poller ``asked`` for, else the database's."""
+    shared = room_route.recent_poll(code, asked) if asked is not None else None
     try:
-        version, payload = rooms_db().view(code)
+        version, payload = (shared.version, shared.payload) if shared else rooms_db().view(code)
     except RoomEnded as exc:
         _stop_viewing(f"{exc}. You keep the last view.", code)
     except RoomError as exc:
@@ -286,14 +288,18 @@ def _heartbeat(code: str, force: bool = False) -> None:
         pass  # counted again at the next heartbeat
 
 
-def _take_position(code: str) -> None:
+def _take_position(code: str, recent: bool = False) -> None:
     """The room's centre and zoom into this session's view (one read, live room or ended), when
     the room's view is otherwise the one this session caught up to: its browser's poller has
-    moved the map there. The map is sent that position again, so it shows what the link holds."""
+    moved the map there. The map is sent that position again, so it shows what the link holds.
+    ``recent``: the polls' last read will do when it holds the version caught up to (the
+    browser moved the map by the polls; e.g. a page switch's second run), else the database's."""
     if not st.session_state.get(Key.ROOM_FOLLOWING, True):
         return  # exploring: the map shows the viewer's own position, reported as they pan
+    shared = room_route.recent_poll(code, st.session_state.get(Key.ROOM_VERSION, 0)) \
+        if recent else None
     try:
-        poll = rooms_db().poll(code)
+        poll = shared or rooms_db().poll(code)
     except (RoomError, DraftsUnavailable):
         return  # nothing to take: the view stays as it is
     if not poll.ended:  # live: the heartbeat need not ask again (:func:`_keep_in_touch`)

@@ -116,10 +116,11 @@ def main(port: str = "8501") -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     _keep_queries_of_many_parameters()
     _no_delay_on_connections()
-    from ui import run_overheads
+    from ui import loop_batches, run_overheads
     from ui.room_route import MIDDLEWARE
 
     run_overheads.install()
+    loop_batches.install()
     sys.argv = [str(APP)]  # the launcher's folder holds .streamlit/ and static/: app.py's
     st.App(APP, middleware=MIDDLEWARE, lifespan=_load_once_serving).run(config={
         "server.address": "127.0.0.1", "server.port": int(port), "server.headless": True,
