@@ -18,13 +18,6 @@ Reference counting frees a run's objects as it ends; Python's own generational c
 collects cycles, and the objects loaded before the first visitor are frozen out of its walks
 (:func:`gc.freeze`), so even its full collections stay short.
 
-Python's thread switch interval is 0.5 ms here, not 5 ms: a page run (or the store loading)
-computes while the server's event loop sends the browser Streamlit's own scripts (~60 files for a
-first map, each taking the GIL a dozen times), and each time the loop asks for the GIL the
-running thread keeps it for up to the interval, so files that take milliseconds took 200-350 ms
-each during a cold start's first run (chromium's resource timing). The cost is more frequent
-switches between threads that all compute, a few microseconds each.
-
 The app is served as an ``st.App`` so that the route followers' browsers poll
 (ui/room_route.py) is answered ahead of Streamlit's own middleware, by the same server on the same
 address."""
@@ -108,12 +101,7 @@ async def _load_once_serving(_app: st.App) -> AsyncIterator[None]:
     yield
 
 
-#: Python's thread switch interval while serving (seconds; Python's default is 0.005).
-SWITCH_INTERVAL_S = 0.0005
-
-
 def main(port: str = "8501") -> None:
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
     _keep_queries_of_many_parameters()
     _no_delay_on_connections()
     from ui import loop_batches, run_overheads
