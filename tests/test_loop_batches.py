@@ -4,11 +4,34 @@ in the order given, with one wake-up of the loop per batch, a faulty one not sto
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from ui import loop_batches
 
 
+def _in_own_thread(check) -> None:
+    """Run ``check`` in a thread of its own: a loop cannot run where another is running (the
+    main thread of a test worker that has run a Playwright test holds one)."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            check()
+        except BaseException as exc:  # re-raised in the test's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
 def test_callbacks_run_in_order_with_one_wake_up_per_batch() -> None:
+    _in_own_thread(_callbacks_run_in_order_with_one_wake_up_per_batch)
+
+
+def _callbacks_run_in_order_with_one_wake_up_per_batch() -> None:
     loop = asyncio.new_event_loop()
     wake_ups, ran, faults = [], [], []
     original = loop.call_soon_threadsafe

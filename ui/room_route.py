@@ -9,10 +9,10 @@ the presenter's token (:func:`services.rooms.poll_answer`).
 
 Answered by an ASGI middleware (:class:`RoomPolls`) that ui/serve.py puts ahead of Streamlit's
 own (path security, sessions, gzip, routing): through them a poll cost ~2.5 ms of server CPU,
-and 50 followers poll 200 times a second. Each answer's JSON is made once per room read, and
-uvicorn parses the requests in C with ``httptools`` (a dependency; uvicorn's pure-Python h11
-otherwise): 0.45 → 0.21 ms of server CPU a poll (benchmarks/bench_rooms.py, 2026-12-02). Same
-server, same 127.0.0.1 address.
+and 50 followers poll 200 times a second. Each answer's JSON is made once per room read. HTTP
+is parsed by uvicorn's h11, not ``httptools`` (C, ~0.15 ms less a poll): httptools answers a
+link of ~100 KB with "Invalid HTTP request received." instead of the page that names what it
+ignored (tests/browser/test_hostile_links.py). Same server, same 127.0.0.1 address.
 """
 
 from __future__ import annotations
