@@ -22,12 +22,12 @@ from layers import GENERATIONS, layer_vintage, stored_keys
 from services.build.adjacency import lsoa_adjacency
 from services.build.checks import add_piece_counts, build_pcns, quality_checks
 from services.build.layers import MAP_TOLERANCE_M, dissolve, lsoa_layer, map_copy, parent_keys
+from services.build.place_shapes import default_place_shapes
 from services.build.sources import BuildSources
 from services.build.spine import build_spine, require_same_lsoas
 from services.build.wards import build_wards_2022
 from services.io.sources import load_manifest
 from services.io.store import Store, store_path, write_store
-from services.place_shapes import default_place_shapes
 
 
 def build_store(path: Path | None = None, log: Callable[[str], None] = print) -> dict:

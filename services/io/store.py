@@ -194,8 +194,8 @@ def write_store(
     """Write a complete new version beside the store, then swap it in atomically. ``meta``
     gains what loading checks: the format, the layer ids, the spine's and each layer's rows,
     the adjacency pairs, the stored place shapes (``place_shapes``, from
-    :func:`services.place_shapes.default_place_shapes`; none given: none stored, and maps unite
-    places as they are drawn)."""
+    :func:`services.build.place_shapes.default_place_shapes`; none given: none stored, and maps
+    unite places as they are drawn)."""
     path = Path(path)
     info = meta.get("layer_info", {})
     if place_shapes is None:
